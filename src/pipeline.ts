@@ -1,0 +1,67 @@
+/**
+ * The driver: runs the stages in order and stops after a stage that reported errors.
+ * Pure with respect to the file system except through the io object it is given, so
+ * the whole pipeline runs in tests without touching disk.
+ */
+import { basename } from 'node:path';
+import type { DiagnosticSink } from './diagnostics/types.js';
+import type { NormalizedStack } from './model/stack.js';
+import type { Inventory } from './model/inventory.js';
+import type { Plan } from './model/plan.js';
+import type { OutputFile, RuleSets } from './model/rules.js';
+import { readComposeFile, type FrontEndIo } from './validate/read-compose.js';
+import { mergeDocuments } from './normalize/merge.js';
+import { normalizeStack } from './normalize/normalize-stack.js';
+import type { ComposeDocument } from './model/compose.js';
+import { buildPlan } from './plan/build-plan.js';
+import type { Lock } from './plan/lock.js';
+import { emitRuleSets } from './emit/emit-rule-sets.js';
+import { renderFiles } from './render/render-files.js';
+
+export interface StackInput {
+  /** The stack file first, then override files in order. */
+  readonly files: readonly string[];
+  readonly stackName?: string;
+}
+
+/** Docker's default stack name would be given on the command line; meshc takes the file's base name. */
+export function defaultStackName(file: string): string {
+  return basename(file).replace(/\.[^.]*$/, '');
+}
+
+/** Front end: every file read and validated (all errors of all files), then merged and normalised. */
+export function loadDocument(input: StackInput, io: FrontEndIo, sink: DiagnosticSink): ComposeDocument | undefined {
+  const docs: ComposeDocument[] = [];
+  for (const file of input.files) {
+    const doc = readComposeFile(file, io, sink);
+    if (doc) docs.push(doc);
+  }
+  if (sink.hasErrors() || docs.length === 0) return undefined;
+  const merged = mergeDocuments(docs, sink);
+  if (!merged || sink.hasErrors()) return undefined;
+  return merged;
+}
+
+export function loadStack(input: StackInput, io: FrontEndIo, sink: DiagnosticSink): NormalizedStack | undefined {
+  const doc = loadDocument(input, io, sink);
+  if (!doc) return undefined;
+  const stackName = input.stackName ?? defaultStackName(input.files[0] ?? 'stack');
+  const stack = normalizeStack(doc, { stackName }, sink);
+  return stack && !sink.hasErrors() ? stack : undefined;
+}
+
+export function planStack(
+  stack: NormalizedStack,
+  inventory: Inventory,
+  lock: { lock?: Lock; lockFile?: string },
+  sink: DiagnosticSink,
+): { plan: Plan; lock: Lock } | undefined {
+  const result = buildPlan(stack, inventory, lock, sink);
+  return result && !sink.hasErrors() ? result : undefined;
+}
+
+export function compilePlan(plan: Plan, sink: DiagnosticSink): { ruleSets: RuleSets; files: OutputFile[] } | undefined {
+  const ruleSets = emitRuleSets(plan, sink);
+  if (sink.hasErrors()) return undefined;
+  return { ruleSets, files: renderFiles(plan, ruleSets) };
+}

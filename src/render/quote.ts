@@ -1,0 +1,21 @@
+/**
+ * The only two ways user-derived text reaches a generated file. Everything else a
+ * template prints is either a number, an address the planner produced, or a name
+ * that passed a strict grammar at validation.
+ */
+
+/** A POSIX shell word: single-quoted, with embedded single quotes closed and escaped. */
+export function shellWord(text: string): string {
+  if (/^[A-Za-z0-9_./:=@%+-]+$/.test(text) && !text.startsWith('-')) return text;
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * An iptables comment argument for iptables-restore input: double-quoted, with every
+ * character outside a conservative set replaced by '_', so no quote, backslash, newline
+ * or option-like text can break out of the argument. The kernel caps comments at 255 bytes.
+ */
+export function iptablesComment(text: string): string {
+  const safe = text.replace(/[^A-Za-z0-9_.:/=@+, -]/g, '_').slice(0, 255);
+  return `"${safe}"`;
+}
