@@ -15,8 +15,6 @@ import { normalizeStack } from './normalize/normalize-stack.js';
 import type { ComposeDocument } from './model/compose.js';
 import { buildPlan } from './plan/build-plan.js';
 import type { Lock } from './plan/lock.js';
-import { emitRuleSets } from './emit/emit-rule-sets.js';
-import { renderFiles } from './render/render-files.js';
 
 export interface StackInput {
   /** The stack file first, then override files in order. */
@@ -60,7 +58,15 @@ export function planStack(
   return result && !sink.hasErrors() ? result : undefined;
 }
 
-export function compilePlan(plan: Plan, sink: DiagnosticSink): { ruleSets: RuleSets; files: OutputFile[] } | undefined {
+/**
+ * Emit and render. Loaded lazily: `meshc validate` (a pre-commit hook, run on every
+ * commit) never pays for the emitters, Handlebars or the templates.
+ */
+export async function compilePlan(plan: Plan, sink: DiagnosticSink): Promise<{ ruleSets: RuleSets; files: OutputFile[] } | undefined> {
+  const [{ emitRuleSets }, { renderFiles }] = await Promise.all([
+    import('./emit/emit-rule-sets.js'),
+    import('./render/render-files.js'),
+  ]);
   const ruleSets = emitRuleSets(plan, sink);
   if (sink.hasErrors()) return undefined;
   return { ruleSets, files: renderFiles(plan, ruleSets) };

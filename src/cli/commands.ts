@@ -1,0 +1,116 @@
+/**
+ * The commands, each a short sequence of pipeline calls. Option parsing is in
+ * main.ts; output and exit codes are in report.ts.
+ */
+import { resolve } from 'node:path';
+import type { CliIo } from './io.js';
+import { DiagnosticSink } from '../diagnostics/types.js';
+import { diag } from '../diagnostics/catalog.js';
+import { loadDocument, loadStack, planStack, compilePlan, defaultStackName, type StackInput } from '../pipeline.js';
+import { normalizeStack } from '../normalize/normalize-stack.js';
+import { printConfig } from '../normalize/print-config.js';
+import { readInventory } from '../plan/read-inventory.js';
+import { lockChanged, lockPathFor, parseLock, serializeLock, type Lock } from '../plan/lock.js';
+import type { Plan } from '../model/plan.js';
+import type { OutputFile, RuleSets } from '../model/rules.js';
+import { readInputs, readOptional } from './inputs.js';
+import { writeFileAtomic, writeOutputTree } from './output-tree.js';
+
+export interface StackOptions {
+  readonly overrides: readonly string[];
+  readonly inventory?: string;
+  readonly stack?: string;
+  readonly frozen: boolean;
+}
+
+/** validate: each file is its own stack (pre-commit passes a list); nothing is written. */
+export function validateFiles(files: readonly string[], opts: StackOptions, io: CliIo, sink: DiagnosticSink): void {
+  const inventory = readInventory(opts.inventory, io, sink);
+  for (const file of files) {
+    const input: StackInput = { files: [file], stackName: opts.stack };
+    const stack = withInput(input, io, sink, (fio) => loadStack(input, fio, sink));
+    if (!stack || !inventory) continue;
+    planWithLock(file, stack, inventory, opts.frozen, io, sink);
+  }
+}
+
+/** config: the merged, normalised file in `docker stack config`'s shape, on stdout. */
+export function configStack(file: string, opts: StackOptions, io: CliIo, sink: DiagnosticSink): void {
+  const input: StackInput = { files: [file, ...opts.overrides], stackName: opts.stack };
+  const doc = withInput(input, io, sink, (fio) => loadDocument(input, fio, sink));
+  if (!doc) return;
+  const stack = normalizeStack(doc, { stackName: opts.stack ?? defaultStackName(file) }, sink);
+  if (!stack || sink.hasErrors()) return;
+  io.stdout(printConfig(doc));
+}
+
+/** plan: the allocation plan as stable JSON on stdout; the lock is read, not written. */
+export function planCommand(file: string, opts: StackOptions, io: CliIo, sink: DiagnosticSink): void {
+  const result = planFile(file, opts, io, sink);
+  if (result) io.stdout(JSON.stringify(result.plan, null, 2) + '\n');
+}
+
+export interface Compiled {
+  readonly plan: Plan;
+  readonly ruleSets: RuleSets;
+  readonly files: OutputFile[];
+  readonly lock: Lock;
+  readonly lockFile: string;
+  readonly lockText: string | undefined;
+}
+
+/** The whole pipeline in memory; nothing written. */
+export async function compileInMemory(file: string, opts: StackOptions, io: CliIo, sink: DiagnosticSink): Promise<Compiled | undefined> {
+  const planned = planFile(file, opts, io, sink);
+  if (!planned) return undefined;
+  const compiled = await compilePlan(planned.plan, sink);
+  if (!compiled) return undefined;
+  return { ...planned, ...compiled };
+}
+
+/** compile: writes the lock (unless --frozen) and the output tree, all or nothing. */
+export function writeCompiled(out: string, compiled: Compiled, frozen: boolean, sink: DiagnosticSink): void {
+  try {
+    writeOutputTree(out, compiled.files);
+    const text = serializeLock(compiled.lock);
+    if (!frozen && text !== compiled.lockText) writeFileAtomic(compiled.lockFile, text);
+  } catch (err) {
+    sink.report(diag('OUTPUT_UNWRITABLE', undefined, resolve(out), (err as Error).message));
+  }
+}
+
+function planFile(file: string, opts: StackOptions, io: CliIo, sink: DiagnosticSink) {
+  const input: StackInput = { files: [file, ...opts.overrides], stackName: opts.stack };
+  const inventory = readInventory(opts.inventory, io, sink);
+  const stack = withInput(input, io, sink, (fio) => loadStack(input, fio, sink));
+  if (!stack || !inventory || sink.hasErrors()) return undefined;
+  return planWithLock(file, stack, inventory, opts.frozen, io, sink);
+}
+
+function planWithLock(
+  file: string,
+  stack: Parameters<typeof planStack>[0],
+  inventory: Parameters<typeof planStack>[1],
+  frozen: boolean,
+  io: CliIo,
+  sink: DiagnosticSink,
+) {
+  const lockFile = lockPathFor(file);
+  const lockText = readOptional(lockFile, io, sink);
+  const lock = lockText === undefined ? undefined : parseLock(lockText, lockFile, sink);
+  if (lockText !== undefined && !lock) return undefined;
+  const result = planStack(stack, inventory, { lock, lockFile }, sink);
+  if (!result) return undefined;
+  if (frozen && lockChanged(lock, result.lock)) {
+    sink.report(diag('LOCK_STALE', { file: lockFile, line: 1, col: 1 }, lockFile));
+    return undefined;
+  }
+  return { plan: result.plan, lock: result.lock, lockFile, lockText };
+}
+
+function withInput<T>(input: StackInput, io: CliIo, sink: DiagnosticSink, run: (fio: NonNullable<ReturnType<typeof readInputs>>) => T | undefined): T | undefined {
+  const fio = readInputs(input.files, io, sink);
+  if (!fio) return undefined;
+  for (const f of input.files) sink.sources.set(f, fio.readFile(f).toString('utf8'));
+  return run(fio);
+}

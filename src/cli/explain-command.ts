@@ -1,0 +1,31 @@
+/** `meshc explain`: the selector grammar and the call into src/explain. */
+import { InvalidArgumentError } from 'commander';
+import type { CliIo } from './io.js';
+import type { DiagnosticSink } from '../diagnostics/types.js';
+import { diag } from '../diagnostics/catalog.js';
+import type { Compiled } from './commands.js';
+import type { Protocol } from '../model/stack.js';
+
+export interface Selector {
+  readonly service?: string;
+  readonly port?: number;
+  readonly protocol?: Protocol;
+}
+
+/** `web`, `web:8080`, `web:53/udp`, `:8080`. */
+export function parseSelector(raw: string): Selector {
+  const m = /^([A-Za-z0-9_.-]*)(?::(\d{1,5})(?:\/(tcp|udp|sctp))?)?$/.exec(raw);
+  if (!m || (!m[1] && !m[2])) throw new InvalidArgumentError('expected SERVICE[:PORT[/PROTO]], e.g. web:8080 or web:53/udp');
+  return { ...(m[1] ? { service: m[1] } : {}), ...(m[2] ? { port: Number(m[2]) } : {}), ...(m[3] ? { protocol: m[3] as Protocol } : {}) };
+}
+
+export async function explainCommand(compiled: Compiled, selector: Selector, io: CliIo, sink: DiagnosticSink): Promise<void> {
+  const { explain } = await import('../explain/explain.js');
+  const result = explain({ plan: compiled.plan, ruleSets: compiled.ruleSets, files: compiled.files }, selector);
+  if (!result.found) {
+    const what = `${selector.service ?? '*'}${selector.port ? `:${selector.port}` : ''}${selector.protocol ? `/${selector.protocol}` : ''}`;
+    sink.report(diag('NOTHING_TO_EXPLAIN', undefined, what));
+    return;
+  }
+  io.stdout(result.text);
+}

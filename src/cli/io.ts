@@ -1,0 +1,29 @@
+/**
+ * Everything the CLI touches outside the process, as one object: tests run the whole
+ * CLI in-process with an in-memory io, and the real one is a thin wrapper over node:fs.
+ */
+import { readFileSync } from 'node:fs';
+
+export interface CliIo {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdoutIsTTY: boolean;
+  readonly stderrIsTTY: boolean;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readFile(path: string): Buffer;
+  readStdin(): Buffer;
+}
+
+export function nodeIo(): CliIo {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    readFile: (path) => readFileSync(path),
+    readStdin: () => readFileSync(0),
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * meshc's command line: commander declares the commands, each action calls one
+ * function of commands.ts, and `finish` computes the exit code in one place.
+ * `run` takes its io as a parameter so the whole CLI runs in-process in tests.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import type { CliIo } from './io.js';
+import { nodeIo } from './io.js';
+import { DiagnosticSink } from '../diagnostics/types.js';
+import { diag } from '../diagnostics/catalog.js';
+import { applyWarningPolicy, DIAGNOSTICS_FORMATS, exitCodeFor, writeDiagnostics, type DiagnosticsFormat } from './report.js';
+import { compileInMemory, configStack, planCommand, validateFiles, writeCompiled, type StackOptions } from './commands.js';
+import { readTree } from './read-tree.js';
+import { explainCommand, parseSelector } from './explain-command.js';
+
+const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+interface CommonFlags {
+  file?: string[];
+  inventory?: string;
+  stack?: string;
+  frozen?: boolean;
+  format?: string;
+  diagnostics?: string;
+  maxWarnings?: number;
+  warningsAsErrors?: boolean;
+  out?: string;
+  diff?: boolean;
+}
+
+const EXAMPLES = {
+  validate: '\nExamples:\n  meshc validate stack.yml\n  meshc validate --frozen stacks/*.yml      # pre-commit: also fail on a stale lock\n  meshc validate --format sarif stack.yml > meshc.sarif\n',
+  compile: '\nExamples:\n  meshc compile stack.yml -i inventory.yml -o out/\n  meshc compile stack.yml -f prod.yml -i - --format json < <(ansible-inventory -i hosts --list)\n  meshc compile stack.yml -i inventory.yml -o out/ --diff   # show what changes per node\n',
+  config: '\nExamples:\n  meshc config stack.yml\n  diff <(meshc config stack.yml) <(docker stack config -c stack.yml)\n',
+  plan: '\nExamples:\n  meshc plan stack.yml -i inventory.yml | jq .services\n',
+  explain: '\nExamples:\n  meshc explain stack.yml -i inventory.yml ngx:8888\n  meshc explain stack.yml web:53/udp\n',
+  diff: '\nExamples:\n  meshc diff out.old/ out/\n',
+};
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const sink = new DiagnosticSink();
+  const state = { code: 0, diagnostics: 'text' as DiagnosticsFormat, toStdout: false, policy: { warningsAsErrors: false } as { warningsAsErrors: boolean; maxWarnings?: number } };
+  const program = buildProgram(io, sink, state);
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    io.stderr(`meshc: internal error (a bug in meshc, please report it):\n${(err as Error).stack ?? String(err)}\n`);
+    return 3;
+  }
+  applyWarningPolicy(sink, state.policy);
+  writeDiagnostics(io, sink, state.diagnostics, state.toStdout, VERSION);
+  return Math.max(state.code, exitCodeFor(sink.items, state.policy));
+}
+
+function buildProgram(io: CliIo, sink: DiagnosticSink, state: { code: number; diagnostics: DiagnosticsFormat; toStdout: boolean; policy: { warningsAsErrors: boolean; maxWarnings?: number } }): Command {
+  const program = new Command('meshc')
+    .description("Compile a Compose v3 stack into Docker Swarm's routing mesh for every node, without the Swarm control plane")
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .showHelpAfterError();
+  const setPolicy = (f: CommonFlags, diagnosticsFormat: string | undefined, toStdout: boolean) => {
+    state.diagnostics = (diagnosticsFormat ?? 'text') as DiagnosticsFormat;
+    state.toStdout = toStdout && state.diagnostics !== 'text';
+    state.policy = { warningsAsErrors: Boolean(f.warningsAsErrors), maxWarnings: f.maxWarnings };
+  };
+  const stackOpts = (f: CommonFlags): StackOptions => ({ overrides: f.file ?? [], inventory: f.inventory, stack: f.stack, frozen: Boolean(f.frozen) });
+
+  withPolicy(withStack(program.command('validate').argument('<files...>', 'stack files; each is checked as its own stack')))
+    .description('check stack files (parse, schema, Swarm deploy-time rules, allocation); writes nothing')
+    .addOption(new Option('--format <format>', 'diagnostics format').choices(DIAGNOSTICS_FORMATS).default('text'))
+    .addHelpText('after', EXAMPLES.validate)
+    .action((files: string[], f: CommonFlags) => {
+      setPolicy(f, f.format, true);
+      validateFiles(files, stackOpts(f), io, sink);
+    });
+
+  withDiag(withPolicy(withStack(withOverrides(program.command('compile').argument('<stack>', 'the stack file')))))
+    .description('write per-node rule files, runners, plan.json and an Ansible playbook')
+    .option('-o, --out <dir>', 'output directory', 'out')
+    .addOption(new Option('--format <format>', 'files: write the tree; json: print one JSON document instead').choices(['files', 'json']).default('files'))
+    .option('--diff', 'print what changes against the existing output directory, per node and rule')
+    .addHelpText('after', EXAMPLES.compile)
+    .action(async (stack: string, f: CommonFlags) => {
+      setPolicy(f, f.diagnostics, false);
+      const compiled = await compileInMemory(stack, stackOpts(f), io, sink);
+      if (!compiled || exitCodeFor(sink.items, state.policy) !== 0) return;
+      if (f.format === 'json') {
+        io.stdout(JSON.stringify({ plan: compiled.plan, files: Object.fromEntries(compiled.files.map((x) => [x.path, x.content])) }, null, 2) + '\n');
+        return;
+      }
+      const out = f.out ?? 'out';
+      if (f.diff) io.stdout((await diffText(readTree(out), new Map(compiled.files.map((x) => [x.path, x.content])))));
+      writeCompiled(out, compiled, Boolean(f.frozen), sink);
+    });
+
+  withDiag(withOverrides(withStack(program.command('config').argument('<stack>', 'the stack file'))))
+    .description('print the merged, normalised stack in the shape `docker stack config` prints')
+    .addHelpText('after', EXAMPLES.config)
+    .action((stack: string, f: CommonFlags) => {
+      setPolicy(f, f.diagnostics, false);
+      configStack(stack, stackOpts(f), io, sink);
+    });
+
+  withDiag(withStack(withOverrides(program.command('plan').argument('<stack>', 'the stack file'))))
+    .description('print the allocation plan (nodes, tasks, ports, fwmarks, addresses) as stable JSON')
+    .addHelpText('after', EXAMPLES.plan)
+    .action((stack: string, f: CommonFlags) => {
+      setPolicy(f, f.diagnostics, false);
+      planCommand(stack, stackOpts(f), io, sink);
+    });
+
+  withDiag(withStack(withOverrides(program.command('explain').argument('<stack>', 'the stack file').argument('[selector]', 'SERVICE[:PORT[/PROTO]]', parseSelector))))
+    .description('show the path a packet to a published port takes, node by node, with file:line of every rule')
+    .addHelpText('after', EXAMPLES.explain)
+    .action(async (stack: string, selector: ReturnType<typeof parseSelector> | undefined, f: CommonFlags) => {
+      setPolicy(f, f.diagnostics, false);
+      const compiled = await compileInMemory(stack, stackOpts(f), io, sink);
+      if (compiled) await explainCommand(compiled, selector ?? {}, io, sink);
+    });
+
+  program
+    .command('diff')
+    .argument('<old>', 'old output directory')
+    .argument('<new>', 'new output directory')
+    .description('what a recompile changes, per node, rule by rule; exit 0 either way')
+    .addHelpText('after', EXAMPLES.diff)
+    .action(async (oldDir: string, newDir: string) => {
+      for (const d of [oldDir, newDir]) if (!readTree(d).size) sink.report(diag('FILE_NOT_FOUND', undefined, d));
+      if (!sink.hasErrors()) io.stdout(await diffText(readTree(oldDir), readTree(newDir)));
+    });
+  return program;
+}
+
+async function diffText(oldFiles: Map<string, string>, newFiles: Map<string, string>): Promise<string> {
+  const { diffOutputs } = await import('../diff/diff-outputs.js');
+  return diffOutputs(oldFiles, newFiles).text;
+}
+
+function withStack(cmd: Command): Command {
+  return cmd
+    .option('-i, --inventory <file>', 'cluster inventory: meshc YAML, or `ansible-inventory --list` JSON; - for stdin')
+    .option('--stack <name>', 'stack name (default: the stack file name without extension)')
+    .option('--frozen', 'fail if the lock file would change (CI, pre-commit)');
+}
+function withOverrides(cmd: Command): Command {
+  return cmd.option('-f, --file <override>', 'override file, merged in order (repeatable)', (v: string, prev: string[] = []) => [...prev, v]);
+}
+function withPolicy(cmd: Command): Command {
+  return cmd
+    .option('--max-warnings <n>', 'fail when there are more warnings than this', parseCount)
+    .option('--warnings-as-errors', 'fail on any warning');
+}
+function withDiag(cmd: Command): Command {
+  return cmd.addOption(new Option('--diagnostics <format>', 'diagnostics format on stderr').choices(DIAGNOSTICS_FORMATS).default('text'));
+}
+function parseCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
+}
+
+/** Entry point of bin/meshc.js. */
+export async function main(): Promise<void> {
+  process.exitCode = await run(process.argv.slice(2), nodeIo());
+}

@@ -1,0 +1,74 @@
+/**
+ * Renders diagnostics for people (text, with a code frame on a TTY) and for tools
+ * (JSON). Position arithmetic and frames live here, never in the stages.
+ */
+import { relative } from 'node:path';
+import type { Diagnostic, SourceLoc } from './types.js';
+
+export interface TextOptions {
+  readonly cwd: string;
+  readonly color: boolean;
+  readonly codeFrame: boolean;
+  readonly sources: ReadonlyMap<string, string>;
+}
+
+const paint = (on: boolean, code: string, text: string): string => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
+const SEVERITY_COLOR = { error: '31;1', warning: '33;1', info: '36' } as const;
+
+export function locText(loc: SourceLoc | undefined, cwd: string): string {
+  if (!loc) return 'meshc';
+  const file = loc.file === '-' ? '<stdin>' : relative(cwd, loc.file) || loc.file;
+  return `${file}:${loc.line}:${loc.col}`;
+}
+
+/** `stack.yml:9:11 error PORT_CONFLICT: message`, then notes and an optional code frame. */
+export function formatText(items: readonly Diagnostic[], opts: TextOptions): string {
+  const out: string[] = [];
+  for (const d of items) {
+    const sev = paint(opts.color, SEVERITY_COLOR[d.severity], d.severity);
+    out.push(`${locText(d.loc, opts.cwd)} ${sev} ${d.code}: ${d.message}`);
+    if (opts.codeFrame && d.loc) out.push(...codeFrame(opts.sources.get(d.loc.file), d.loc, opts.color));
+    for (const n of d.notes ?? []) out.push(`  note: ${n.message}${n.loc ? ` (${locText(n.loc, opts.cwd)})` : ''}`);
+  }
+  return out.length ? out.join('\n') + '\n' : '';
+}
+
+/** Two lines of context above the offending line, and a caret under its column. */
+function codeFrame(source: string | undefined, loc: SourceLoc, color: boolean): string[] {
+  if (source === undefined) return [];
+  const lines = source.split(/\r?\n/);
+  const first = Math.max(1, loc.line - 2);
+  const width = String(loc.line).length;
+  const frame: string[] = [];
+  for (let n = first; n <= Math.min(loc.line, lines.length); n++) {
+    const marker = n === loc.line ? paint(color, '31;1', '>') : ' ';
+    frame.push(`${marker} ${String(n).padStart(width)} | ${(lines[n - 1] ?? '').slice(0, 200)}`);
+  }
+  const span = loc.endLine === loc.line && loc.endCol && loc.endCol > loc.col ? loc.endCol - loc.col : 1;
+  frame.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, loc.col - 1))}${paint(color, '31;1', '^'.repeat(Math.min(span, 80)))}`);
+  return frame;
+}
+
+/** One JSON document: `{ diagnostics: [...], errors, warnings }`, positions as relative paths. */
+export function formatJson(items: readonly Diagnostic[], cwd: string): string {
+  return JSON.stringify({ diagnostics: items.map((d) => toJson(d, cwd)), ...counts(items) }, null, 2) + '\n';
+}
+
+export function toJson(d: Diagnostic, cwd: string): object {
+  const where = (loc: SourceLoc | undefined) =>
+    loc ? { file: loc.file === '-' ? '<stdin>' : relative(cwd, loc.file) || loc.file, line: loc.line, col: loc.col } : undefined;
+  return {
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    ...(d.loc ? { loc: where(d.loc) } : {}),
+    ...(d.notes?.length ? { notes: d.notes.map((n) => ({ message: n.message, loc: where(n.loc) })) } : {}),
+  };
+}
+
+export function counts(items: readonly Diagnostic[]): { errors: number; warnings: number } {
+  return {
+    errors: items.filter((d) => d.severity === 'error').length,
+    warnings: items.filter((d) => d.severity === 'warning').length,
+  };
+}
