@@ -69,13 +69,13 @@ export async function compileInMemory(file: string, opts: StackOptions, io: CliI
 }
 
 /** compile: writes the lock (unless --frozen) and the output tree, all or nothing. */
-export function writeCompiled(out: string, compiled: Compiled, frozen: boolean, sink: DiagnosticSink): void {
+export function writeCompiled(out: string, compiled: Compiled, frozen: boolean, io: CliIo, sink: DiagnosticSink): void {
   try {
-    writeOutputTree(out, compiled.files);
+    writeOutputTree(resolve(io.cwd, out), compiled.files);
     const text = serializeLock(compiled.lock);
-    if (!frozen && text !== compiled.lockText) writeFileAtomic(compiled.lockFile, text);
+    if (!frozen && text !== compiled.lockText) writeFileAtomic(resolve(io.cwd, compiled.lockFile), text);
   } catch (err) {
-    sink.report(diag('OUTPUT_UNWRITABLE', undefined, resolve(out), (err as Error).message));
+    sink.report(diag('OUTPUT_UNWRITABLE', undefined, resolve(io.cwd, out), (err as Error).message));
   }
 }
 

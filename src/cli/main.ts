@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import type { CliIo } from './io.js';
 import { nodeIo } from './io.js';
 import { DiagnosticSink } from '../diagnostics/types.js';
@@ -92,8 +93,8 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: { code: number; di
         return;
       }
       const out = f.out ?? 'out';
-      if (f.diff) io.stdout((await diffText(readTree(out), new Map(compiled.files.map((x) => [x.path, x.content])))));
-      writeCompiled(out, compiled, Boolean(f.frozen), sink);
+      if (f.diff) io.stdout(await diffText(readTree(resolve(io.cwd, out)), new Map(compiled.files.map((x) => [x.path, x.content]))));
+      writeCompiled(out, compiled, Boolean(f.frozen), io, sink);
     });
 
   withDiag(withOverrides(withStack(program.command('config').argument('<stack>', 'the stack file'))))
@@ -128,8 +129,10 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: { code: number; di
     .description('what a recompile changes, per node, rule by rule; exit 0 either way')
     .addHelpText('after', EXAMPLES.diff)
     .action(async (oldDir: string, newDir: string) => {
-      for (const d of [oldDir, newDir]) if (!readTree(d).size) sink.report(diag('FILE_NOT_FOUND', undefined, d));
-      if (!sink.hasErrors()) io.stdout(await diffText(readTree(oldDir), readTree(newDir)));
+      const [oldTree, newTree] = [readTree(resolve(io.cwd, oldDir)), readTree(resolve(io.cwd, newDir))];
+      if (!oldTree.size) sink.report(diag('FILE_NOT_FOUND', undefined, oldDir));
+      if (!newTree.size) sink.report(diag('FILE_NOT_FOUND', undefined, newDir));
+      if (!sink.hasErrors()) io.stdout(await diffText(oldTree, newTree));
     });
   return program;
 }

@@ -33,6 +33,65 @@ export const catalog = {
   // ---- front end: source, interpolate, schema, normalize, deploy checks ---
   // (section owned by the front end; keep sorted)
 
+  // source, version, options, interpolation, schema (keep sorted)
+  COMPOSE_FILE_BINARY: {
+    severity: 'error',
+    message: (file: string, offset: number) => `${file} is not a text file (NUL byte at offset ${offset})`,
+  },
+  COMPOSE_FILE_ENCODING: {
+    severity: 'error',
+    message: (file: string, offset: number) => `${file} is not valid UTF-8 (invalid byte sequence at offset ${offset})`,
+  },
+  COMPOSE_FILE_TOO_LARGE: {
+    severity: 'error',
+    message: (file: string, size: number, limit: number) => `${file} is ${size} bytes; meshc reads Compose files up to ${limit} bytes`,
+  },
+  DEPRECATED_OPTION: {
+    severity: 'warning',
+    message: (path: string, why: string) => `Ignoring deprecated option ${path}: ${why}`,
+  },
+  DUPLICATE_KEY: {
+    severity: 'error',
+    message: (key: string, line: number) => `mapping key "${key}" already defined at line ${line}`,
+  },
+  FORBIDDEN_OPTION: {
+    severity: 'error',
+    message: (path: string, why: string) => `Compose file contains unsupported option ${path}: ${why} (docker stack deploy refuses the file)`,
+  },
+  INTERPOLATION_CAST_FAILED: {
+    severity: 'error',
+    message: (path: string, why: string) => `error while interpolating ${path}: failed to cast to expected type: ${why}`,
+  },
+  INTERPOLATION_INVALID: {
+    severity: 'error',
+    message: (path: string, template: string) =>
+      `invalid interpolation format for ${path}: ${JSON.stringify(template)}; you may need to escape any $ with another $`,
+  },
+  INTERPOLATION_REQUIRED_VARIABLE: {
+    severity: 'error',
+    message: (path: string, name: string, why: string) =>
+      `invalid interpolation format for ${path}: ${JSON.stringify(`required variable ${name} is missing a value: ${why}`)}; you may need to escape any $ with another $`,
+  },
+  NON_STRING_KEY: {
+    severity: 'error',
+    message: (where: string, key: string) => `non-string key ${where === '' ? 'at top level' : `in ${where}`}: ${key}`,
+  },
+  SCHEMA_VIOLATION: { severity: 'error', message: (field: string, description: string) => `${field} ${description}` },
+  TOP_LEVEL_NOT_MAPPING: { severity: 'error', message: (found: string) => `top-level object must be a mapping (found ${found})` },
+  UNSUPPORTED_COMPOSE_VERSION: {
+    severity: 'error',
+    message: (version: string) => `unsupported Compose file version: ${version} (docker stack deploy reads 3.0 to 3.13)`,
+  },
+  UNSUPPORTED_OPTION: {
+    severity: 'warning',
+    message: (path: string) => `Ignoring unsupported option ${path}: docker stack deploy ignores it, and so does meshc`,
+  },
+  YAML_ALIAS_LIMIT: {
+    severity: 'error',
+    message: (limit: number) => `yaml: document contains excessive aliasing (more than ${limit} alias expansions)`,
+  },
+  YAML_SYNTAX: { severity: 'error', message: (what: string) => `yaml: ${what}` },
+
   // normalize, merge and Swarm's deploy-time checks (keep sorted)
   CONSTRAINT_INVALID: {
     severity: 'error',
@@ -75,6 +134,11 @@ export const catalog = {
     severity: 'warning',
     message: (raw: string) => `ignoring IP-address (${raw}) service will listen on '0.0.0.0' (as docker stack deploy does: the routing mesh publishes on every address)`,
   },
+  PORT_MERGED_AWAY: {
+    severity: 'warning',
+    message: (published: number) =>
+      `this port is dropped: with several files, docker merges ports by published port, and a later entry of this file also has published port ${published === 0 ? '0 (dynamic)' : published}`,
+  },
   PORT_MODE_UNKNOWN: {
     severity: 'error',
     message: (mode: string) => `unknown publish mode "${mode}": Swarm would silently use ingress; write ingress or host`,
@@ -106,13 +170,85 @@ export const catalog = {
     severity: 'error',
     message: (a: string, b: string) => `version mismatched between two composefiles : ${a} and ${b}`,
   },
-  X_MESHC_INVALID: { severity: 'error', message: (path: string, why: string) => `x-meshc: ${path} ${why}` },
+  X_MESHC_INVALID: { severity: 'error', message: (path: string, why: string) => `${path} ${why}` },
 
   // ---- planner: inventory, placement, allocation, lock --------------------
   // (section owned by the planner; keep sorted)
+  DYNAMIC_PORTS_EXHAUSTED: {
+    severity: 'error',
+    message: (proto: string, range: string, needed: number, free: number) =>
+      `no dynamic ${proto} port left in ${range}: ${needed} needed, ${free} free (Swarm: "no bit available"); widen dynamic_port_range or publish ports explicitly`,
+  },
+  FWMARK_POOL_EXHAUSTED: {
+    severity: 'error',
+    message: (base: number, needed: number, free: number) =>
+      `no firewall mark left above fwmark_base ${base}: ${needed} needed, ${free} free; lower fwmark_base`,
+  },
+  HOST_PORT_CONFLICT: {
+    severity: 'error',
+    message: (port: number, proto: string, node: string, task: string, other: string) =>
+      `host-mode port ${port}/${proto} is published by both '${other}' and '${task}' on node '${node}' (Swarm's scheduler would leave one task pending); add max_replicas_per_node: 1 or a constraint`,
+  },
+  INGRESS_SUBNET_EXHAUSTED: {
+    severity: 'error',
+    message: (subnet: string, needed: number, free: number, suggest: string) =>
+      `ingress subnet ${subnet} is too small: ${needed} addresses needed (node sandboxes, service VIPs, tasks), ${free} free; set a larger ingress_subnet, e.g. ${suggest}`,
+  },
+  INVENTORY_ADDRESS_DUPLICATE: {
+    severity: 'error',
+    message: (address: string, node: string, other: string) => `node '${node}' has address ${address}, already used by node '${other}'`,
+  },
+  INVENTORY_ADDRESS_INVALID: {
+    severity: 'error',
+    message: (address: string, node: string) => `node '${node}': address "${address}" is not an IPv4 address (the underlay address VXLAN peers use)`,
+  },
+  INVENTORY_EMPTY: { severity: 'error', message: (source: string) => `inventory ${source} has no nodes` },
+  INVENTORY_INVALID: { severity: 'error', message: (path: string, why: string) => `inventory: ${path} ${why}` },
+  INVENTORY_LABEL_INVALID: {
+    severity: 'error',
+    message: (node: string, which: string, text: string, grammar: string) =>
+      `node '${node}': label ${which} "${text}" is not allowed (meshc writes labels into scripts; it must match ${grammar})`,
+  },
+  INVENTORY_NODE_DUPLICATE: { severity: 'error', message: (name: string) => `node name '${name}' is declared twice` },
+  INVENTORY_NODE_NAME_INVALID: {
+    severity: 'error',
+    message: (name: string, grammar: string) =>
+      `invalid node name "${name}": node names become file and namespace names, so they must match ${grammar}`,
+  },
+  INVENTORY_SYNTAX: { severity: 'error', message: (why: string) => `inventory is not valid YAML or JSON: ${why}` },
+  LOCK_INVALID: {
+    severity: 'error',
+    message: (file: string, why: string) => `lock file ${file} is invalid: ${why}; fix it or delete it to reallocate everything`,
+  },
+  LOCK_VALUE_REALLOCATED: {
+    severity: 'warning',
+    message: (what: string, old: string, next: string, why: string) =>
+      `${what}: locked value ${old} is no longer valid (${why}); reallocated as ${next} (the lock file will change)`,
+  },
+  MAX_REPLICAS_UNSATISFIABLE: {
+    severity: 'error',
+    message: (service: string, replicas: number, nodes: number, max: number) =>
+      `service '${service}' has ${replicas} replicas but max_replicas_per_node ${max} on ${nodes} eligible node(s) allows only ${nodes * max} (Swarm: "max replicas per node limit exceed", tasks stay pending)`,
+  },
+  NO_ELIGIBLE_NODE: {
+    severity: 'error',
+    message: (service: string, constraints: string, nodes: number) =>
+      `service '${service}' has no suitable node: ${constraints} not satisfied by any of the ${nodes} node(s) (Swarm would keep its tasks pending)`,
+  },
+  PLACEMENT_KEY_UNSUPPORTED: {
+    severity: 'error',
+    message: (key: string) =>
+      `placement key "${key}" is not supported by meshc: use node.id, node.hostname, node.role, node.platform.os, node.labels.<key> or engine.labels.<key>`,
+  },
+  SETTING_INVALID: { severity: 'error', message: (name: string, value: string, why: string) => `${name} "${value}" is invalid: ${why}` },
 
   // ---- emitters -----------------------------------------------------------
   // (section owned by the emitters; keep sorted)
+  PUBLISHED_PORT_SHADOWS_NODE_SERVICE: {
+    severity: 'warning',
+    message: (port: number, proto: string, service: string, what: string) =>
+      `published port ${port}/${proto} of service "${service}" shadows the node's own ${what}: the routing mesh DNATs it on every local address of every node, loopback included (docker does the same, without a warning)`,
+  },
 } as const satisfies Record<string, Entry>;
 
 export type DiagnosticCode = keyof typeof catalog;

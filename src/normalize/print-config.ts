@@ -1,6 +1,70 @@
+/**
+ * `meshc config`: the merged, interpolated stack in the shape `docker stack config`
+ * prints it (docker/cli `outputConfig`: go-yaml v3 encoding of `types.Config`), so that
+ * `diff <(meshc config f) <(docker stack config -c f)` is empty for ordinary stacks.
+ */
+import { dirname, resolve } from 'node:path';
 import type { ComposeDocument } from '../model/compose.js';
+import { isRecord } from './context.js';
+import { emitYaml, yamlMap, type YamlValue } from './go-yaml-emit.js';
+import * as f from './print-fields.js';
+import { serviceShape } from './print-service.js';
+
+// External objects print `external: true` and their real name (the key when not given).
+function externalFirst(key: string, v: unknown): Record<string, unknown> {
+  const o = isRecord(v) ? { ...v } : {};
+  const ext = o.external;
+  if (ext === true || isRecord(ext)) {
+    const extName = isRecord(ext) && typeof ext.name === 'string' ? ext.name : undefined;
+    o.name = o.name ?? extName ?? key;
+    o.external = true;
+  }
+  return o;
+}
+
+const ipam = f.struct([['driver', f.str], ['config', f.listOf(f.struct([['subnet', f.str]]))]]);
+const network = f.struct(
+  [['name', f.str], ['driver', f.str], ['driver_opts', f.stringMap('')], ['ipam', ipam], ['external', f.bool],
+    ['internal', f.bool], ['attachable', f.bool], ['labels', f.stringMap('')]],
+  true, true,
+);
+const volume = f.struct(
+  [['name', f.str], ['driver', f.str], ['driver_opts', f.stringMap('')], ['external', f.bool], ['labels', f.stringMap('')]],
+  true, true,
+);
+function fileObject(workdir: string): f.Field {
+  const shape = f.struct(
+    [['name', f.str], ['file', f.str], ['external', f.bool], ['labels', f.stringMap('')], ['driver', f.str],
+      ['driver_opts', f.stringMap('')], ['template_driver', f.str]],
+    true, true,
+  );
+  return (v) => shape(isRecord(v) && typeof v.file === 'string' ? { ...v, file: resolve(workdir, v.file) } : v);
+}
+
+function objects(data: Record<string, unknown>, key: string, shape: f.Field): [string, YamlValue][] {
+  const m = data[key];
+  if (!isRecord(m) || Object.keys(m).length === 0) return [];
+  const entries = Object.keys(m).sort().map((k): [string, YamlValue] => [k, shape(externalFirst(k, m[k])) ?? yamlMap([])]);
+  return [[key, yamlMap(entries)]];
+}
 
 /** The normalised stack in the shape `docker stack config` prints (YAML, ports in long form). */
-export function printConfig(_doc: ComposeDocument): string {
-  throw new Error('printConfig: not implemented');
+export function printConfig(doc: ComposeDocument): string {
+  const workdir = dirname(resolve(doc.files[0] ?? '.'));
+  const data = doc.data as Record<string, unknown>;
+  const services = isRecord(data.services) ? data.services : {};
+  const service = serviceShape(workdir);
+  const serviceEntries = Object.keys(services).sort().map((k): [string, YamlValue] => [k, service(services[k]) ?? yamlMap([])]);
+  const extras = Object.keys(data).filter((k) => k.startsWith('x-')).sort().map((k): [string, YamlValue] => [k, f.anyValue(data[k]) ?? null]);
+  return emitYaml(
+    yamlMap([
+      ['version', doc.version],
+      ['services', yamlMap(serviceEntries)],
+      ...objects(data, 'networks', network),
+      ...objects(data, 'volumes', volume),
+      ...objects(data, 'secrets', fileObject(workdir)),
+      ...objects(data, 'configs', fileObject(workdir)),
+      ...extras,
+    ]),
+  );
 }

@@ -1,17 +1,86 @@
+/**
+ * The planner: places tasks on nodes and allocates everything the mesh needs
+ * (published ports, fwmarks, ingress addresses), keeping what the lock recorded.
+ * Every collection is processed in a fixed order (services, nodes and tasks by
+ * name, ports in stack order), so the same input always gives the same bytes.
+ */
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { Inventory } from '../model/inventory.js';
-import type { Plan } from '../model/plan.js';
-import type { NormalizedStack } from '../model/stack.js';
-import type { Lock } from './lock.js';
+import type { NetworkSettings, Plan, PlanNode, PlanPort, PlanService } from '../model/plan.js';
+import type { NormalizedStack, Service } from '../model/stack.js';
+import { allocateAddresses } from './allocate-addresses.js';
+import { allocateFwmarks } from './allocate-fwmarks.js';
+import { allocatePorts } from './allocate-ports.js';
+import { checkHostPorts } from './check-host-ports.js';
+import { planHealth } from './health.js';
+import { EMPTY_LOCK, type Lock } from './lock.js';
+import { placeTasks, type PlacedTask } from './place-tasks.js';
+import { resolveSettings } from './settings.js';
 
 export interface PlanOptions {
   /** Previous lock (undefined: none yet). */
   readonly lock?: Lock;
-  /** Where the lock came from, for diagnostics. */
+  /** Where the lock came from (the CLI reads and writes it there). */
   readonly lockFile?: string;
+  /** Network settings from the command line: they override the inventory and the stack. */
+  readonly settings?: Partial<NetworkSettings>;
+}
+
+interface Allocations {
+  readonly ports: ReadonlyMap<string, readonly PlanPort[]>;
+  readonly placed: ReadonlyMap<string, readonly PlacedTask[]>;
+  readonly fwmarks: Lock['fwmarks'];
+  readonly ips: Lock['ips'];
 }
 
 /** Placement and allocation. Returns the plan and the lock to record, or undefined after errors. */
-export function buildPlan(_stack: NormalizedStack, _inventory: Inventory, _opts: PlanOptions, _sink: DiagnosticSink): { plan: Plan; lock: Lock } | undefined {
-  throw new Error('buildPlan: not implemented');
+export function buildPlan(stack: NormalizedStack, inventory: Inventory, opts: PlanOptions, sink: DiagnosticSink): { plan: Plan; lock: Lock } | undefined {
+  const before = sink.errorCount;
+  const locked = opts.lock ?? EMPTY_LOCK;
+  const services = [...stack.services].sort((a, b) => compare(a.name, b.name));
+  const nodes = [...inventory.nodes].sort((a, b) => compare(a.name, b.name));
+  const resolved = resolveSettings(opts.settings ?? {}, inventory, stack.settings, sink);
+  const settings = resolved?.values;
+  const placed = placeTasks(stack.name, services, nodes, sink);
+  if (!resolved || !settings || !placed) return undefined;
+  // The allocators are independent: run them all so one compile reports every problem.
+  checkHostPorts(services, placed, sink);
+  const ports = allocatePorts(services, settings.dynamicPortRange, locked.ports, sink);
+  const ingress = services.filter(hasIngressPorts);
+  const members = ingress.map((service) => ({ service, tasks: placed.get(service.name) ?? [] }));
+  const fwmarks = allocateFwmarks(ingress, settings.fwmarkBase, locked.fwmarks, resolved.locate('fwmarkBase'), sink);
+  const ips = allocateAddresses(settings.ingressSubnet, nodes, members, locked.ips, resolved.locate('ingressSubnet'), sink);
+  if (!ports || !fwmarks || !ips || sink.errorCount !== before) return undefined;
+  const all: Allocations = { ports: ports.ports, placed, fwmarks, ips };
+  const plan: Plan = {
+    stack: stack.name,
+    settings,
+    nodes: nodes.map((n): PlanNode => ({ name: n.name, address: n.address, role: n.role, labels: n.labels, ingressIp: ips.nodes[n.name] ?? '' })),
+    services: services.map((s) => planService(stack.name, s, all)),
+  };
+  return { plan, lock: { version: 1, ports: ports.lock, fwmarks, ips } };
+}
+
+function planService(stackName: string, service: Service, all: Allocations): PlanService {
+  const ports = all.ports.get(service.name) ?? [];
+  const ingress = hasIngressPorts(service);
+  return {
+    name: service.name,
+    fullName: `${stackName}_${service.name}`,
+    fwmark: ingress ? (all.fwmarks[service.name] ?? null) : null,
+    vip: ingress ? (all.ips.vips[service.name] ?? null) : null,
+    endpointMode: service.endpointMode,
+    ports,
+    tasks: (all.placed.get(service.name) ?? []).map((t) => ({ name: t.name, slot: t.slot, node: t.node, ip: ingress ? (all.ips.tasks[t.name] ?? null) : null })),
+    health: planHealth(service, ports),
+  };
+}
+
+function hasIngressPorts(service: Service): boolean {
+  return service.ports.some((p) => p.mode === 'ingress');
+}
+
+/** Code-unit order, independent of the process locale. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,6 +1,26 @@
+/**
+ * `playbook.yml` at the output root: an Ansible play for `hosts: all` in which each
+ * inventory host stages, validates (iptables-restore --test), checks or applies the
+ * directory named after its inventory_hostname. Node names in the plan are the
+ * inventory host names, so the play refuses hosts the plan does not know.
+ */
 import type { Plan } from '../model/plan.js';
 import type { OutputFile } from '../model/rules.js';
-/** STUB (owned by the ecosystem engineer). */
-export function renderPlaybook(_plan: Plan): OutputFile {
-  throw new Error('renderPlaybook: not implemented');
+import { renderTemplate } from './templates.js';
+
+export function renderPlaybook(plan: Plan): OutputFile {
+  const view = {
+    stackJson: yamlString(plan.stack),
+    playNameJson: yamlString(`meshc routing mesh for stack ${plan.stack}`),
+    nodesJson: plan.nodes.map((n) => yamlString(n.name)).join(', '),
+  };
+  return { path: 'playbook.yml', content: renderTemplate('playbook.yml.hbs', view), mode: 0o644 };
+}
+
+/**
+ * A YAML double-quoted scalar. JSON's string syntax is a subset of it, and escaping
+ * every non-ASCII character keeps the file 7-bit whatever the names contain.
+ */
+function yamlString(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

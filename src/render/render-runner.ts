@@ -1,7 +1,106 @@
-import type { Plan } from '../model/plan.js';
-import type { NodeRuleSet, OutputFile } from '../model/rules.js';
+/**
+ * The runner of one node, `<node>/apply.sh`: a self-contained bash script whose top is
+ * this node's plan data (bash arrays) and whose body is fixed code from
+ * templates/apply.sh.hbs. Everything plan-derived is checked here: numbers and IPv4
+ * addresses are printed as they are, names only after passing a strict grammar and
+ * then through the `sh` quoting helper. See docs/runner.md for what the script does.
+ */
+import type { Plan, PlanNode } from '../model/plan.js';
+import type { Hook, NodeRuleSet, OutputFile } from '../model/rules.js';
+import { renderTemplate } from './templates.js';
 
-/** `<node>/apply.sh`: the runner for one node. */
-export function renderRunner(_plan: Plan, _node: NodeRuleSet): OutputFile {
-  throw new Error('renderRunner: not implemented');
+export interface RunnerView {
+  readonly node: string;
+  readonly stack: string;
+  readonly hostBridge: string;
+  readonly hostBridgeIp: string;
+  readonly gatewayPrefix: number;
+  readonly sandboxGatewayIp: string;
+  readonly ingressPrefix: number;
+  readonly address: string;
+  readonly ingressIp: string;
+  readonly vni: number;
+  readonly vxlanPort: number;
+  readonly peers: readonly string[];
+  readonly vips: readonly string[];
+  readonly hostHooks: readonly string[];
+  readonly sandboxHooks: readonly string[];
+  readonly tasks: readonly { readonly name: string; readonly ip: string }[];
+  /** `<task index> <hook>`: the script keeps one flat array. */
+  readonly taskHooks: readonly string[];
+}
+
+/** `<node>/apply.sh`, mode 0755. Throws (an internal bug, exit 3) on a plan that breaks the planner's invariants. */
+export function renderRunner(plan: Plan, node: NodeRuleSet): OutputFile {
+  const content = renderTemplate('apply.sh.hbs', runnerView(plan, node));
+  return { path: `${name(node.node)}/apply.sh`, content, mode: 0o755 };
+}
+
+/** The template's view: every value already validated for the place it is printed. */
+export function runnerView(plan: Plan, node: NodeRuleSet): RunnerView {
+  const self = findNode(plan, node.node);
+  const s = plan.settings;
+  return {
+    node: name(node.node),
+    stack: name(plan.stack),
+    hostBridge: ifName(s.hostBridge),
+    hostBridgeIp: ipv4(s.hostBridgeIp),
+    gatewayPrefix: prefixLength(s.gatewaySubnet),
+    sandboxGatewayIp: ipv4(s.sandboxGatewayIp),
+    ingressPrefix: prefixLength(s.ingressSubnet),
+    address: ipv4(self.address),
+    ingressIp: ipv4(self.ingressIp),
+    vni: integer(s.vni, 1, 16_777_215),
+    vxlanPort: integer(s.vxlanPort, 1, 65_535),
+    peers: plan.nodes.filter((n) => n.name !== self.name).map((n) => ipv4(n.address)),
+    vips: plan.services.flatMap((svc) => (svc.fwmark !== null && svc.vip !== null ? [ipv4(svc.vip)] : [])),
+    hostHooks: node.host.hooks.map(hookLine),
+    sandboxHooks: node.ingress.hooks.map(hookLine),
+    tasks: node.tasks.map((t) => ({ name: name(t.task), ip: ipv4(t.ip) })),
+    taskHooks: node.tasks.flatMap((t, i) => t.rules.hooks.map((h) => `${i} ${hookLine(h)}`)),
+  };
+}
+
+/** `<table> <builtin> <match...> -j <target>`: split on blanks by the script, so no token may hold one. */
+function hookLine(hook: Hook): string {
+  const tokens = [hook.table, hook.builtin, ...hook.match, '-j', hook.target];
+  for (const t of tokens) {
+    if (t === '' || /[\s'"\\]/.test(t)) throw new Error(`internal: hook token ${JSON.stringify(t)} is not a single word`);
+  }
+  return tokens.join(' ');
+}
+
+function findNode(plan: Plan, nodeName: string): PlanNode {
+  const found = plan.nodes.find((n) => n.name === nodeName);
+  if (!found) throw new Error(`internal: rule set for ${JSON.stringify(nodeName)}, a node the plan does not have`);
+  return found;
+}
+
+function name(text: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(text) || text.includes('..')) throw new Error(`internal: unsafe name ${JSON.stringify(text)}`);
+  return text;
+}
+
+/** Linux interface names: at most 15 bytes, no '/', blanks or ':'. */
+function ifName(text: string): string {
+  if (!/^[A-Za-z0-9_.-]{1,15}$/.test(text) || text === '.' || text === '..') throw new Error(`internal: bad interface name ${JSON.stringify(text)}`);
+  return text;
+}
+
+function ipv4(text: string | null): string {
+  const parts = (text ?? '').split('.');
+  const ok = parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
+  if (!ok) throw new Error(`internal: not an IPv4 address: ${JSON.stringify(text)}`);
+  return text as string;
+}
+
+function prefixLength(cidr: string): number {
+  const [addr, len] = cidr.split('/');
+  ipv4(addr ?? null);
+  return integer(Number(len), 1, 32);
+}
+
+function integer(value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`internal: ${value} is not an integer in ${min}..${max}`);
+  return value;
 }

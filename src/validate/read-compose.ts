@@ -1,5 +1,20 @@
+/**
+ * The front end's first half for one Compose file, in docker/cli's order (stack
+ * loader.go): read → decode → parse YAML → version → forbidden/unsupported options →
+ * interpolation (+ type casts) → schema of that version. Unlike docker, every stage
+ * reports all of its problems, each at its position, and the next stage still runs when
+ * it can, so one run shows every mistake of the file.
+ */
+import { diag } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { ComposeDocument } from '../model/compose.js';
+import { decodeSource } from '../source/decode-source.js';
+import { parseYaml } from '../source/parse-yaml.js';
+import { createSourceMap } from '../source/source-map.js';
+import { interpolateConfig } from './interpolate.js';
+import { checkServiceOptions } from './service-options.js';
+import { validateSchema } from './validate-schema.js';
+import { selectVersion } from './version.js';
 
 export interface FrontEndIo {
   readFile(path: string): Buffer;
@@ -11,6 +26,46 @@ export interface FrontEndIo {
  * interpolation (+ docker's type casts) → schema of that version. Reports every problem
  * of the file; returns undefined when any was an error.
  */
-export function readComposeFile(_file: string, _io: FrontEndIo, _sink: DiagnosticSink): ComposeDocument | undefined {
-  throw new Error('readComposeFile: not implemented');
+export function readComposeFile(file: string, io: FrontEndIo, sink: DiagnosticSink): ComposeDocument | undefined {
+  const bytes = readBytes(file, io, sink);
+  if (!bytes) return undefined;
+  const text = decodeSource(bytes, file, sink);
+  if (text === undefined) return undefined;
+  sink.sources.set(file, text);
+  const parsed = parseYaml(text, file, sink);
+  if (!parsed) return undefined;
+  const map = createSourceMap(parsed.doc, parsed.lineCounter, file);
+  const raw = parsed.data;
+  if (!isMapping(raw)) {
+    sink.report(diag('TOP_LEVEL_NOT_MAPPING', map.locate([]), describe(raw)));
+    return undefined;
+  }
+  const before = sink.errorCount;
+  const version = selectVersion(raw, map, sink);
+  const forbidden = checkServiceOptions(raw, map, sink);
+  const { data, failed } = interpolateConfig(raw, io.env, map, sink);
+  if (version) validateSchema(data, version, map, [...failed, ...forbidden], sink);
+  if (sink.errorCount > before || !version) return undefined;
+  return { version, data, files: [file], locate: map.locate, locateKey: map.locateKey };
+}
+
+function readBytes(file: string, io: FrontEndIo, sink: DiagnosticSink): Buffer | undefined {
+  try {
+    return io.readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') sink.report(diag('FILE_NOT_FOUND', undefined, file));
+    else sink.report(diag('FILE_UNREADABLE', undefined, file, code ?? (e instanceof Error ? e.message : String(e))));
+    return undefined;
+  }
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === undefined || v === null) return 'an empty document';
+  if (Array.isArray(v)) return 'a list';
+  return `a ${typeof v}`;
 }

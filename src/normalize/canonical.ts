@@ -1,0 +1,39 @@
+/**
+ * The typed shapes docker/cli's loader gives list-or-mapping attributes before merging
+ * and printing (`MappingWithEquals`, `Labels`, `HealthCheckTest`), on plain data.
+ */
+import { isRecord } from './context.js';
+
+/** `[A=1, B]` → `{A: "1", B: null}` (environment) or `{A: "1", B: ""}` (labels, sysctls). */
+export function listToMapping(v: unknown, bareValue: null | ''): unknown {
+  if (!Array.isArray(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const item of v) {
+    const s = String(item);
+    const eq = s.indexOf('=');
+    out[eq < 0 ? s : s.slice(0, eq)] = eq < 0 ? bareValue : s.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Mapping values as the loader keeps them: strings (numbers and bools printed), null kept. */
+export function stringValues(v: unknown): unknown {
+  if (!isRecord(v)) return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x === null || x === undefined ? null : String(x)]));
+}
+
+/** One service's list-or-mapping fields in their mapping form, healthcheck test as a list. */
+export function canonicalService(svc: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...svc };
+  if ('environment' in out) out.environment = stringValues(listToMapping(out.environment, null));
+  if ('labels' in out) out.labels = stringValues(listToMapping(out.labels, ''));
+  if ('sysctls' in out) out.sysctls = stringValues(listToMapping(out.sysctls, ''));
+  if (Array.isArray(out.networks)) out.networks = Object.fromEntries(out.networks.map((n) => [String(n), null]));
+  if (isRecord(out.deploy) && 'labels' in out.deploy) {
+    out.deploy = { ...out.deploy, labels: stringValues(listToMapping(out.deploy.labels, '')) };
+  }
+  if (isRecord(out.healthcheck) && typeof out.healthcheck.test === 'string') {
+    out.healthcheck = { ...out.healthcheck, test: ['CMD-SHELL', out.healthcheck.test] };
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+/**
+ * Swarm's API-time port checks (swarmkit `validateEndpointSpec`, `checkPortConflicts`),
+ * all reported in one run with the first claimant as a related note, plus the check
+ * Swarm lacks: publishing the cluster's own ports (2377/tcp, 7946/tcp+udp, VXLAN/udp).
+ */
+import { diag, diagWithNotes } from '../diagnostics/catalog.js';
+import type { DiagnosticSink } from '../diagnostics/types.js';
+import type { PortSpec, Service } from '../model/stack.js';
+
+type Claim = { readonly service: string; readonly port: PortSpec };
+
+function reserved(vxlanPort: number): ReadonlyMap<string, string> {
+  return new Map([
+    ['2377/tcp', 'cluster management'],
+    ['7946/tcp', 'node gossip'],
+    ['7946/udp', 'node gossip'],
+    [`${vxlanPort}/udp`, 'VXLAN data path'],
+  ]);
+}
+
+/** Within one service: dnsrr with ingress ports, duplicate (published, protocol). */
+export function checkServicePorts(service: Service, sink: DiagnosticSink): void {
+  const firstIngress = service.ports.find((p) => p.mode === 'ingress');
+  if (service.endpointMode === 'dnsrr' && firstIngress) sink.report(diag('DNSRR_INGRESS_PORT', firstIngress.loc, service.name));
+  const seen = new Map<string, PortSpec>();
+  for (const p of service.ports) {
+    if (p.published === 0) continue;
+    const key = `${p.published}/${p.protocol}`;
+    const first = seen.get(key);
+    if (first) sink.report(diagWithNotes('PORT_DUPLICATE', p.loc, [{ message: 'first published here', loc: first.loc }], p.published, p.protocol));
+    else seen.set(key, p);
+  }
+}
+
+/** Across services: ingress conflicts with anything, host with host is the scheduler's business. */
+export function checkPortConflicts(services: readonly Service[], sink: DiagnosticSink, vxlanPort = 4789): void {
+  const ingress = new Map<string, Claim>();
+  const host = new Map<string, Claim>();
+  const own = reserved(vxlanPort);
+  for (const service of services) {
+    for (const port of service.ports) {
+      if (port.published === 0) continue;
+      const key = `${port.published}/${port.protocol}`;
+      const what = own.get(key);
+      if (what) sink.report(diag('PORT_RESERVED', port.loc, port.published, port.protocol, what));
+      const other = ingress.get(key) ?? (port.mode === 'ingress' ? host.get(key) : undefined);
+      if (other && other.service !== service.name) {
+        const note = { message: `${other.service} publishes it here`, loc: other.port.loc };
+        sink.report(diagWithNotes('PORT_CONFLICT', port.loc, [note], port.published, port.protocol, other.service, other.port.mode));
+        continue;
+      }
+      const claims = port.mode === 'ingress' ? ingress : host;
+      if (!claims.has(key)) claims.set(key, { service: service.name, port });
+    }
+  }
+}

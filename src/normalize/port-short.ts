@@ -1,0 +1,40 @@
+/**
+ * Short port syntax → the loader's port list: go-connections parses, then
+ * `toServicePortConfigs` sorts the container-port keys as strings and
+ * `ConvertPortToPortConfig` emits one ingress port per host port of the binding's range
+ * (so `8000-8010:80` is eleven published ports, not "one of").
+ */
+import { diag } from '../diagnostics/catalog.js';
+import type { DiagnosticSink, SourceLoc } from '../diagnostics/types.js';
+import { parsePortSpec, type PortMapping } from '../validate/port-spec.js';
+import type { LoosePort } from './ports.js';
+
+// IPs docker does not warn about: they already mean "every address".
+const ANY_ADDRESS = new Set(['', '0.0.0.0', '::']);
+
+/** The loosely typed ports of one short-syntax entry; undefined (and an error) when it does not parse. */
+export function expandShortPort(raw: string, loc: SourceLoc, sink: DiagnosticSink): LoosePort[] | undefined {
+  const parsed = parsePortSpec(raw);
+  if (!parsed.ok) {
+    sink.report(diag('PORT_SPEC_INVALID', loc, raw, parsed.error));
+    return undefined;
+  }
+  const byKey = new Map<string, PortMapping[]>();
+  for (const m of parsed.mappings) {
+    const key = `${m.containerPort}/${m.protocol}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), m]);
+  }
+  const keys = [...byKey.keys()].sort();
+  return keys.flatMap((key) => byKey.get(key)!.flatMap((m) => bindingPorts(key, m, loc, sink)));
+}
+
+function bindingPorts(key: string, m: PortMapping, loc: SourceLoc, sink: DiagnosticSink): LoosePort[] {
+  if (!ANY_ADDRESS.has(m.hostIp)) sink.report(diag('PORT_HOST_IP_IGNORED', loc, `${m.hostIp}:${m.hostPort}:${key}`));
+  const target = Number(m.containerPort);
+  const base = { target, protocol: m.protocol, mode: 'ingress', loc };
+  if (m.hostPort === '') return [{ ...base, published: 0 }];
+  const [start, end = start] = m.hostPort.split('-').map(Number) as [number, number?];
+  const out: LoosePort[] = [];
+  for (let p = start; p <= end; p++) out.push({ ...base, published: p });
+  return out;
+}

@@ -1,0 +1,84 @@
+/**
+ * Ports: short and long syntax collapse into PortSpec, exactly as docker/cli's loader
+ * (`toServicePortConfigs` → `ConvertPortToPortConfig`) and the daemon's enum lookup do,
+ * except that strings Swarm silently turns into tcp/ingress are errors here.
+ */
+import { diag } from '../diagnostics/catalog.js';
+import type { SourceLoc } from '../diagnostics/types.js';
+import type { JsonPath } from '../model/compose.js';
+import type { PortSpec, Protocol, PublishMode } from '../model/stack.js';
+import { isRecord, valueAt, type NormalizeContext } from './context.js';
+import { expandShortPort } from './port-short.js';
+
+/** One port as the loader holds it (`types.ServicePortConfig`): strings not yet checked. */
+export interface LoosePort {
+  readonly target: number;
+  readonly published: number;
+  readonly protocol: string;
+  readonly mode: string;
+  /** Where the port is (long syntax: its published value), and where each field is. */
+  readonly loc: SourceLoc;
+  readonly fieldLocs?: Partial<Record<'target' | 'protocol' | 'mode', SourceLoc>>;
+}
+
+const PROTOCOLS: readonly string[] = ['tcp', 'udp', 'sctp'];
+const MODES: readonly string[] = ['ingress', 'host'];
+
+/** `swarm.PortConfig.Compare`: published, target, protocol, mode. */
+export function comparePorts(a: PortSpec, b: PortSpec): number {
+  return a.published - b.published || a.target - b.target || cmp(a.protocol, b.protocol) || cmp(a.mode, b.mode);
+}
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Long syntax as the loader reads it: missing keys stay at their zero values. */
+export function longPort(ctx: NormalizeContext, path: JsonPath, item: Record<string, unknown>): LoosePort {
+  const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+  const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+  const at = (key: string): SourceLoc => ctx.doc.locate(key in item ? [...path, key] : path);
+  const fieldLocs = { target: at('target'), protocol: at('protocol'), mode: at('mode') };
+  const [target, published, protocol, mode] = [num(item.target), num(item.published), str(item.protocol), str(item.mode)];
+  return { target, published, protocol, mode, loc: at('published'), fieldLocs };
+}
+
+/** Every entry of `services.<name>.ports`, in the loader's order (short syntax expanded). */
+export function loosePorts(ctx: NormalizeContext, servicePath: JsonPath): LoosePort[] {
+  const list = valueAt(ctx.doc, [...servicePath, 'ports']);
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item, i): LoosePort[] => {
+    const path = [...servicePath, 'ports', i];
+    if (isRecord(item)) return [longPort(ctx, path, item)];
+    if (typeof item === 'string' || typeof item === 'number') {
+      return expandShortPort(String(item), ctx.doc.locate(path), ctx.sink) ?? [];
+    }
+    return [];
+  });
+}
+
+/** Daemon semantics (case folded, '' = tcp/ingress), unknown strings and out-of-range numbers reported. */
+export function toPortSpec(ctx: NormalizeContext, p: LoosePort): PortSpec | undefined {
+  const protocol = (p.protocol === '' ? 'tcp' : p.protocol.toLowerCase()) as Protocol;
+  const mode = (p.mode === '' ? 'ingress' : p.mode.toLowerCase()) as PublishMode;
+  let ok = true;
+  const fail = (d: ReturnType<typeof diag>): void => {
+    ctx.sink.report(d);
+    ok = false;
+  };
+  const at = (field: 'target' | 'protocol' | 'mode'): SourceLoc => p.fieldLocs?.[field] ?? p.loc;
+  if (!PROTOCOLS.includes(protocol)) fail(diag('PORT_PROTOCOL_UNKNOWN', at('protocol'), p.protocol));
+  if (!MODES.includes(mode)) fail(diag('PORT_MODE_UNKNOWN', at('mode'), p.mode));
+  if (!Number.isInteger(p.target) || p.target < 1 || p.target > 65535) fail(diag('PORT_OUT_OF_RANGE', at('target'), 'target', p.target));
+  if (!Number.isInteger(p.published) || p.published < 0 || p.published > 65535) {
+    fail(diag('PORT_OUT_OF_RANGE', p.loc, 'published', p.published));
+  }
+  return ok ? { target: p.target, published: p.published, protocol, mode, loc: p.loc } : undefined;
+}
+
+/** The service's ports, normalised and sorted as Swarm sorts them. */
+export function normalizePorts(ctx: NormalizeContext, servicePath: JsonPath): PortSpec[] {
+  return loosePorts(ctx, servicePath)
+    .map((p) => toPortSpec(ctx, p))
+    .filter((p): p is PortSpec => p !== undefined)
+    .sort(comparePorts);
+}

@@ -1,0 +1,137 @@
+/**
+ * The shape of one service as docker/cli prints it (`types.ServiceConfig` field order,
+ * omitempty, `x-` extras last), with the loader's transforms: short ports expanded to the
+ * long form, short volumes parsed, relative bind paths made absolute.
+ */
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { DiagnosticSink } from '../diagnostics/types.js';
+import { isRecord } from './context.js';
+import { yamlMap, type YamlValue } from './go-yaml-emit.js';
+import { expandShortPort } from './port-short.js';
+import * as f from './print-fields.js';
+
+const nowhere = { file: '', line: 0, col: 0 };
+
+const port = f.struct([['mode', f.str], ['target', f.int], ['published', f.int], ['protocol', f.str]]);
+const ports: f.Field = (v) => {
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  return v.flatMap((p): YamlValue[] => {
+    if (isRecord(p)) return [port(p) ?? yamlMap([])];
+    const expanded = expandShortPort(String(p), nowhere, new DiagnosticSink()) ?? [];
+    return expanded.map((x) => port({ mode: x.mode, target: x.target, published: x.published, protocol: x.protocol })!);
+  });
+};
+
+const MODES: Readonly<Record<string, (o: Record<string, unknown>) => void>> = {
+  ro: (o) => (o.read_only = true),
+  nocopy: (o) => (o.volume = { nocopy: true }),
+};
+const PROPAGATION = ['shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate'];
+
+function bindSource(src: string, workdir: string): string {
+  if (src.startsWith('~')) return homedir() + src.slice(1);
+  return src.startsWith('/') ? src : resolve(workdir, src);
+}
+
+/** Short volume syntax `[source:]target[:mode,…]` → the long form (loader's ParseVolume). */
+function longVolume(spec: string, workdir: string): Record<string, unknown> {
+  const parts = spec.split(':');
+  if (parts.length === 1) return { type: 'volume', target: spec };
+  const [source, target, modes = ''] = parts as [string, string, string?];
+  const isPath = /^[./~]/.test(source);
+  const out: Record<string, unknown> = { type: isPath ? 'bind' : 'volume', source: isPath ? bindSource(source, workdir) : source, target };
+  for (const mode of modes.split(',').filter(Boolean)) {
+    if (MODES[mode]) MODES[mode]!(out);
+    else if (PROPAGATION.includes(mode)) out.bind = { propagation: mode };
+    else if (['cached', 'delegated', 'consistent'].includes(mode)) out.consistency = mode;
+  }
+  return out;
+}
+
+const volume = f.struct([
+  ['type', f.str], ['source', f.str], ['target', f.str], ['read_only', f.bool], ['consistency', f.str],
+  ['bind', f.struct([['propagation', f.str], ['create_host_path', f.bool], ['selinux', f.str]])],
+  ['volume', f.struct([['nocopy', f.bool]])],
+  ['tmpfs', f.struct([['size', f.int]])],
+]);
+function volumes(workdir: string): f.Field {
+  return (v) => {
+    if (!Array.isArray(v) || v.length === 0) return undefined;
+    return v.map((x) => {
+      if (!isRecord(x)) return volume(longVolume(String(x), workdir))!;
+      const src = typeof x.source === 'string' && x.type === 'bind' ? bindSource(x.source, workdir) : x.source;
+      return volume({ ...x, source: src }) ?? yamlMap([]);
+    });
+  };
+}
+
+const fileRef = f.struct([['source', f.str], ['target', f.str], ['uid', f.str], ['gid', f.str], ['mode', f.ptrInt]]);
+const fileRefs = f.listOf((v) => fileRef(isRecord(v) ? v : { source: v }));
+
+const networks: f.Field = (v) => {
+  const m = Array.isArray(v) ? Object.fromEntries(v.map((n) => [String(n), null])) : v;
+  const cfg = f.struct([['aliases', f.strList], ['ipv4_address', f.str], ['ipv6_address', f.str]], false, true);
+  return f.mapOf(cfg, null)(m);
+};
+
+const extraHosts: f.Field = (v) => {
+  if (isRecord(v)) return f.strList(Object.keys(v).sort().map((k) => `${k}:${String(v[k])}`));
+  return f.strList(v);
+};
+
+const ulimits = f.mapOf((v) => (typeof v === 'number' ? v : f.struct([['soft', f.int], ['hard', f.int]])(v)), null);
+
+const healthcheck = f.struct([
+  ['test', (v) => (typeof v === 'string' ? ['CMD-SHELL', v] : f.strList(v))],
+  ['timeout', f.ptrDur], ['interval', f.ptrDur], ['retries', f.ptrInt],
+  ['start_period', f.ptrDur], ['start_interval', f.ptrDur], ['disable', f.bool],
+]);
+
+const updateConfig = f.struct([
+  ['parallelism', f.ptrInt], ['delay', f.dur], ['failure_action', f.str],
+  ['monitor', f.dur], ['max_failure_ratio', f.int], ['order', f.str],
+]);
+const resource = f.struct([
+  ['cpus', f.str], ['memory', f.bytes], ['pids', f.int],
+  ['generic_resources', f.listOf(f.struct([['discrete_resource_spec', f.struct([['kind', f.str], ['value', f.int]])]]))],
+]);
+const deploy = f.struct([
+  ['mode', f.str], ['replicas', f.ptrInt], ['labels', f.stringMap('')],
+  ['update_config', updateConfig], ['rollback_config', updateConfig],
+  ['resources', f.struct([['limits', resource], ['reservations', resource]])],
+  ['restart_policy', f.struct([['condition', f.str], ['delay', f.ptrDur], ['max_attempts', f.ptrInt], ['window', f.ptrDur]])],
+  ['placement', f.struct([
+    ['constraints', f.strList], ['preferences', f.listOf(f.struct([['spread', f.str]]))], ['max_replicas_per_node', f.int],
+  ])],
+  ['endpoint_mode', f.str],
+]);
+
+const build: f.Field = (v) =>
+  f.struct([
+    ['context', f.str], ['dockerfile', f.str], ['args', f.stringMap(null)], ['labels', f.stringMap('')],
+    ['cache_from', f.strList], ['extra_hosts', extraHosts], ['network', f.str], ['target', f.str],
+  ])(typeof v === 'string' ? { context: v } : v);
+
+/** The field printer of a whole service; `workdir` resolves relative bind paths. */
+export function serviceShape(workdir: string): f.Field {
+  return f.struct(
+    [
+      ['build', build], ['cap_add', f.strList], ['cap_drop', f.strList], ['cgroupns_mode', f.str], ['cgroup_parent', f.str],
+      ['command', f.shell], ['configs', fileRefs], ['container_name', f.str],
+      ['credential_spec', f.struct([['config', f.str], ['file', f.str], ['registry', f.str]])],
+      ['depends_on', f.strList], ['deploy', deploy], ['devices', f.strList], ['dns', f.strList], ['dns_search', f.strList],
+      ['domainname', f.str], ['entrypoint', f.shell], ['environment', f.stringMap(null)], ['env_file', f.strList],
+      ['expose', f.strList], ['external_links', f.strList], ['extra_hosts', extraHosts], ['hostname', f.str],
+      ['healthcheck', healthcheck], ['image', f.str], ['init', f.ptrBool], ['ipc', f.str], ['isolation', f.str],
+      ['labels', f.stringMap('')], ['links', f.strList], ['logging', f.struct([['driver', f.str], ['options', f.stringMap('')]])],
+      ['mac_address', f.str], ['network_mode', f.str], ['networks', networks], ['pid', f.str], ['ports', ports],
+      ['privileged', f.bool], ['read_only', f.bool], ['restart', f.str], ['secrets', fileRefs], ['security_opt', f.strList],
+      ['shm_size', f.str], ['stdin_open', f.bool], ['stop_grace_period', f.ptrDur], ['stop_signal', f.str],
+      ['sysctls', f.stringMap('')], ['tmpfs', f.strList], ['tty', f.bool], ['ulimits', ulimits], ['user', f.str],
+      ['userns_mode', f.str], ['volumes', volumes(workdir)], ['working_dir', f.str],
+    ],
+    true,
+    true,
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * References from services to the stack's top-level objects, checked as docker/cli's
+ * converter does at deploy time (`undefined network "x"`, `undefined secret "x"`, …),
+ * plus swarmkit's refusal to attach a service to the ingress network explicitly.
+ */
+import { diag } from '../diagnostics/catalog.js';
+import type { JsonPath } from '../model/compose.js';
+import { isRecord, valueAt, type NormalizeContext } from './context.js';
+import { scopedName } from './names.js';
+
+/** Swarm's real name of top-level network `key`: external ones keep theirs, others are scoped. */
+export function networkRealName(stack: string, key: string, net: unknown): string {
+  const n = isRecord(net) ? net : {};
+  const ext = n.external;
+  const extName = isRecord(ext) && typeof ext.name === 'string' ? ext.name : undefined;
+  const isExternal = ext === true || isRecord(ext);
+  const name = typeof n.name === 'string' ? n.name : undefined;
+  if (isExternal) return name ?? extName ?? key;
+  return name ?? scopedName(stack, key);
+}
+
+function keysOf(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  return isRecord(v) ? Object.keys(v) : [];
+}
+
+function checkNetworks(ctx: NormalizeContext, stack: string, servicePath: JsonPath): void {
+  const declared = valueAt(ctx.doc, ['networks']);
+  const nets = isRecord(declared) ? declared : {};
+  const used = valueAt(ctx.doc, [...servicePath, 'networks']);
+  keysOf(used).forEach((name, i) => {
+    const at = [...servicePath, 'networks', Array.isArray(used) ? i : name];
+    const loc = Array.isArray(used) ? ctx.doc.locate(at) : ctx.doc.locateKey(at);
+    if (!(name in nets)) {
+      if (name !== 'default') ctx.sink.report(diag('UNDEFINED_REFERENCE', loc, 'network', name));
+      return;
+    }
+    const real = networkRealName(stack, name, nets[name]);
+    if (real === 'ingress') ctx.sink.report(diag('INGRESS_NETWORK_ATTACHED', loc, real));
+  });
+}
+
+function checkFileObjects(ctx: NormalizeContext, servicePath: JsonPath, kind: 'secrets' | 'configs'): void {
+  const declared = valueAt(ctx.doc, [kind]);
+  const used = valueAt(ctx.doc, [...servicePath, kind]);
+  if (!Array.isArray(used)) return;
+  used.forEach((item, i) => {
+    const source = isRecord(item) ? item.source : item;
+    if (typeof source !== 'string' || (isRecord(declared) && source in declared)) return;
+    const at = isRecord(item) ? [...servicePath, kind, i, 'source'] : [...servicePath, kind, i];
+    ctx.sink.report(diag('UNDEFINED_REFERENCE', ctx.doc.locate(at), kind.slice(0, -1), source));
+  });
+}
+
+// Short syntax "src:dst[:mode]": a source that is not a path names a volume.
+function namedVolumeSource(item: unknown): string | undefined {
+  if (isRecord(item)) return item.type === 'volume' && typeof item.source === 'string' && item.source !== '' ? item.source : undefined;
+  if (typeof item !== 'string') return undefined;
+  const parts = item.split(':');
+  if (parts.length < 2) return undefined;
+  const src = parts[0]!;
+  return src === '' || /^[./~]/.test(src) ? undefined : src;
+}
+
+function checkVolumes(ctx: NormalizeContext, servicePath: JsonPath): void {
+  const declared = valueAt(ctx.doc, ['volumes']);
+  const used = valueAt(ctx.doc, [...servicePath, 'volumes']);
+  if (!Array.isArray(used)) return;
+  used.forEach((item, i) => {
+    const source = namedVolumeSource(item);
+    if (source === undefined || (isRecord(declared) && source in declared)) return;
+    const at = isRecord(item) ? [...servicePath, 'volumes', i, 'source'] : [...servicePath, 'volumes', i];
+    ctx.sink.report(diag('UNDEFINED_REFERENCE', ctx.doc.locate(at), 'volume', source));
+  });
+}
+
+/** Every reference of one service to networks, secrets, configs and named volumes. */
+export function checkReferences(ctx: NormalizeContext, stack: string, servicePath: JsonPath): void {
+  checkNetworks(ctx, stack, servicePath);
+  checkFileObjects(ctx, servicePath, 'secrets');
+  checkFileObjects(ctx, servicePath, 'configs');
+  checkVolumes(ctx, servicePath);
+}

@@ -1,0 +1,73 @@
+/**
+ * Ingress network addresses, one subnet shared like Swarm's: an address per node
+ * sandbox (its SNAT source), a VIP per service with ingress ports, an address per
+ * task of such a service. Order: nodes by name, then per service (by name) its VIP
+ * and its tasks in slot order. Network (.0), gateway (.1) and broadcast are never
+ * handed out. Locked addresses are kept while they stay inside the subnet.
+ */
+import { diag } from '../diagnostics/catalog.js';
+import type { DiagnosticSink, SourceLoc } from '../diagnostics/types.js';
+import type { InventoryNode } from '../model/inventory.js';
+import type { Service } from '../model/stack.js';
+import { formatIpv4, parseCidr, parseIpv4, usableHosts, type Cidr } from './ipv4.js';
+import type { Lock } from './lock.js';
+import type { PlacedTask } from './place-tasks.js';
+import { allocateSticky, type Claim } from './sticky-pool.js';
+
+export interface IngressMember {
+  readonly service: Service;
+  readonly tasks: readonly PlacedTask[];
+}
+
+type Kind = 'nodes' | 'vips' | 'tasks';
+const WHAT: Record<Kind, string> = { nodes: 'address of node', vips: 'VIP of service', tasks: 'address of task' };
+
+/** Addresses by kind and name (the lock's `ips` shape), or undefined when the subnet is too small. */
+export function allocateAddresses(
+  subnet: string,
+  nodes: readonly InventoryNode[],
+  members: readonly IngressMember[],
+  locked: Lock['ips'],
+  subnetLoc: SourceLoc | undefined,
+  sink: DiagnosticSink,
+): Lock['ips'] | undefined {
+  const cidr = parseCidr(subnet) as Cidr;
+  const claims: Claim[] = [];
+  const where = new Map<string, SourceLoc | undefined>();
+  const claim = (kind: Kind, name: string, loc: SourceLoc | undefined) => {
+    const key = `${kind}\0${name}`;
+    const text = locked[kind][name];
+    claims.push({ key, locked: text === undefined ? undefined : (parseIpv4(text) ?? -1) });
+    where.set(key, loc);
+  };
+  for (const node of nodes) claim('nodes', node.name, node.loc);
+  for (const { service, tasks } of members) {
+    claim('vips', service.name, service.loc);
+    for (const task of tasks) claim('tasks', task.name, service.loc);
+  }
+  const result = allocateSticky(claims, { first: cidr.network + 2, last: cidr.network + cidr.size - 2, taken: new Set() });
+  if (result.unserved > 0) {
+    sink.report(diag('INGRESS_SUBNET_EXHAUSTED', subnetLoc, subnet, claims.length, usableHosts(cidr), suggestSubnet(cidr, claims.length)));
+    return undefined;
+  }
+  for (const m of result.moved) {
+    const [kind, name] = m.key.split('\0') as [Kind, string];
+    const old = locked[kind][name] ?? '';
+    const why = m.why === 'outside' ? `not a host address of ingress_subnet ${subnet}` : 'locked twice';
+    sink.report(diag('LOCK_VALUE_REALLOCATED', where.get(m.key), `${WHAT[kind]} '${name}'`, old, formatIpv4(result.values.get(m.key) ?? 0), why));
+  }
+  const out: Record<Kind, Record<string, string>> = { nodes: {}, vips: {}, tasks: {} };
+  for (const [key, value] of result.values) {
+    const [kind, name] = key.split('\0') as [Kind, string];
+    out[kind][name] = formatIpv4(value);
+  }
+  return out;
+}
+
+/** The smallest subnet, at the same network address, that holds `needed` addresses. */
+function suggestSubnet(cidr: Cidr, needed: number): string {
+  let prefix = cidr.prefix;
+  while (prefix > 8 && 2 ** (32 - prefix) - 3 < needed) prefix--;
+  const size = 2 ** (32 - prefix);
+  return `${formatIpv4(Math.floor(cidr.network / size) * size)}/${prefix}`;
+}

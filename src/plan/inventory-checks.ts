@@ -1,0 +1,62 @@
+/**
+ * Grammar and uniqueness checks shared by every inventory format. Node names and
+ * labels end up in file names, namespace names and shell scripts, so meshc accepts
+ * a strict, documented subset (docs/inventory.md) instead of quoting its way around it.
+ */
+import { diag, diagWithNotes } from '../diagnostics/catalog.js';
+import type { DiagnosticSink } from '../diagnostics/types.js';
+import type { InventoryNode } from '../model/inventory.js';
+import { parseIpv4 } from './ipv4.js';
+
+export const NODE_NAME = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
+export const LABEL_KEY = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,126}[A-Za-z0-9])?$/;
+export const LABEL_VALUE = /^[A-Za-z0-9._:/@+=,-]{0,253}$/;
+
+/** Reports every bad name, label, address and duplicate; returns true when all nodes are fine. */
+export function checkNodes(nodes: readonly InventoryNode[], sink: DiagnosticSink): boolean {
+  const before = sink.errorCount;
+  const byName = new Map<string, InventoryNode>();
+  const byAddress = new Map<string, InventoryNode>();
+  for (const node of nodes) {
+    checkNode(node, sink);
+    const sameName = byName.get(node.name);
+    if (sameName) sink.report(withFirst('INVENTORY_NODE_DUPLICATE', node, sameName, [node.name]));
+    else byName.set(node.name, node);
+    const sameAddress = byAddress.get(node.address);
+    if (sameAddress) sink.report(withFirst('INVENTORY_ADDRESS_DUPLICATE', node, sameAddress, [node.address, node.name, sameAddress.name]));
+    else byAddress.set(node.address, node);
+  }
+  return sink.errorCount === before;
+}
+
+function checkNode(node: InventoryNode, sink: DiagnosticSink): void {
+  if (!NODE_NAME.test(node.name)) sink.report(diag('INVENTORY_NODE_NAME_INVALID', node.loc, node.name, NODE_NAME.source));
+  if (parseIpv4(node.address) === undefined) sink.report(diag('INVENTORY_ADDRESS_INVALID', node.loc, node.address, node.name));
+  for (const labels of [node.labels, node.engineLabels]) {
+    for (const [key, value] of Object.entries(labels)) {
+      if (!LABEL_KEY.test(key)) sink.report(diag('INVENTORY_LABEL_INVALID', node.loc, node.name, 'key', key, LABEL_KEY.source));
+      if (!LABEL_VALUE.test(value)) sink.report(diag('INVENTORY_LABEL_INVALID', node.loc, node.name, 'value', value, LABEL_VALUE.source));
+    }
+  }
+}
+
+function withFirst(
+  code: 'INVENTORY_NODE_DUPLICATE' | 'INVENTORY_ADDRESS_DUPLICATE',
+  node: InventoryNode,
+  first: InventoryNode,
+  args: readonly string[],
+) {
+  const notes = [{ message: `node '${first.name}' is declared here`, loc: first.loc }];
+  return code === 'INVENTORY_NODE_DUPLICATE'
+    ? diagWithNotes(code, node.loc, notes, args[0] ?? '')
+    : diagWithNotes(code, node.loc, notes, args[0] ?? '', args[1] ?? '', args[2] ?? '');
+}
+
+/** Label maps come as YAML/JSON values; numbers and booleans are written as Swarm would store them. */
+export function labelMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return out;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [k, v] of entries) out[k] = String(v);
+  return out;
+}

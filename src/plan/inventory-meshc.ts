@@ -1,0 +1,53 @@
+/** meshc's own inventory format (YAML or JSON, `schemas/inventory.schema.json`). */
+import { diag } from '../diagnostics/catalog.js';
+import type { DiagnosticSink, SourceLoc } from '../diagnostics/types.js';
+import type { Inventory, InventoryNode } from '../model/inventory.js';
+import type { NetworkSettings } from '../model/plan.js';
+import { labelMap } from './inventory-checks.js';
+import { settingName } from './settings.js';
+import { schemaProblems, type ParsedSource } from './yaml-source.js';
+
+interface RawNode {
+  readonly name: string;
+  readonly address: string;
+  readonly role?: 'manager' | 'worker';
+  readonly labels?: unknown;
+  readonly engine_labels?: unknown;
+}
+
+const SETTING_KEYS: readonly (keyof NetworkSettings)[] = [
+  'ingressSubnet',
+  'gatewaySubnet',
+  'hostBridge',
+  'hostBridgeIp',
+  'sandboxGatewayIp',
+  'vni',
+  'vxlanPort',
+  'fwmarkBase',
+  'dynamicPortRange',
+];
+
+/** The inventory in `source`, or undefined after reporting every schema problem. */
+export function meshcInventory(source: ParsedSource, file: string, sink: DiagnosticSink): Inventory | undefined {
+  const problems = schemaProblems('inventory', source);
+  for (const p of problems) sink.report(diag('INVENTORY_INVALID', p.loc, p.path, p.why));
+  if (problems.length > 0) return undefined;
+  const data = source.data as { nodes: RawNode[]; network?: Record<string, unknown> };
+  const nodes: InventoryNode[] = data.nodes.map((n, i) => ({
+    name: n.name,
+    address: n.address,
+    role: n.role ?? 'worker',
+    labels: labelMap(n.labels),
+    engineLabels: labelMap(n.engine_labels),
+    loc: source.locate(['nodes', i]),
+  }));
+  const settings: Record<string, unknown> = {};
+  const settingLocs: Partial<Record<keyof NetworkSettings, SourceLoc>> = {};
+  for (const key of SETTING_KEYS) {
+    const value = data.network?.[settingName(key)];
+    if (value === undefined) continue;
+    settings[key] = value;
+    settingLocs[key] = source.locate(['network', settingName(key)]);
+  }
+  return { source: file, nodes, settings: settings as Partial<NetworkSettings>, settingLocs };
+}

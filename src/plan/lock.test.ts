@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { DiagnosticSink } from '../diagnostics/types.js';
+import { EMPTY_LOCK, lockChanged, lockPathFor, parseLock, serializeLock, type Lock } from './lock.js';
+
+const lock: Lock = {
+  version: 1,
+  ports: { web: { '80/tcp': [30001, 30000] } },
+  fwmarks: { web: 256, api: 257 },
+  ips: { nodes: { n2: '10.0.0.3', n1: '10.0.0.2' }, vips: { web: '10.0.0.4' }, tasks: { 'st_web.1': '10.0.0.5' } },
+};
+
+describe('lock file', () => {
+  it('sits next to the stack', () => {
+    expect(lockPathFor('deploy/stack.yml')).toBe('deploy/stack.meshc-lock.json');
+    expect(lockPathFor('a.b/stack')).toBe('a.b/stack.meshc-lock.json');
+  });
+
+  it('serializes canonically: sorted keys, array order kept, trailing newline', () => {
+    const text = serializeLock(lock);
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(text.indexOf('"api"')).toBeLessThan(text.indexOf('"web": 256'));
+    expect(text.indexOf('"n1"')).toBeLessThan(text.indexOf('"n2"'));
+    expect(text).toContain('[\n        30001,\n        30000\n      ]');
+    expect(Object.keys(JSON.parse(text) as object)).toEqual(['fwmarks', 'ips', 'ports', 'version']);
+  });
+
+  it('round-trips through parseLock', () => {
+    const sink = new DiagnosticSink();
+    const parsed = parseLock(serializeLock(lock), 'x.meshc-lock.json', sink);
+    expect(sink.items).toEqual([]);
+    expect(serializeLock(parsed!)).toBe(serializeLock(lock));
+  });
+
+  it('lockChanged is exact: key order does not count, any value does, a missing lock does', () => {
+    const reordered: Lock = { ...lock, fwmarks: { api: 257, web: 256 } };
+    expect(lockChanged(lock, reordered)).toBe(false);
+    expect(lockChanged(lock, { ...lock, fwmarks: { api: 257, web: 258 } })).toBe(true);
+    expect(lockChanged(lock, { ...lock, ports: { web: { '80/tcp': [30000, 30001] } } })).toBe(true);
+    expect(lockChanged(undefined, EMPTY_LOCK)).toBe(true);
+  });
+
+  it('reports a damaged lock at the offending line and column', () => {
+    const sink = new DiagnosticSink();
+    const text = '{\n  "version": 1,\n  "ports": {},\n  "fwmarks": { "web": "x" },\n  "ips": { "nodes": {}, "vips": {}, "tasks": { "t": "10.0.0.300" } }\n}\n';
+    expect(parseLock(text, 's.meshc-lock.json', sink)).toBeUndefined();
+    expect(sink.items.map((d) => [d.code, d.loc?.line, d.loc?.col])).toEqual([
+      ['LOCK_INVALID', 4, 23],
+      ['LOCK_INVALID', 5, 53],
+    ]);
+    expect(sink.items[0]?.message).toContain('fwmarks.web must be integer');
+  });
+
+  it('reports broken JSON instead of ignoring it', () => {
+    const sink = new DiagnosticSink();
+    expect(parseLock('{ "version": 1,', 'l.json', sink)).toBeUndefined();
+    expect(sink.items[0]?.code).toBe('LOCK_INVALID');
+  });
+});

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { DiagnosticSink } from '../diagnostics/types.js';
+import { LOCAL_INVENTORY, readInventory, type InventoryIo } from './read-inventory.js';
+
+function io(files: Record<string, string>, stdin = ''): InventoryIo {
+  return {
+    readFile: (path) => {
+      const text = files[path];
+      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+      return Buffer.from(text);
+    },
+    readStdin: () => Buffer.from(stdin),
+  };
+}
+
+function read(text: string, file = 'inv.yml') {
+  const sink = new DiagnosticSink();
+  const inventory = readInventory(file, io({ [file]: text }), sink);
+  return { inventory, sink, where: sink.items.map((d) => `${d.code}@${d.loc?.line}:${d.loc?.col}`) };
+}
+
+const MESHC = `nodes:
+  - name: node1
+    address: 192.168.1.10
+    role: manager
+    labels: { zone: east, rack: 1 }
+  - name: node2
+    address: 192.168.1.11
+    engine_labels: { os: debian }
+network:
+  ingress_subnet: 10.10.0.0/16
+  dynamic_port_range: [40000, 40100]
+`;
+
+describe('readInventory: meshc YAML', () => {
+  it('reads nodes, defaults and network settings with their positions', () => {
+    const { inventory, sink } = read(MESHC);
+    expect(sink.items).toEqual([]);
+    expect(inventory?.nodes.map((n) => [n.name, n.address, n.role, n.labels, n.engineLabels])).toEqual([
+      ['node1', '192.168.1.10', 'manager', { rack: '1', zone: 'east' }, {}],
+      ['node2', '192.168.1.11', 'worker', {}, { os: 'debian' }],
+    ]);
+    expect(inventory?.settings).toEqual({ ingressSubnet: '10.10.0.0/16', dynamicPortRange: [40000, 40100] });
+    expect(inventory?.settingLocs?.ingressSubnet).toEqual({ file: 'inv.yml', line: 10, col: 19 });
+    expect(inventory?.nodes[1]?.loc).toMatchObject({ line: 6, col: 5 });
+  });
+
+  it('reports every schema problem at its line and column', () => {
+    const { inventory, where, sink } = read('nodes:\n  - name: a\n    adress: 10.0.0.1\n  - name: b\n    address: 10.0.0.2\n    role: boss\nnetwork:\n  vni: many\n');
+    expect(inventory).toBeUndefined();
+    expect(where).toEqual(['INVENTORY_INVALID@2:5', 'INVENTORY_INVALID@3:5', 'INVENTORY_INVALID@6:11', 'INVENTORY_INVALID@8:8']);
+    expect(sink.items[1]?.message).toBe('inventory: nodes[0] has unknown property "adress"');
+  });
+
+  it('rejects names, labels and addresses that cannot go into files and scripts', () => {
+    const { where, sink } = read('nodes:\n  - { name: Node_1, address: 10.0.0.1 }\n  - { name: ok, address: nowhere.example, labels: { "a b": "x;rm" } }\n');
+    expect(where).toEqual(['INVENTORY_NODE_NAME_INVALID@2:5', 'INVENTORY_ADDRESS_INVALID@3:5', 'INVENTORY_LABEL_INVALID@3:5', 'INVENTORY_LABEL_INVALID@3:5']);
+    expect(sink.items[0]?.message).toContain('"Node_1"');
+  });
+
+  it('rejects duplicate names and addresses, pointing at the first', () => {
+    const { where, sink } = read('nodes:\n  - { name: a, address: 10.0.0.1 }\n  - { name: a, address: 10.0.0.2 }\n  - { name: b, address: 10.0.0.1 }\n');
+    expect(where).toEqual(['INVENTORY_NODE_DUPLICATE@3:5', 'INVENTORY_ADDRESS_DUPLICATE@4:5']);
+    expect(sink.items.map((d) => d.notes?.[0]?.loc?.line)).toEqual([2, 2]);
+  });
+
+  it('reports YAML syntax errors with a position', () => {
+    const { where } = read('nodes:\n  - name: a\n   address: [\n');
+    expect(where[0]).toMatch(/^INVENTORY_SYNTAX@\d+:\d+$/);
+  });
+});
+
+const ANSIBLE = JSON.stringify({
+  _meta: {
+    hostvars: {
+      alpha: { ansible_host: '192.168.5.1', meshc_labels: { zone: 'east' } },
+      beta: { ansible_host: '192.168.5.2', meshc_role: 'manager', meshc_engine_labels: { os: 'debian' } },
+      'gamma.lan': { meshc_address: '192.168.5.3' },
+    },
+  },
+  all: { children: ['ungrouped', 'managers', 'workers'] },
+  managers: { children: ['core'] },
+  core: { hosts: ['alpha'] },
+  workers: { hosts: ['gamma.lan', '192.168.5.4'] },
+  ungrouped: {},
+}, null, 2);
+
+describe('readInventory: ansible-inventory --list JSON', () => {
+  it('takes hosts from hostvars and groups, addresses, roles and labels from the documented vars', () => {
+    const { inventory, sink } = read(ANSIBLE, 'inv.json');
+    expect(sink.items).toEqual([]);
+    expect(inventory?.nodes.map((n) => [n.name, n.address, n.role, n.labels, n.engineLabels])).toEqual([
+      ['192.168.5.4', '192.168.5.4', 'worker', {}, {}],
+      ['alpha', '192.168.5.1', 'manager', { zone: 'east' }, {}],
+      ['beta', '192.168.5.2', 'manager', {}, { os: 'debian' }],
+      ['gamma.lan', '192.168.5.3', 'worker', {}, {}],
+    ]);
+  });
+
+  it('keeps only the hosts of group meshc when there is one', () => {
+    const listing = { ...(JSON.parse(ANSIBLE) as object), meshc: { children: ['core'], hosts: ['beta'] } };
+    const { inventory } = read(JSON.stringify(listing), 'inv.json');
+    expect(inventory?.nodes.map((n) => n.name)).toEqual(['alpha', 'beta']);
+  });
+
+  it('reports bad meshc host vars at the host', () => {
+    const listing = { _meta: { hostvars: { a: { ansible_host: '10.0.0.1', meshc_role: 'boss', meshc_labels: ['x'] } } } };
+    const { where } = read(JSON.stringify(listing, null, 1), 'inv.json');
+    expect(where).toEqual(['INVENTORY_INVALID@4:9', 'INVENTORY_INVALID@7:21']);
+  });
+});
+
+describe('readInventory: sources', () => {
+  it('is one local manager node without -i', () => {
+    expect(readInventory(undefined, io({}), new DiagnosticSink())).toBe(LOCAL_INVENTORY);
+    expect(LOCAL_INVENTORY.nodes).toEqual([{ name: 'local', address: '127.0.0.1', role: 'manager', labels: {}, engineLabels: {} }]);
+  });
+
+  it('reads stdin for -i -', () => {
+    const sink = new DiagnosticSink();
+    const inventory = readInventory('-', io({}, 'nodes:\n  - { name: s1, address: 10.1.1.1 }\n'), sink);
+    expect(inventory?.source).toBe('<stdin>');
+    expect(inventory?.nodes[0]?.loc?.file).toBe('<stdin>');
+  });
+
+  it('reports a missing file as an IO problem', () => {
+    const sink = new DiagnosticSink();
+    expect(readInventory('nope.yml', io({}), sink)).toBeUndefined();
+    expect(sink.items.map((d) => d.code)).toEqual(['FILE_NOT_FOUND']);
+  });
+});

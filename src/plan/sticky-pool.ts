@@ -1,0 +1,88 @@
+/**
+ * The one allocation algorithm behind ports, fwmarks and addresses: locked values
+ * are kept when still valid (so recompiling never moves them), then every claim
+ * without a value is served next-fit, as swarmkit's serial idm does, starting one
+ * past the highest value kept and wrapping once. Claims are served in the order
+ * given, which the callers make deterministic.
+ */
+
+export interface Claim {
+  readonly key: string;
+  /** The value the lock file recorded for this key, if any. */
+  readonly locked?: number;
+}
+
+export interface PoolRange {
+  readonly first: number;
+  readonly last: number;
+  /** Values in the range no claim may take (explicit ports, reserved addresses). */
+  readonly taken: ReadonlySet<number>;
+}
+
+export interface Reallocation {
+  readonly key: string;
+  readonly old: number;
+  readonly why: 'outside' | 'taken';
+}
+
+export interface PoolResult {
+  readonly values: ReadonlyMap<string, number>;
+  /** Locked values that could not be kept (their claim was served again). */
+  readonly moved: readonly Reallocation[];
+  /** Claims left without a value because the range ran out. */
+  readonly unserved: number;
+  /** Claims that needed a new value, and how many values were free for them. */
+  readonly needed: number;
+  readonly free: number;
+}
+
+export function allocateSticky(claims: readonly Claim[], range: PoolRange): PoolResult {
+  const used = new Set<number>();
+  const values = new Map<string, number>();
+  const moved: Reallocation[] = [];
+  const fresh: Claim[] = [];
+  let highest = range.first - 1;
+  for (const claim of claims) {
+    const why = claim.locked === undefined ? undefined : lockedProblem(claim.locked, range, used);
+    if (claim.locked === undefined || why) {
+      if (claim.locked !== undefined && why) moved.push({ key: claim.key, old: claim.locked, why });
+      fresh.push(claim);
+      continue;
+    }
+    used.add(claim.locked);
+    values.set(claim.key, claim.locked);
+    highest = Math.max(highest, claim.locked);
+  }
+  const free = range.last - range.first + 1 - used.size - countTakenIn(range);
+  const unserved = serveNextFit(fresh, range, used, values, highest + 1);
+  return { values, moved, unserved, needed: fresh.length, free: Math.max(0, free) };
+}
+
+function lockedProblem(v: number, range: PoolRange, used: ReadonlySet<number>): Reallocation['why'] | undefined {
+  if (!Number.isInteger(v) || v < range.first || v > range.last) return 'outside';
+  return range.taken.has(v) || used.has(v) ? 'taken' : undefined;
+}
+
+function serveNextFit(fresh: readonly Claim[], range: PoolRange, used: Set<number>, values: Map<string, number>, start: number): number {
+  const size = range.last - range.first + 1;
+  let cursor = start > range.last ? range.first : start;
+  for (const [i, claim] of fresh.entries()) {
+    let probes = 0;
+    while ((used.has(cursor) || range.taken.has(cursor)) && probes < size) {
+      cursor = cursor === range.last ? range.first : cursor + 1;
+      probes++;
+    }
+    // A full lap without a free value: the range is exhausted for every remaining claim.
+    if (probes === size) return fresh.length - i;
+    used.add(cursor);
+    values.set(claim.key, cursor);
+    cursor = cursor === range.last ? range.first : cursor + 1;
+  }
+  return 0;
+}
+
+function countTakenIn(range: PoolRange): number {
+  let n = 0;
+  for (const v of range.taken) if (v >= range.first && v <= range.last) n++;
+  return n;
+}

@@ -1,0 +1,97 @@
+/**
+ * Text → data with positions, for the planner's own inputs (inventory, lock file).
+ * JSON is parsed by the same YAML 1.2 parser so ansible-inventory JSON and lock files
+ * get line:col positions too. Ajv errors are mapped back to the offending node.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Node } from 'yaml';
+import type { SourceLoc } from '../diagnostics/types.js';
+
+export type Path = readonly (string | number)[];
+
+export interface ParsedSource {
+  readonly data: unknown;
+  /** Position of the value at `path` (`key`: of its mapping key); nearest ancestor if absent. */
+  locate(path: Path, key?: boolean): SourceLoc;
+}
+
+/** Parses `text`; on syntax errors calls `onError` for each and returns undefined. */
+export function parseSource(text: string, file: string, onError: (why: string, loc: SourceLoc) => void): ParsedSource | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number): SourceLoc => ({ file, ...lineCounter.linePos(offset) });
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) onError(e.message.split('\n')[0] ?? e.message, at(e.pos[0]));
+    return undefined;
+  }
+  return {
+    data: doc.toJS({ maxAliasCount: 100 }),
+    locate: (path, key) => at(offsetOf(doc.contents, path, key ?? false)),
+  };
+}
+
+function offsetOf(root: unknown, path: Path, key: boolean): number {
+  let node = root as Node | null;
+  let offset = node?.range?.[0] ?? 0;
+  for (const [i, seg] of path.entries()) {
+    const last = i === path.length - 1;
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? p.key.value : p.key) === seg);
+      if (pair && last && key && (pair.key as Node | null)?.range) return (pair.key as Node).range![0];
+      next = pair?.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      next = node.items[seg];
+    }
+    const range = (next as Node | null | undefined)?.range;
+    if (!range) return offset;
+    node = next as Node;
+    offset = range[0];
+  }
+  return offset;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+const validators = new Map<string, ValidateFunction>();
+
+/** Validator for `schemas/<name>.schema.json`, compiled once per process (ajv compilation is the slow part). */
+export function schemaValidator(name: string): ValidateFunction {
+  let validate = validators.get(name);
+  if (!validate) {
+    const url = new URL(`../../schemas/${name}.schema.json`, import.meta.url);
+    validate = ajv.compile(JSON.parse(readFileSync(url, 'utf8')) as object);
+    validators.set(name, validate);
+  }
+  return validate;
+}
+
+export interface SchemaProblem {
+  readonly path: string;
+  readonly why: string;
+  readonly loc: SourceLoc;
+}
+
+/** Every schema problem in `source`, with a dotted path (`nodes[0].name`) and a position. */
+export function schemaProblems(name: string, source: ParsedSource): SchemaProblem[] {
+  const validate = schemaValidator(name);
+  if (validate(source.data)) return [];
+  return (validate.errors ?? []).map((e) => toProblem(e, source));
+}
+
+function toProblem(e: ErrorObject, source: ParsedSource): SchemaProblem {
+  const path: (string | number)[] = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^[0-9]+$/.test(s) ? Number(s) : s));
+  const extra = (e.params as { additionalProperty?: string }).additionalProperty;
+  const loc = extra !== undefined ? source.locate([...path, extra], true) : source.locate(path);
+  const why = extra !== undefined ? `has unknown property "${extra}"` : (e.message ?? 'is invalid');
+  return { path: dotted(path), why, loc };
+}
+
+function dotted(path: Path): string {
+  const text = path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('');
+  return text === '' ? '(top level)' : text.replace(/^\./, '');
+}

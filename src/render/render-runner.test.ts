@@ -1,0 +1,104 @@
+/**
+ * The runner as text: it must parse (`bash -n`), pass shellcheck, carry this node's
+ * data and nothing unquoted. What it does to a kernel is proven in test/vm.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DiagnosticSink } from '../diagnostics/types.js';
+import type { Plan } from '../model/plan.js';
+import { compilePlan } from '../pipeline.js';
+import { mixedPlan, seedPlan } from '../../test/kernel/sample-plans.js';
+import { renderRunner, runnerView } from './render-runner.js';
+
+async function compiled(plan: Plan) {
+  const result = await compilePlan(plan, new DiagnosticSink());
+  if (!result) throw new Error('compile failed');
+  return result;
+}
+
+async function runnerOf(plan: Plan, node: string): Promise<string> {
+  const { ruleSets } = await (await compiled(plan));
+  const set = ruleSets.nodes.find((n) => n.node === node);
+  if (!set) throw new Error(`no node ${node}`);
+  return renderRunner(plan, set).content;
+}
+
+function scriptFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'meshc-runner-')), 'apply.sh');
+  writeFileSync(file, text);
+  return file;
+}
+
+const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+
+describe('renderRunner', async () => {
+  it('writes <node>/apply.sh with mode 0755', async () => {
+    const plan = seedPlan(3);
+    const set = (await compiled(plan)).ruleSets.nodes[1];
+    const file = renderRunner(plan, set!);
+    expect(file.path).toBe('node2/apply.sh');
+    expect(file.mode).toBe(0o755);
+  });
+
+  it('is valid bash for every node of several plans', async () => {
+    for (const plan of [seedPlan(1), seedPlan(3), mixedPlan()]) {
+      for (const node of plan.nodes) {
+        const file = scriptFile(await runnerOf(plan, node.name));
+        expect(spawnSync('bash', ['-n', file]).status, `${plan.stack}/${node.name}`).toBe(0);
+      }
+    }
+  });
+
+  it.skipIf(!hasShellcheck)('passes shellcheck', async () => {
+    const file = scriptFile(await runnerOf(mixedPlan(), 'alpha'));
+    const out = spawnSync('shellcheck', ['-s', 'bash', '-f', 'gcc', file], { encoding: 'utf8' });
+    expect(out.stdout).toBe('');
+    expect(out.status).toBe(0);
+  });
+
+  it('prints this node’s data: peers are the other nodes, tasks only the local ones', async () => {
+    const text = await runnerOf(seedPlan(3), 'node2');
+    expect(text).toContain('NODE_ADDRESS=192.168.56.12\n');
+    expect(text).toContain('NODE_INGRESS_IP=10.0.0.3\n');
+    expect(text).toContain('PEERS=( 192.168.56.11 192.168.56.13 )');
+    expect(text).toMatch(/TASK_NAMES=\(\n {2}web_ngx\.2\n\)/);
+    expect(text).not.toContain('web_ngx.1');
+    expect(text).toContain(`docker inspect --format '{{.State.Pid}}'`);
+  });
+
+  it('declares the hooks as data, one word per token', async () => {
+    const view = runnerView(seedPlan(2), (await compiled(seedPlan(2))).ruleSets.nodes[0]!);
+    expect(view.hostHooks).toContain('nat PREROUTING -m addrtype --dst-type LOCAL -j MESHC-INGRESS');
+    expect(view.taskHooks.every((h) => h.startsWith('0 '))).toBe(true);
+  });
+
+  it('is byte-identical for identical plans', async () => {
+    expect(await runnerOf(mixedPlan(), 'beta')).toBe(await runnerOf(mixedPlan(), 'beta'));
+  });
+
+  it('answers --help without root and without touching anything', async () => {
+    const file = scriptFile(await runnerOf(seedPlan(1), 'node1'));
+    const out = execFileSync('bash', [file, '--help'], { encoding: 'utf8' });
+    expect(out).toContain('--check');
+  });
+
+  it('reports a bad argument as an error in its JSON summary, exit 1', async () => {
+    const file = scriptFile(await runnerOf(seedPlan(1), 'node1'));
+    const out = spawnSync('bash', [file, '--frobnicate'], { encoding: 'utf8' });
+    expect(out.status).toBe(1);
+    const last = JSON.parse(out.stdout.trim().split('\n').pop() ?? '{}');
+    expect(last.errors[0]).toContain('unknown argument');
+  });
+
+  it('refuses a plan whose values would not be safe to print', async () => {
+    const plan = seedPlan(1);
+    const set = (await compiled(plan)).ruleSets.nodes[0]!;
+    const bad: Plan = { ...plan, settings: { ...plan.settings, hostBridge: 'br0; rm -rf /' } };
+    expect(() => renderRunner(bad, set)).toThrow(/interface name/);
+    const badIp: Plan = { ...plan, nodes: [{ ...plan.nodes[0]!, address: '10.0.0.1 $(x)' }] };
+    expect(() => renderRunner(badIp, set)).toThrow(/IPv4/);
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * Text → YAML document with positions, read the way docker's CLI (go-yaml v3) reads it:
+ * YAML 1.2 core scalars with Go's integer forms, merge keys `<<`, the first document only,
+ * duplicate keys an error, non-string keys an error, and alias expansion capped so a
+ * "billion laughs" file fails fast instead of exhausting memory.
+ */
+import { LineCounter, isAlias, isCollection, isMap, isPair, isScalar, parseAllDocuments, visit } from 'yaml';
+import type { Document, Node, Pair, ScalarTag } from 'yaml';
+import { diag } from '../diagnostics/catalog.js';
+import type { Diagnostic, DiagnosticSink, SourceLoc } from '../diagnostics/types.js';
+import { goYamlInt } from './go-yaml-int.js';
+
+/** Alias expansions allowed per document (yaml's own default); real stacks use a handful. */
+export const MAX_ALIAS_COUNT = 100;
+
+export interface ParsedYaml {
+  /** The first document; undefined when the text holds none (empty, or comments only). */
+  readonly doc: Document.Parsed | undefined;
+  readonly lineCounter: LineCounter;
+  /** Plain data (merge keys applied, aliases expanded); undefined for an empty document. */
+  readonly data: unknown;
+}
+
+/** Parses `text`; reports every syntax, duplicate-key and key-type error and returns undefined if any. */
+export function parseYaml(text: string, file: string, sink: DiagnosticSink): ParsedYaml | undefined {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, {
+    lineCounter,
+    version: '1.2',
+    schema: 'core',
+    customTags: (tags) => [goYamlInt, ...tags.filter((t) => !isCoreInt(t))],
+    merge: true,
+    uniqueKeys: false,
+    prettyErrors: false,
+  });
+  // go-yaml's Unmarshal decodes the first document and never looks past it.
+  const doc = Array.isArray(docs) ? docs[0] : undefined;
+  if (!doc) return { doc: undefined, lineCounter, data: undefined };
+  const at = (offset: number): SourceLoc => locAt(lineCounter, file, offset);
+  for (const e of doc.errors) sink.report(diag('YAML_SYNTAX', at(e.pos[0]), syntaxMessage(e.message)));
+  if (doc.errors.length > 0) return undefined;
+  const before = sink.errorCount;
+  checkKeys(doc, lineCounter, file, sink);
+  if (sink.errorCount > before) return undefined;
+  try {
+    return { doc, lineCounter, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    sink.report(diag('YAML_ALIAS_LIMIT', at(0), MAX_ALIAS_COUNT));
+    return undefined;
+  }
+}
+
+function isCoreInt(t: unknown): boolean {
+  return (t as ScalarTag).tag === 'tag:yaml.org,2002:int';
+}
+
+/** yaml's first line of a message, without its " at line L, column C" suffix (the position is ours). */
+function syntaxMessage(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+}
+
+export function locAt(lineCounter: LineCounter, file: string, offset: number, end?: number): SourceLoc {
+  const { line, col } = lineCounter.linePos(offset);
+  if (end === undefined) return { file, line, col };
+  const e = lineCounter.linePos(end);
+  return { file, line, col, endLine: e.line, endCol: e.col };
+}
+
+/** Duplicate keys (by their string form, as go-yaml compares them) and keys that are not strings, in source order. */
+function checkKeys(doc: Document.Parsed, lc: LineCounter, file: string, sink: DiagnosticSink): void {
+  const found: { offset: number; d: Diagnostic }[] = [];
+  const report = (node: Node | null, d: (loc: SourceLoc) => Diagnostic) => {
+    const [start, end] = node?.range ?? [0, 0];
+    found.push({ offset: start, d: d(locAt(lc, file, start, end)) });
+  };
+  visit(doc, {
+    Map(_key, map, path) {
+      const seen = new Map<string, number>();
+      for (const pair of map.items) {
+        const key = pair.key as Node | null;
+        const name = keyText(key);
+        const first = name === undefined ? undefined : seen.get(name);
+        if (name === undefined) report(key, (loc) => diag('NON_STRING_KEY', loc, mapPathOf(path), describeKey(key)));
+        else if (first !== undefined) report(key, (loc) => diag('DUPLICATE_KEY', loc, name, lc.linePos(first).line));
+        else seen.set(name, key?.range?.[0] ?? 0);
+      }
+    },
+    Alias(_key, alias) {
+      if (!alias.resolve(doc)) report(alias, (loc) => diag('YAML_SYNTAX', loc, `unknown anchor '${alias.source}' referenced`));
+      return visit.SKIP;
+    },
+  });
+  for (const { d } of found.sort((a, b) => a.offset - b.offset)) sink.report(d);
+}
+
+/** The key's string form if go-yaml would accept it as a Compose key (a scalar string, or `<<`). */
+function keyText(key: Node | null): string | undefined {
+  if (!isScalar(key)) return undefined;
+  if (typeof key.value === 'string') return key.value;
+  if (isMergeKey(key)) return '<<';
+  return undefined;
+}
+
+/** With `merge: true`, yaml reads a plain `<<` key as a symbol. */
+export function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === 'symbol';
+}
+
+function describeKey(key: Node | null): string {
+  if (key === null) return 'null';
+  if (isScalar(key)) return String(key.source ?? key.value);
+  if (isAlias(key)) return `*${key.source}`;
+  return isCollection(key) ? (isMap(key) ? 'a mapping' : 'a sequence') : String(key);
+}
+
+/** Dotted path of the map being checked, from the visitor's ancestor list ("" for the top level). */
+function mapPathOf(path: readonly unknown[]): string {
+  const parts: string[] = [];
+  for (const p of path) {
+    if (isPair(p)) parts.push(keyText((p as Pair<Node | null>).key) ?? '?');
+  }
+  return parts.join('.');
+}

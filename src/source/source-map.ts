@@ -1,0 +1,86 @@
+/**
+ * JSON path → source position, from the YAML AST. Values reached through an alias or a
+ * merge key `<<` are found where they were written (the anchor), which is where a user
+ * must fix them. A path that leaves the document stops at its nearest ancestor.
+ */
+import { isAlias, isMap, isScalar, isSeq } from 'yaml';
+import type { Document, LineCounter, Node, Pair } from 'yaml';
+import type { SourceLoc } from '../diagnostics/types.js';
+import type { JsonPath } from '../model/compose.js';
+import { isMergeKey, locAt } from './parse-yaml.js';
+
+export interface SourceMap {
+  /** Position of the value at `path`; nearest ancestor if absent. */
+  locate(path: JsonPath): SourceLoc;
+  /** Position of the mapping key at `path`; the value's (or ancestor's) position when there is no key. */
+  locateKey(path: JsonPath): SourceLoc;
+}
+
+interface Step {
+  readonly key?: Node;
+  readonly value: Node | null;
+}
+
+/** Builds the position lookups for one parsed file. */
+export function createSourceMap(doc: Document.Parsed | undefined, lineCounter: LineCounter, file: string): SourceMap {
+  const nodeLoc = (node: Node | null | undefined): SourceLoc | undefined =>
+    node?.range ? locAt(lineCounter, file, node.range[0], node.range[1]) : undefined;
+  const start: SourceLoc = { file, line: 1, col: 1 };
+  const walk = (path: JsonPath): { found: boolean; steps: Step[] } => {
+    const steps: Step[] = [{ value: (doc?.contents ?? null) as Node | null }];
+    for (const seg of path) {
+      const next = doc ? child(doc, steps[steps.length - 1]?.value ?? null, seg, 0) : undefined;
+      if (!next) return { found: false, steps };
+      steps.push(next);
+    }
+    return { found: true, steps };
+  };
+  const nearest = (steps: Step[]): SourceLoc => {
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const s = steps[i];
+      const loc = nodeLoc(s?.value) ?? nodeLoc(s?.key);
+      if (loc) return loc;
+    }
+    return start;
+  };
+  return {
+    locate: (path) => nearest(walk(path).steps),
+    locateKey(path) {
+      const { found, steps } = walk(path);
+      const last = steps[steps.length - 1];
+      return (found && nodeLoc(last?.key)) || nearest(steps);
+    },
+  };
+}
+
+/** Follows one path segment; merge sources are searched after the map's own keys, first source first. */
+function child(doc: Document.Parsed, from: Node | null, seg: string | number, depth: number): Step | undefined {
+  const node = deref(doc, from);
+  if (isSeq(node)) {
+    const item = typeof seg === 'number' ? node.items[seg] : undefined;
+    return item === undefined ? undefined : { value: item as Node | null };
+  }
+  if (!isMap(node) || depth > 32) return undefined;
+  const pairs = node.items as Pair<Node | null, Node | null>[];
+  for (const pair of pairs) {
+    if (isScalar(pair.key) && !isMergeKey(pair.key) && String(pair.key.value) === String(seg)) {
+      return { key: pair.key, value: pair.value };
+    }
+  }
+  for (const pair of pairs) {
+    if (!isMergeKey(pair.key)) continue;
+    const source = deref(doc, pair.value);
+    const sources = isSeq(source) ? (source.items as (Node | null)[]) : [source];
+    for (const s of sources) {
+      const found = child(doc, s, seg, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function deref(doc: Document.Parsed, node: Node | null): Node | null {
+  let n = node;
+  for (let i = 0; i < 32 && isAlias(n); i++) n = (n.resolve(doc) ?? null) as Node | null;
+  return n;
+}

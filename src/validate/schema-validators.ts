@@ -1,0 +1,37 @@
+/**
+ * The precompiled schema validators (src/validate/generated/, made by
+ * scripts/compile-schemas.mjs). Each version is loaded on first use and kept: a run
+ * touches only the versions its files declare, and start-up compiles nothing.
+ */
+import { createRequire } from 'node:module';
+import { composeFormats } from './formats.js';
+
+/** The parts of an ajv error meshc reads. */
+export interface SchemaError {
+  readonly instancePath: string;
+  readonly schemaPath: string;
+  readonly keyword: string;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+export type SchemaValidator = (data: unknown) => readonly SchemaError[];
+
+interface AjvValidate {
+  (data: unknown): boolean;
+  errors?: SchemaError[] | null;
+}
+
+const load = createRequire(import.meta.url);
+// The only module-level state: immutable validators, memoized by version.
+const cache = new Map<string, SchemaValidator>();
+
+/** The validator of a supported version ("3.0" … "3.13"). */
+export function schemaValidator(version: string): SchemaValidator {
+  const hit = cache.get(version);
+  if (hit) return hit;
+  const factory = load(`./generated/compose-v${version}.cjs`) as (formats: typeof composeFormats) => AjvValidate;
+  const validate = factory(composeFormats);
+  const validator: SchemaValidator = (data) => (validate(data) ? [] : (validate.errors ?? []));
+  cache.set(version, validator);
+  return validator;
+}

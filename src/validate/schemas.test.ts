@@ -1,0 +1,82 @@
+/**
+ * The schema artifacts: the committed precompiled validators must be exactly what
+ * scripts/compile-schemas.mjs makes from schemas/compose/compose-v3.json, and the
+ * per-version schemas it resolves must mean what docker's own do. The second check reads
+ * the schemas embedded in the local docker CLI binary (skipped when there is none).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SUPPORTED_VERSIONS } from './version.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const GENERATED = join(ROOT, 'src/validate/generated');
+const out = mkdtempSync(join(tmpdir(), 'meshc-schemas-'));
+execFileSync(process.execPath, [join(ROOT, 'scripts/compile-schemas.mjs'), '--out', join(out, 'gen'), '--dump', join(out, 'json')]);
+
+describe('precompiled validators', () => {
+  it('exist for every supported version and nothing else', () => {
+    expect(readdirSync(GENERATED).filter((f) => f.endsWith('.cjs')).sort()).toEqual(SUPPORTED_VERSIONS.map((v) => `compose-v${v}.cjs`).sort());
+  });
+  it.each(SUPPORTED_VERSIONS)('%s is up to date (run node scripts/compile-schemas.mjs)', (v) => {
+    const name = `compose-v${v}.cjs`;
+    expect(readFileSync(join(GENERATED, name), 'utf8')).toBe(readFileSync(join(out, 'gen', name), 'utf8'));
+  });
+});
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** Refs inlined, annotations dropped, and two spellings that change nothing made equal. */
+function canonical(node: Json, root: { definitions?: Record<string, Json> }): Json {
+  if (Array.isArray(node)) return node.map((n) => canonical(n, root));
+  if (node === null || typeof node !== 'object') return node;
+  const ref = node.$ref;
+  if (typeof ref === 'string') return canonical(root.definitions?.[ref.split('/').pop() ?? ''] ?? null, root);
+  const out: Record<string, Json> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (['id', '$id', '$schema', '$comment', 'default', 'description', 'definitions'].includes(k)) continue;
+    if (k === 'additionalProperties' && v === true) continue; // the default
+    if (k === 'uniqueItems' && node.type !== 'array') continue; // docker 3.2+ puts it on volume items, where it means nothing
+    out[k] = k === 'properties' || k === 'patternProperties' ? mapValues(v, root) : canonical(v, root);
+  }
+  return out;
+}
+function mapValues(v: Json, root: { definitions?: Record<string, Json> }): Json {
+  return Object.fromEntries(Object.entries(v as Record<string, Json>).map(([k, x]) => [k, canonical(x, root)]));
+}
+
+function dockerBinary(): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const p = join(dir, 'docker');
+    if (existsSync(p)) return realpathSync(p);
+  }
+  return undefined;
+}
+
+/** The config_schema_v3.N.json files that docker/cli embeds with go:embed, read out of the binary. */
+function dockerSchemas(binary: string): Map<string, Json> {
+  const bytes = readFileSync(binary);
+  const found = new Map<string, Json>();
+  const marker = /"id": "config_schema_v(3\.\d+)\.json"/g;
+  const text = bytes.toString('latin1');
+  for (const m of text.matchAll(marker)) {
+    const start = text.lastIndexOf('{\n', m.index);
+    const end = text.indexOf('\n}', m.index) ;
+    // The schema ends at the first "\n}" at column 0 after its id.
+    found.set(m[1] as string, JSON.parse(bytes.subarray(start, end + 2).toString('utf8')) as Json);
+  }
+  return found;
+}
+
+const docker = dockerBinary();
+describe.skipIf(!docker)('parity with the schemas embedded in the docker CLI', () => {
+  const theirs = docker ? dockerSchemas(docker) : new Map<string, Json>();
+  it('finds docker\'s schemas', () => expect([...theirs.keys()].sort()).toEqual([...SUPPORTED_VERSIONS].sort()));
+  it.each(SUPPORTED_VERSIONS)('%s means the same as docker\'s', (v) => {
+    const mine = JSON.parse(readFileSync(join(out, 'json', `compose-v${v}.json`), 'utf8')) as { definitions?: Record<string, Json> };
+    const their = theirs.get(v) as { definitions?: Record<string, Json> };
+    expect(canonical(mine as Json, mine)).toEqual(canonical(their as Json, their));
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * Differential test against the docker CLI (DESIGN.md §7 level 2): for every stack in
+ * fixtures/differential/*.yml (plus `<name>.override.yml` as a second `-c` file when it
+ * exists), `docker stack config` and meshc must agree on accept/reject, and for accepted
+ * stacks on the normalised ports of every service. A first-line comment declares where
+ * meshc is deliberately stricter than docker's loader:
+ *   # meshc: stricter CODE      docker accepts, meshc must reject with CODE
+ *   # meshc: env NAME=value     environment for both sides (interpolation)
+ *   # meshc: config-differs WHY `meshc config` output may differ from docker's (say why)
+ * For every stack both accept, `meshc config` must print exactly what docker prints.
+ * Skips cleanly where the docker CLI is absent; no daemon is needed.
+ */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { printConfig } from '../../src/normalize/print-config.js';
+import { dockerAvailable, dockerConfig, dockerPorts, meshcConfig, type Env } from './docker-config.js';
+
+const dir = join(import.meta.dirname, '../../fixtures/differential');
+const cases = readdirSync(dir).filter((f) => f.endsWith('.yml') && !f.endsWith('.override.yml')).sort();
+
+interface Header {
+  readonly stricter?: string;
+  readonly configDiffers?: string;
+  readonly env: Env;
+}
+
+function header(file: string): Header {
+  const env: Record<string, string> = {};
+  let stricter: string | undefined;
+  let configDiffers: string | undefined;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^# meshc: (stricter|env|config-differs) (.+)$/.exec(line);
+    if (!m) break;
+    if (m[1] === 'stricter') stricter = m[2]!.trim();
+    else if (m[1] === 'config-differs') configDiffers = m[2]!.trim();
+    else for (const kv of m[2]!.trim().split(/\s+/)) env[kv.split('=')[0]!] = kv.slice(kv.indexOf('=') + 1);
+  }
+  return { env, ...(stricter ? { stricter } : {}), ...(configDiffers ? { configDiffers } : {}) };
+}
+
+function filesOf(name: string): string[] {
+  const override = join(dir, name.replace(/\.yml$/, '.override.yml'));
+  return existsSync(override) ? [join(dir, name), override] : [join(dir, name)];
+}
+
+describe.skipIf(!dockerAvailable)('docker stack config vs meshc', () => {
+  it('has a corpus of at least 60 stacks', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(60);
+  });
+
+  it.each(cases)('%s', (name) => {
+    const files = filesOf(name);
+    const { stricter, env } = header(files[0]!);
+    const docker = dockerConfig(files, env);
+    const meshc = meshcConfig(files, env);
+    const errors = meshc.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`);
+    if (stricter) {
+      expect(docker.ok, `docker should accept (declared stricter): ${docker.stderr}`).toBe(true);
+      expect(errors.map((e) => e.split(':')[0])).toContain(stricter);
+      return;
+    }
+    expect({ ok: meshc.ok, errors }, `docker: ${docker.ok ? 'accepted' : docker.stderr.trim()}`).toMatchObject({ ok: docker.ok });
+    if (docker.ok) expect(meshc.ports).toEqual(dockerPorts(docker.stdout));
+  });
+
+  it.each(cases)('meshc config %s', (name) => {
+    const files = filesOf(name);
+    const { configDiffers, env } = header(files[0]!);
+    const docker = dockerConfig(files, env);
+    if (!docker.ok || configDiffers) return;
+    const meshc = meshcConfig(files, env);
+    expect(meshc.doc, 'meshc reads what docker reads').toBeDefined();
+    expect(printConfig(meshc.doc!)).toBe(docker.stdout);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * The CLI end to end, in-process (run(argv, io)): exit codes, stdout/stderr discipline,
+ * all-or-nothing writes, the lock file. Uses real files in temp directories.
+ */
+import { describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { run } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/io.js';
+
+const SEED = join(import.meta.dirname, '../../fixtures/seed/stack.yml');
+
+function memIo(cwd: string, env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    cwd,
+    env,
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    stdout: (t) => void out.push(t),
+    stderr: (t) => void err.push(t),
+    readFile: (p) => readFileSync(resolve(cwd, p)),
+    readStdin: () => Buffer.from(''),
+  };
+  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
+}
+
+function workdir(stack?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'meshc-cli-'));
+  if (stack === undefined) copyFileSync(SEED, join(dir, 'stack.yml'));
+  else writeFileSync(join(dir, 'stack.yml'), stack);
+  return dir;
+}
+
+describe('meshc CLI', () => {
+  it('prints its version', async () => {
+    const m = memIo(workdir());
+    expect(await run(['--version'], m.io)).toBe(0);
+    expect(m.stdout()).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('exits 2 for a usage error and for a missing file', async () => {
+    const a = memIo(workdir());
+    expect(await run(['frobnicate'], a.io)).toBe(2);
+    const b = memIo(workdir());
+    expect(await run(['validate', 'missing.yml'], b.io)).toBe(2);
+    expect(b.stderr()).toContain('missing.yml');
+    expect(b.stderr()).toContain('FILE_NOT_FOUND');
+  });
+
+  it('validates the seed stack silently with exit 0', async () => {
+    const m = memIo(workdir());
+    expect(await run(['validate', 'stack.yml'], m.io)).toBe(0);
+    expect(m.stdout()).toBe('');
+  });
+
+  it('reports an error with file:line:col and exit 1, and writes nothing on compile', async () => {
+    const dir = workdir('services:\n  web:\n    image: nginx\n    ports:\n      - "80:80/http"\n');
+    const m = memIo(dir);
+    expect(await run(['validate', 'stack.yml'], m.io)).toBe(1);
+    expect(m.stderr()).toMatch(/^stack\.yml:5:\d+ error [A-Z_]+: /m);
+    const c = memIo(dir);
+    expect(await run(['compile', 'stack.yml', '-o', join(dir, 'out')], c.io)).toBe(1);
+    expect(readdirSync(dir)).toEqual(['stack.yml']);
+  });
+
+  it('prints validate diagnostics as one JSON document on stdout with --format json', async () => {
+    const dir = workdir('services:\n  web:\n    image: nginx\n    ports:\n      - "80:80/http"\n');
+    const m = memIo(dir);
+    expect(await run(['validate', '--format', 'json', 'stack.yml'], m.io)).toBe(1);
+    const doc = JSON.parse(m.stdout());
+    expect(doc.errors).toBeGreaterThan(0);
+    expect(doc.diagnostics[0].loc).toMatchObject({ file: 'stack.yml', line: 5 });
+  });
+
+  it('compiles the seed stack deterministically and records the lock', async () => {
+    const dir = workdir();
+    const out = join(dir, 'out');
+    expect(await run(['compile', 'stack.yml', '-o', out], memIo(dir).io)).toBe(0);
+    const first = snapshot(out);
+    expect(Object.keys(first)).toEqual(expect.arrayContaining(['plan.json', 'playbook.yml']));
+    const runner = Object.keys(first).find((p) => p.endsWith('/apply.sh'));
+    expect(runner).toBeDefined();
+    expect(statSync(join(out, runner!)).mode & 0o111).not.toBe(0);
+    expect(existsSync(join(dir, 'stack.meshc-lock.json'))).toBe(true);
+    expect(await run(['compile', 'stack.yml', '-o', out], memIo(dir).io)).toBe(0);
+    expect(snapshot(out)).toEqual(first);
+    const frozen = memIo(dir);
+    expect(await run(['validate', '--frozen', 'stack.yml'], frozen.io)).toBe(0);
+  });
+
+  it('fails --frozen when there is no lock yet', async () => {
+    const m = memIo(workdir());
+    expect(await run(['validate', '--frozen', 'stack.yml'], m.io)).toBe(1);
+    expect(m.stderr()).toContain('LOCK_STALE');
+  });
+
+  it('puts only the JSON document on stdout with --format json', async () => {
+    const dir = workdir();
+    const m = memIo(dir);
+    expect(await run(['compile', 'stack.yml', '--format', 'json'], m.io)).toBe(0);
+    const doc = JSON.parse(m.stdout());
+    expect(doc.plan.services[0].name).toBe('ngx');
+    expect(Object.keys(doc.files)).toContain('plan.json');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('fails on warnings only when asked to', async () => {
+    const dir = workdir('services:\n  web:\n    image: nginx\n    ports:\n      - "127.0.0.1:8080:80"\n');
+    expect(await run(['validate', 'stack.yml'], memIo(dir).io)).toBe(0);
+    expect(await run(['validate', '--warnings-as-errors', 'stack.yml'], memIo(dir).io)).toBe(1);
+    const m = memIo(dir);
+    expect(await run(['validate', '--max-warnings', '0', 'stack.yml'], m.io)).toBe(1);
+    expect(m.stderr()).toContain('TOO_MANY_WARNINGS');
+    expect(await run(['validate', '--max-warnings', '1', 'stack.yml'], memIo(dir).io)).toBe(0);
+  });
+});
+
+function snapshot(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const name of readdirSync(join(dir, rel)).sort()) {
+      const path = rel ? `${rel}/${name}` : name;
+      if (statSync(join(dir, path)).isDirectory()) walk(path);
+      else files[path] = readFileSync(join(dir, path), 'utf8');
+    }
+  };
+  walk('');
+  return files;
+}

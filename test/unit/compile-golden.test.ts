@@ -1,0 +1,77 @@
+/**
+ * Golden compile fixtures, one directory per behaviour (rollup's form tests):
+ *   fixtures/compile/<case>/stack.yml        the stack (stack name: "stack", from the file name)
+ *   fixtures/compile/<case>/inventory.yml    optional; without it, meshc's single local node
+ *   fixtures/compile/<case>/_expected/**     the whole output tree (plan.json, apply.sh, rules, …),
+ *                                            plus _manifest.txt (mode and path of every file) and
+ *                                            _diagnostics.txt (every diagnostic of the compile)
+ * The whole pipeline runs (loadStack → planStack → compilePlan) and every compiled tree
+ * must also pass the emitters' consistency checker. A new case costs one folder, no code.
+ *
+ * To regenerate after an intended change:  UPDATE_GOLDENS=1 npx vitest run test/unit/compile-golden.test.ts
+ * then review `git diff fixtures/compile` line by line before committing.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DiagnosticSink, type Diagnostic } from '../../src/diagnostics/types.js';
+import { checkConsistency } from '../../src/emit/check-consistency.js';
+import { compilePlan, loadStack, planStack } from '../../src/pipeline.js';
+import { readInventory } from '../../src/plan/read-inventory.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const CASES = join(ROOT, 'fixtures', 'compile');
+const UPDATE = process.env.UPDATE_GOLDENS === '1';
+
+async function compileCase(dir: string): Promise<Map<string, string>> {
+  const rel = relative(ROOT, dir);
+  const sink = new DiagnosticSink();
+  const read = (p: string): Buffer => readFileSync(join(ROOT, p));
+  const out = new Map<string, string>();
+  const stack = loadStack({ files: [join(rel, 'stack.yml')] }, { readFile: read, env: {} }, sink);
+  const inventoryFile = existsSync(join(dir, 'inventory.yml')) ? join(rel, 'inventory.yml') : undefined;
+  const inventory = readInventory(inventoryFile, { readFile: read, readStdin: () => Buffer.alloc(0) }, sink);
+  const planned = stack && inventory ? planStack(stack, inventory, {}, sink) : undefined;
+  const compiled = planned ? await compilePlan(planned.plan, sink) : undefined;
+  for (const f of compiled?.files ?? []) out.set(f.path, f.content);
+  out.set('_manifest.txt', (compiled?.files ?? []).map((f) => `${f.mode.toString(8).padStart(4, '0')} ${f.path}\n`).join(''));
+  out.set('_diagnostics.txt', sink.items.map((d) => formatDiagnostic(d, rel)).join(''));
+  if (compiled) expect(checkConsistency(compiled.files), 'consistency problems').toEqual([]);
+  return out;
+}
+
+function formatDiagnostic(d: Diagnostic, caseDir: string): string {
+  const at = d.loc ? `${relative(caseDir, d.loc.file)}:${d.loc.line}:${d.loc.col} ` : '';
+  return `${at}${d.severity} ${d.code}: ${d.message}\n`;
+}
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((e) => {
+    const p = join(dir, e);
+    return statSync(p).isDirectory() ? listFiles(p).map((x) => `${e}/${x}`) : [e];
+  }).sort();
+}
+
+function writeExpected(dir: string, files: ReadonlyMap<string, string>): void {
+  rmSync(dir, { recursive: true, force: true });
+  for (const [path, content] of files) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+}
+
+const cases = readdirSync(CASES).filter((c) => existsSync(join(CASES, c, 'stack.yml'))).sort();
+
+describe('compile goldens (fixtures/compile)', () => {
+  it.each(cases)('%s', async (name) => {
+    const dir = join(CASES, name);
+    const actual = await compileCase(dir);
+    const expectedDir = join(dir, '_expected');
+    if (UPDATE) return writeExpected(expectedDir, actual);
+    expect([...actual.keys()].sort(), 'files in the output tree').toEqual(listFiles(expectedDir));
+    for (const [path, content] of actual) {
+      expect(content, `${name}/_expected/${path}`).toBe(readFileSync(join(expectedDir, path), 'utf8'));
+    }
+  });
+});

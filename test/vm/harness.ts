@@ -1,0 +1,116 @@
+/**
+ * Host side of the VM suite: compiles plans with meshc's real pipeline into a scenario
+ * folder (one sub-folder per plan "variant": the output tree plus a topology file the
+ * guest's lib.sh reads), boots the QEMU VM once over the folder (scripts/vm/run.sh),
+ * and parses what the guest reported on its second serial port.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DiagnosticSink } from '../../src/diagnostics/types.js';
+import type { Plan } from '../../src/model/plan.js';
+import { compilePlan } from '../../src/pipeline.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ROOT = join(here, '..', '..');
+
+export interface VmResult {
+  readonly checks: ReadonlyMap<string, { readonly ok: boolean; readonly detail: string }>;
+  readonly metrics: ReadonlyMap<string, string>;
+  readonly raw: string;
+  readonly console: string;
+}
+
+/** Why the VM suite cannot run here, or null when it can (root, QEMU, apt for the kernel). */
+export function vmUnavailable(): string | null {
+  if (process.getuid?.() !== 0) return 'needs root';
+  for (const tool of ['qemu-system-x86_64', 'busybox', 'cpio', 'socat', 'ipvsadm', 'apt-get']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `needs ${tool}`;
+  }
+  return null;
+}
+
+/** A fresh scenario folder holding lib.sh and the named guest scripts from test/vm/scenarios. */
+export function scenarioDir(scripts: readonly string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'meshc-vm-'));
+  for (const name of ['lib.sh', ...scripts]) copyFileSync(join(here, 'scenarios', name), join(dir, name));
+  const main = ['#!/bin/bash', 'cd /scenario', ...scripts.map((s) => `bash /scenario/${s}`), 'source /scenario/lib.sh', 'kill_all', ''];
+  writeFileSync(join(dir, 'main.sh'), main.join('\n'));
+  chmodSync(join(dir, 'main.sh'), 0o755);
+  return dir;
+}
+
+/** Compiles `plan` with meshc into `<dir>/<name>/` (its output tree) plus `topo.txt`. */
+export async function writeVariant(dir: string, name: string, plan: Plan): Promise<void> {
+  const sink = new DiagnosticSink();
+  const result = await compilePlan(plan, sink);
+  if (!result) throw new Error(`compile of ${name} failed: ${sink.items.map((d) => d.message).join('; ')}`);
+  const root = join(dir, name);
+  for (const file of result.files) {
+    const path = join(root, file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.content);
+    chmodSync(path, file.mode);
+  }
+  writeFileSync(join(root, 'topo.txt'), topology(plan));
+}
+
+/**
+ * `node NAME ADDRESS`, `task NODE TASK proto:target...` (servers to start), `svc NAME
+ * TASK...` and `port NAME proto published` (what the probes expect), for lib.sh.
+ */
+export function topology(plan: Plan): string {
+  const lines = plan.nodes.map((n) => `node ${n.name} ${n.address}`);
+  for (const svc of plan.services) {
+    const ingress = svc.ports.filter((p) => p.mode === 'ingress');
+    if (ingress.length === 0 || svc.fwmark === null) continue;
+    const targets = [...new Set(ingress.map((p) => `${p.protocol}:${p.target}`))].sort();
+    const tasks = svc.tasks.filter((t) => t.ip !== null);
+    for (const t of tasks) lines.push(`task ${t.node} ${t.name} ${targets.join(' ')}`);
+    lines.push(`svc ${svc.name} ${tasks.map((t) => t.name).join(' ')}`.trimEnd());
+    for (const p of ingress) lines.push(`port ${svc.name} ${p.protocol} ${p.published}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Boots the VM over `dir` and returns the guest's checks and metrics. */
+export function bootVm(dir: string, backend: 'legacy' | 'nft' = 'legacy'): VmResult {
+  const results = join(dir, '..', `${dir.split('/').pop()}.results`);
+  const run = spawnSync('bash', [join(ROOT, 'scripts/vm/run.sh'), dir, results, backend], { encoding: 'utf8' });
+  const raw = safeRead(results);
+  const console = safeRead(`${results}.console`);
+  if (run.status !== 0) throw new Error(`VM run failed: ${run.stderr}\n--- results\n${raw}\n--- console tail\n${console.slice(-4000)}`);
+  return { ...parseResults(raw), raw, console };
+}
+
+export function parseResults(raw: string): Pick<VmResult, 'checks' | 'metrics'> {
+  const checks = new Map<string, { ok: boolean; detail: string }>();
+  const metrics = new Map<string, string>();
+  for (const line of raw.split(/\r?\n/)) {
+    const check = /^CHECK (\S+) (ok|fail) ?(.*)$/.exec(line);
+    if (check) checks.set(check[1]!, { ok: check[2] === 'ok', detail: check[3] ?? '' });
+    const metric = /^METRIC (\S+) (.*)$/.exec(line);
+    if (metric) metrics.set(metric[1]!, metric[2]!);
+  }
+  return { checks, metrics };
+}
+
+/** Ensures kernel and initramfs are cached before the timed part of a suite. */
+export function prepareVm(): void {
+  execFileSync('bash', [join(ROOT, 'scripts/vm/build-initramfs.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+function safeRead(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+export function listChecks(result: VmResult, prefix: string): string[] {
+  return [...result.checks.keys()].filter((k) => k.startsWith(prefix));
+}
+

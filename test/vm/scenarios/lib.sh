@@ -1,0 +1,148 @@
+#!/bin/bash
+# Guest-side helpers of the VM suite: the simulated cluster (a `lan` namespace with a
+# bridge and the client, one namespace per node, one per task running small TCP/UDP
+# servers that answer with their task name), meshc's runner per node, probes, checks.
+# Checks go to fd 3 (the second serial port) as "CHECK <name> ok|fail <detail>".
+set -uo pipefail
+LAN_IP=192.168.56.100
+
+check() { # name, status (0 = ok), detail
+  if [[ $2 == 0 ]]; then echo "CHECK $1 ok ${3:-}" >&3; else echo "CHECK $1 fail ${3:-}" >&3; fi
+}
+metric() { echo "METRIC $1 $2" >&3; }
+note() { echo "NOTE $*" >&3; echo "NOTE $*"; }
+
+in_net() { local ns=$1; shift; nsenter --net="/run/netns/$ns" "$@"; }
+
+lan_up() {
+  ip netns add lan
+  ip -n lan link set lo up
+  ip -n lan link add br0 type bridge
+  ip -n lan addr add "$LAN_IP/24" dev br0
+  ip -n lan link set br0 up
+}
+
+node_up() { # name address
+  ip netns add "$1"
+  ip link add eth0 netns "$1" type veth peer name "$1" netns lan
+  ip -n lan link set "$1" master br0 up
+  ip -n "$1" link set lo up
+  ip -n "$1" addr add "$2/24" dev eth0
+  ip -n "$1" link set eth0 up
+  # Like any Docker host: forwarded traffic is dropped unless a rule accepts it.
+  in_net "$1" iptables -P FORWARD DROP
+}
+
+task_up() { # node task proto:port...
+  local node=$1 task=$2 ns=$1-$2 p
+  shift 2
+  ip netns add "$ns"
+  ip -n "$ns" link set lo up
+  for p in "$@"; do
+    case ${p%%:*} in
+      tcp) in_net "$ns" socat "TCP-LISTEN:${p#*:},fork,reuseaddr" "SYSTEM:echo $task" </dev/null >/dev/null 2>&1 & ;;
+      udp) in_net "$ns" socat "UDP-RECVFROM:${p#*:},fork" "SYSTEM:echo $task" </dev/null >/dev/null 2>&1 & ;;
+    esac
+  done
+}
+
+task_down() { # node task
+  local ns=$1-$2 pids
+  pids=$(ip netns pids "$ns" 2>/dev/null) || pids=
+  [[ -z $pids ]] || kill $pids 2>/dev/null
+  ip netns del "$ns" 2>/dev/null || true
+}
+
+# topo file lines: "node NAME ADDRESS" and "task NODE TASK proto:port..."
+topo_up() {
+  local kind a b rest
+  while read -r kind a b rest; do
+    case $kind in
+      node) node_up "$a" "$b" ;;
+      task) # shellcheck disable=SC2086
+        task_up "$a" "$b" $rest ;;
+    esac
+  done <"$1"
+}
+
+topo_tasks() { awk '$1 == "task" { print $2, $3 }' "$1"; }
+topo_nodes() { awk '$1 == "node" { print $2 }' "$1"; }
+node_addr() { awk -v n="$2" '$1 == "node" && $2 == n { print $3 }' "$1"; }
+
+# Runs meshc's own runner of node $1 from tree $2; sets RC and JSON (its last stdout line).
+RC=0 JSON=
+run_node() {
+  local node=$1 tree=$2 out
+  shift 2
+  out=$(nsenter --net="/run/netns/$node" env MESHC_NETNS_PREFIX="$node-" MESHC_TASK_NETNS=netns \
+    bash "$tree/$node/apply.sh" "$@" 2>/tmp/runner.$node.err)
+  RC=$?
+  JSON=$(awk 'NF { last = $0 } END { print last }' <<<"$out")
+  OUT=$out
+}
+
+run_all() { # tree, expected rc, label, args...
+  local tree=$1 want=$2 label=$3 node bad=
+  shift 3
+  for node in $(topo_nodes "$tree/topo.txt"); do
+    run_node "$node" "$tree" "$@"
+    if [[ $RC != "$want" ]]; then bad+=" $node:rc=$RC:$JSON:$(tail -3 /tmp/runner.$node.err | tr '\n' ' ')"; fi
+  done
+  check "$label" "$([[ -z $bad ]]; echo $?)" "$bad"
+}
+
+probe() { # proto address port → the answering task's name, or "-"
+  local r
+  case $1 in
+    tcp) r=$(in_net lan timeout 6 socat -T3 -t2 - "TCP:$2:$3,connect-timeout=3" </dev/null 2>/dev/null) ;;
+    udp) r=$(echo ping | in_net lan timeout 6 socat -T3 -t2 - "UDP:$2:$3" 2>/dev/null) ;;
+  esac
+  echo "${r:--}"
+}
+
+# Every node answers on published port $3/$2 with round robin over exactly the tasks $4...:
+# N consecutive requests (N = number of tasks) reach each task once.
+check_rr() { # label proto port task...
+  local label=$1 proto=$2 port=$3 node addr got want bad='' i
+  shift 3
+  want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
+  for node in $(topo_nodes "$TOPO"); do
+    addr=$(node_addr "$TOPO" "$node")
+    got=$(for ((i = 0; i < $#; i++)); do probe "$proto" "$addr" "$port"; done | sort | tr '\n' ' ')
+    [[ $got == "$want" ]] || bad+=" $node got [$got] want [$want];"
+  done
+  check "$label" "$([[ -z $bad ]]; echo $?)" "$bad"
+}
+
+check_closed() { # label proto port: no node answers
+  local label=$1 node addr got bad=''
+  for node in $(topo_nodes "$TOPO"); do
+    addr=$(node_addr "$TOPO" "$node")
+    got=$(probe "$2" "$addr" "$3")
+    [[ $got == - ]] || bad+=" $node answered $got;"
+  done
+  check "$label" "$([[ -z $bad ]]; echo $?)" "$bad"
+}
+
+# Everything a node's kernel holds that meshc could touch, for before/after comparisons.
+node_state() { # node
+  local n=$1 ns
+  in_net "$n" iptables-save | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
+  in_net "$n" ipvsadm -Sn
+  ip -n "$n" -o link show | awk -F': ' '{ print $2 }' | sed 's/@.*//' | sort
+  for ns in $(ip netns list | awk '{ print $1 }' | grep "^$n-" | sort); do
+    echo "netns $ns"
+  done
+}
+
+json_field() { # json key → raw value (numbers, booleans) of a flat key
+  sed -n "s/.*\"$2\":\\([^,}]*\\).*/\\1/p" <<<"$1"
+}
+
+kill_all() {
+  local ns pids
+  for ns in $(ip netns list | awk '{ print $1 }'); do
+    pids=$(ip netns pids "$ns" 2>/dev/null) || continue
+    [[ -z $pids ]] || kill -9 $pids 2>/dev/null
+  done
+}
