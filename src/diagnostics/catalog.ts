@@ -108,7 +108,7 @@ export const catalog = {
   },
   DURATION_INVALID: {
     severity: 'error',
-    message: (field: string, raw: string) => `${field}: invalid duration "${raw}" (Go duration syntax, e.g. 30s, 1m30s, 500ms)`,
+    message: (field: string, raw: string) => `${field}: invalid duration "${raw}" (a non-negative Go duration, e.g. 30s, 1m30s, 500ms)`,
   },
   ENDPOINT_MODE_INVALID: { severity: 'error', message: (mode: string) => `invalid resolution mode: "${mode}"` },
   HEALTHCHECK_TEST_AND_DISABLE: { severity: 'error', message: () => `test and disable can't be set at the same time` },

@@ -2,7 +2,7 @@
  * Renders diagnostics for people (text, with a code frame on a TTY) and for tools
  * (JSON). Position arithmetic and frames live here, never in the stages.
  */
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Diagnostic, SourceLoc } from './types.js';
 
 export interface TextOptions {
@@ -17,8 +17,12 @@ const SEVERITY_COLOR = { error: '31;1', warning: '33;1', info: '36' } as const;
 
 export function locText(loc: SourceLoc | undefined, cwd: string): string {
   if (!loc) return 'meshc';
-  const file = loc.file === '-' ? '<stdin>' : relative(cwd, loc.file) || loc.file;
-  return `${file}:${loc.line}:${loc.col}`;
+  return `${displayPath(loc.file, cwd)}:${loc.line}:${loc.col}`;
+}
+
+/** File names relative to the working directory, as the user typed them. */
+export function displayPath(file: string, cwd: string): string {
+  return file === '-' ? '<stdin>' : relative(cwd, resolve(cwd, file)) || file;
 }
 
 /** `stack.yml:9:11 error PORT_CONFLICT: message`, then notes and an optional code frame. */
@@ -56,7 +60,7 @@ export function formatJson(items: readonly Diagnostic[], cwd: string): string {
 
 export function toJson(d: Diagnostic, cwd: string): object {
   const where = (loc: SourceLoc | undefined) =>
-    loc ? { file: loc.file === '-' ? '<stdin>' : relative(cwd, loc.file) || loc.file, line: loc.line, col: loc.col } : undefined;
+    loc ? { file: displayPath(loc.file, cwd), line: loc.line, col: loc.col } : undefined;
   return {
     code: d.code,
     severity: d.severity,

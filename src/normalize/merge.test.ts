@@ -42,7 +42,8 @@ describe('mergeDocuments', () => {
   });
 
   it('lets an override replace a port with the same published port; position from the override', () => {
-    const { doc } = merge('services:\n  web:\n    image: x\n    ports: ["8001:80", "8002:80"]\n', 'services:\n  web:\n    ports:\n      - "8001:90"\n');
+    const { doc, sink } = merge('services:\n  web:\n    image: x\n    ports: ["8001:80", "8002:80"]\n', 'services:\n  web:\n    ports:\n      - "8001:90"\n');
+    expect(sink.items, 'an override replacing a port is intended: no warning').toEqual([]);
     expect(svc(doc).ports).toEqual([
       { mode: 'ingress', target: 90, published: 8001, protocol: 'tcp' },
       { mode: 'ingress', target: 80, published: 8002, protocol: 'tcp' },

@@ -58,7 +58,9 @@ function checkNetworkNames(ctx: NormalizeContext, stack: string): void {
   for (const [key, net] of Object.entries(nets)) {
     const ext = isRecord(net) ? net.external : undefined;
     if (ext === true || isRecord(ext)) continue;
+    const named = isRecord(net) && typeof net.name === 'string';
     const problem = dnsComponentProblem(networkRealName(stack, key, net));
-    if (problem) ctx.sink.report(diag('NAME_INVALID', ctx.doc.locateKey(['networks', key]), 'network', key, problem));
+    const loc = named ? ctx.doc.locate(['networks', key, 'name']) : ctx.doc.locateKey(['networks', key]);
+    if (problem) ctx.sink.report(diag('NAME_INVALID', loc, 'network', named ? String(net.name) : key, problem));
   }
 }

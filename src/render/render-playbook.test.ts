@@ -42,7 +42,11 @@ describe('renderPlaybook', () => {
   it('validates every iptables file with iptables-restore --test before anything uses it', () => {
     const { block, named } = play();
     const validate = named('iptables-restore --test');
-    expect(validate['ansible.builtin.command']).toEqual({ argv: ['iptables-restore', '--test', '--noflush', '{{ item }}'] });
+    const script = validate['ansible.builtin.shell'] as string;
+    expect(script).toContain('cd {{ meshc_stage.path | quote }}');
+    expect(script).toContain('iptables-restore --test --noflush "$f" ||');
+    expect(script).toContain("! -name ipvs.rules");
+    expect(validate).toMatchObject({ changed_when: false, check_mode: false });
     const order = block.block.map((t) => t.name);
     for (const later of ['--check', '--diff', 'Apply', 'Install']) {
       expect(order.indexOf(validate.name)).toBeLessThan(order.findIndex((n) => n.includes(later)));
