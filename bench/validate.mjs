@@ -14,7 +14,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -61,6 +62,20 @@ function time(cmd, args, okCodes = [0]) {
   return ms;
 }
 
+/** The front end alone (read, parse, interpolate, schema) on `file`: meshc's share of `validate`, without the CLI and planner. */
+function frontEndScript(file) {
+  const dist = resolve(dirname(MESHC), '../dist');
+  const url = (p) => JSON.stringify(pathToFileURL(join(dist, p)).href);
+  return [
+    `import { readFileSync } from 'node:fs';`,
+    `const { readComposeFile } = await import(${url('validate/read-compose.js')});`,
+    `const { DiagnosticSink } = await import(${url('diagnostics/types.js')});`,
+    `const sink = new DiagnosticSink();`,
+    `readComposeFile(${JSON.stringify(file)}, { readFile: (p) => readFileSync(p), env: process.env }, sink);`,
+    `process.exitCode = sink.hasErrors() ? 1 : 0;`,
+  ].join('\n');
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function main() {
@@ -73,6 +88,7 @@ function main() {
   const node = process.execPath;
   const cases = [
     ['node -e 0', () => time(node, ['-e', '0'])],
+    ['front end only (readComposeFile) seed', () => time(node, ['--input-type=module', '-e', frontEndScript(SEED)])],
     ['meshc validate seed', () => time(node, [MESHC, 'validate', SEED])],
     ['meshc validate 50 files (one call)', () => time(node, [MESHC, 'validate', ...batch])],
     ['meshc validate 1,000 services', () => time(node, [MESHC, 'validate', big])],

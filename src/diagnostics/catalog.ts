@@ -162,6 +162,10 @@ export const catalog = {
     message: (raw: string) => `invalid placement preference "${raw}": spread takes node.labels.<key> or engine.labels.<key>`,
   },
   REPLICAS_WITH_GLOBAL: { severity: 'error', message: () => `replicas can only be used with replicated or replicated-job mode` },
+  TOP_LEVEL_EXTENSION_IGNORED: {
+    severity: 'warning',
+    message: (key: string) => `${key} is ignored: with several files, docker keeps the top-level x- keys of the first file only`,
+  },
   UNDEFINED_REFERENCE: {
     severity: 'error',
     message: (kind: string, name: string) => `undefined ${kind} "${name}"`,
@@ -238,7 +242,7 @@ export const catalog = {
   PLACEMENT_KEY_UNSUPPORTED: {
     severity: 'error',
     message: (key: string) =>
-      `placement key "${key}" is not supported by meshc: use node.id, node.hostname, node.role, node.platform.os, node.labels.<key> or engine.labels.<key>`,
+      `placement key "${key}" is not supported by meshc (Swarm would match no node with it): use node.id, node.hostname, node.role, node.platform.os, node.labels.<key> or engine.labels.<key>`,
   },
   SETTING_INVALID: { severity: 'error', message: (name: string, value: string, why: string) => `${name} "${value}" is invalid: ${why}` },
 

@@ -46,8 +46,10 @@ function ruleOf(code: DiagnosticCode): object {
 
 function resultOf(d: Diagnostic, ruleIndex: number, cwd: string): object {
   const notes = d.notes ?? [];
-  const unplaced = notes.filter((n) => !n.loc).map((n) => `note: ${n.message}`);
-  const related = notes.flatMap((n, i) => (n.loc ? [relatedOf(n, n.loc, i + 1, cwd)] : []));
+  // stdin ('-') has no URI: such positions stay in the message text.
+  const placed = (n: RelatedNote) => n.loc !== undefined && n.loc.file !== '-';
+  const unplaced = notes.filter((n) => !placed(n)).map((n) => `note: ${n.message}`);
+  const related = notes.flatMap((n, i) => (placed(n) && n.loc ? [relatedOf(n, n.loc, i + 1, cwd)] : []));
   return {
     ruleId: d.code,
     ruleIndex,

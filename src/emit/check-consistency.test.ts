@@ -57,6 +57,7 @@ describe('checkConsistency catches each kind of inconsistency', () => {
     ['one port marked for two services', sbox, (t) => t.replace('COMMIT', '-A MESHC-MARK -m comment --comment "x" -p tcp -m tcp --dport 8888 -j MARK --set-mark 300\nCOMMIT'), /port 8888\/tcp is marked for fwmarks 256 and 300/],
     ['one VIP for two services', sbox, (t) => t.replace('COMMIT', '-A MESHC-VIP -m comment --comment "x" -d 10.0.0.9/32 -j MARK --set-mark 300\nCOMMIT'), /address 10.0.0.9\/32 is marked for fwmarks 256 and 300/],
     ['a VIP that is also a task address', sbox, (t) => t.replace('-d 10.0.0.9/32', '-d 10.0.0.11/32'), /VIP 10.0.0.11 is also a real server/],
+    ['a task whose address IPVS does not know', task, (t) => t.replaceAll('10.0.0.10/32', '10.0.0.77/32'), /task address 10.0.0.77 is not a real server/],
     ['a DNAT the sandbox does not mark', host, (t) => t.replace('--dport 8888 -j DNAT', '--dport 8889 -j DNAT'), /port 8889\/tcp is DNATed but not marked/],
   ];
   it.each(cases)('%s', (_name, path, edit, expected) => {

@@ -10,7 +10,7 @@ import type { Plan } from '../model/plan.js';
 import { renderNodeRules } from '../render/render-rules.js';
 import { parseIpvsFile } from './check-ipvs.js';
 import { optionValue, parseRulesFile, type ParsedRule, type ParsedRulesFile, type Problem } from './parse-rules-file.js';
-import { HOST, SANDBOX } from './chains.js';
+import { HOST, SANDBOX, TASK } from './chains.js';
 
 export type { Problem } from './parse-rules-file.js';
 
@@ -22,8 +22,7 @@ export function checkConsistency(files: readonly FileLike[]): Problem[] {
   for (const f of files) {
     const m = /^([^/]+)\/(host\.rules|ingress\.rules|ipvs\.rules|tasks\/[^/]+\.rules)$/.exec(f.path);
     if (!m) continue;
-    if (m[2]?.startsWith('tasks/')) parseRulesFile(f.path, f.content, problems);
-    else byNode.set(m[1] ?? '', (byNode.get(m[1] ?? '') ?? new Map()).set(m[2] ?? '', f.content));
+    byNode.set(m[1] ?? '', (byNode.get(m[1] ?? '') ?? new Map()).set(m[2] ?? '', f.content));
   }
   for (const [node, kinds] of byNode) checkNode(node, kinds, problems);
   return problems;
@@ -53,6 +52,15 @@ function checkNode(node: string, kinds: ReadonlyMap<string, string>, problems: P
     const vip = (optionValue(r.args, '-d') ?? '').replace(/\/32$/, '');
     if (reals.has(vip)) problems.push({ file: path('ingress.rules'), line: r.line, message: `VIP ${vip} is also a real server's address` });
   }
+  for (const [kind, text] of kinds) if (kind.startsWith('tasks/')) checkTask(path(kind), text, reals, problems);
+}
+
+/** A task's REDIRECT rules must address one IP, and that IP must be a real server (else no traffic reaches it). */
+function checkTask(file: string, text: string, reals: ReadonlySet<string>, problems: Problem[]): void {
+  const parsed = parseRulesFile(file, text, problems);
+  const ips = new Set(parsed.rules.filter((r) => r.chain === TASK.redirect).map((r) => (optionValue(r.args, '-d') ?? '').replace(/\/32$/, '')));
+  if (ips.size > 1) problems.push({ file, line: 0, message: `REDIRECT rules address several IPs: ${[...ips].join(', ')}` });
+  for (const ip of ips) if (!reals.has(ip)) problems.push({ file, line: 0, message: `task address ${ip} is not a real server of any IPVS service` });
 }
 
 function checkHooks(parsed: ParsedRulesFile, problems: Problem[], file: string): void {

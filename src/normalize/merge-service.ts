@@ -113,6 +113,16 @@ function mergeLogging(env: MergeEnv, base: unknown, over: Entry, at: JsonPath): 
   return over.value;
 }
 
+// mergeUlimitsConfig: an override's limit replaces the base's whole entry (soft and hard).
+function replaceEntries(env: MergeEnv, base: Record<string, unknown>, over: Entry, at: JsonPath): Record<string, unknown> {
+  const out = { ...base };
+  for (const [name, v] of Object.entries(over.value as Record<string, unknown>)) {
+    env.trie.record([...at, name], child(over.origin, name));
+    out[name] = v;
+  }
+  return out;
+}
+
 // mergeServiceNetworkConfig: an override's aliases replace the base's; addresses only when set.
 function mergeNetworks(env: MergeEnv, base: Record<string, unknown>, over: Entry, at: JsonPath): Record<string, unknown> {
   const out = { ...base };
@@ -148,6 +158,8 @@ export function mergeService(env: MergeEnv, base: Record<string, unknown>, over:
       out[key] = o[key];
     } else if (key === 'networks' && isRecord(o.networks) && isRecord(base.networks)) {
       out.networks = mergeNetworks(env, base.networks, entry, here);
+    } else if (key === 'ulimits' && isRecord(o.ulimits) && isRecord(base.ulimits)) {
+      out.ulimits = replaceEntries(env, base.ulimits, entry, here);
     } else if (key === 'logging' && key in o && base.logging !== undefined) {
       out.logging = mergeLogging(env, base.logging, entry, here);
     } else if (key in o) {

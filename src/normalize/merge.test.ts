@@ -79,7 +79,7 @@ describe('mergeDocuments', () => {
   });
 
   it('replaces network aliases, top-level objects per name, and keeps x- keys of the first file only', () => {
-    const { doc } = merge(
+    const { doc, sink } = merge(
       'services:\n  web:\n    image: x\n    networks: {n1: {aliases: [a]}}\nnetworks:\n  n1: {driver: overlay, labels: {a: b}}\nx-foo: 1\n',
       'services:\n  web:\n    networks: {n1: {aliases: [w]}}\n  db:\n    image: z\nnetworks:\n  n1: {labels: {c: d}}\nx-bar: 2\n',
     );
@@ -87,6 +87,7 @@ describe('mergeDocuments', () => {
     expect(doc?.data.networks).toEqual({ n1: { labels: { c: 'd' } } });
     expect(doc?.data['x-foo']).toBe(1);
     expect(doc?.data['x-bar']).toBeUndefined();
+    expect(sink.items.map((d) => [d.code, d.loc?.file, d.loc?.line])).toEqual([['TOP_LEVEL_EXTENSION_IGNORED', 'f1.yml', 8]]);
     expect(svc(doc, 'db')).toEqual({ image: 'z' });
     expect(doc?.locateKey(['services', 'db'])).toEqual({ file: 'f1.yml', line: 4, col: 3 });
     expect(doc?.files).toEqual(['f0.yml', 'f1.yml']);

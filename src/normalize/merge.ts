@@ -45,6 +45,9 @@ function withCanonicalServices(data: Readonly<Record<string, unknown>>): Record<
 
 function mergeInto(env: MergeEnv, base: Record<string, unknown>, doc: ComposeDocument): Record<string, unknown> {
   const over = withCanonicalServices(doc.data);
+  for (const key of Object.keys(over).filter((k) => k.startsWith('x-'))) {
+    env.sink.report(diag('TOP_LEVEL_EXTENSION_IGNORED', doc.locateKey([key]), key));
+  }
   const out: Record<string, unknown> = { ...base };
   const services: Record<string, unknown> = isRecord(base.services) ? { ...base.services } : {};
   for (const [name, svc] of Object.entries(isRecord(over.services) ? over.services : {})) {

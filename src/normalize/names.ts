@@ -21,7 +21,9 @@ export function dnsComponentProblem(name: string): string | undefined {
 /** docker's `validateStackName` (blank after trimming quotes and space), then the DNS grammar. */
 export function stackNameProblem(name: string): string | undefined {
   if (name.replace(/^[\s"']+|[\s"']+$/g, '') === '') return `invalid stack name: ${JSON.stringify(name)}`;
-  return dnsComponentProblem(name);
+  const problem = dnsComponentProblem(name);
+  // The default comes from the file name, so say how to choose another.
+  return problem && `${problem}; choose one with --stack NAME`;
 }
 
 /** Swarm's full name of a stack object: `<stack>_<name>`. */

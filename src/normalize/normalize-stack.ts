@@ -36,10 +36,11 @@ export function normalizeStack(doc: ComposeDocument, opts: { stackName: string }
 
 function normalizeService(ctx: NormalizeContext, stack: string, name: string): Service {
   const path = ['services', name];
+  const loc = ctx.doc.locateKey(path);
   const problem = dnsComponentProblem(scopedName(stack, name));
-  if (problem) ctx.sink.report(diag('NAME_INVALID', ctx.doc.locateKey(path), 'service', name, problem));
+  if (problem) ctx.sink.report(diag('NAME_INVALID', loc, 'service', name, problem));
   const image = valueAt(ctx.doc, [...path, 'image']);
-  if (typeof image !== 'string' || image === '') ctx.sink.report(diag('IMAGE_MISSING', ctx.doc.locateKey(path), name));
+  if (typeof image !== 'string' || image === '') ctx.sink.report(diag('IMAGE_MISSING', loc, name));
   const deploy = normalizeDeploy(ctx, path);
   const ports = normalizePorts(ctx, path);
   const placement = normalizePlacement(ctx, path);
@@ -47,7 +48,7 @@ function normalizeService(ctx: NormalizeContext, stack: string, name: string): S
   const probe = serviceProbe(ctx, path);
   checkReferences(ctx, stack, path);
   const fields = deploy ?? { mode: 'replicated', replicas: 1, endpointMode: 'vip' };
-  const service: Service = { name, image: String(image ?? ''), ...fields, ports, placement, loc: ctx.doc.locateKey(path) };
+  const service: Service = { name, image: String(image ?? ''), ...fields, ports, placement, loc };
   return { ...service, ...(healthcheck ? { healthcheck } : {}), ...(probe ? { probe } : {}) };
 }
 

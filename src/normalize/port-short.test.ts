@@ -70,7 +70,8 @@ describe('expandShortPort: host IPs', () => {
     expect(expand(raw).sink.items).toEqual([]);
   });
   it('warns for an IPv6 host', () => {
-    expect(expand('[::1]:8080:8000').sink.items[0]?.message).toContain('(::1:8080:8000/tcp)');
+    expect(expand('[::1]:8080:8000').sink.items[0]?.message).toContain('([::1]:8080:8000/tcp)');
+    expect(expand('127.0.0.1::83').sink.items[0]?.message).toContain('(127.0.0.1::83/tcp)');
   });
 });
 

@@ -29,7 +29,9 @@ export function expandShortPort(raw: string, loc: SourceLoc, sink: DiagnosticSin
 }
 
 function bindingPorts(key: string, m: PortMapping, loc: SourceLoc, sink: DiagnosticSink): LoosePort[] {
-  if (!ANY_ADDRESS.has(m.hostIp)) sink.report(diag('PORT_HOST_IP_IGNORED', loc, `${m.hostIp}:${m.hostPort}:${key}`));
+  // docker prints net.JoinHostPort(ip, hostPort:port/proto): IPv6 in brackets.
+  const ip = m.hostIp.includes(':') ? `[${m.hostIp}]` : m.hostIp;
+  if (!ANY_ADDRESS.has(m.hostIp)) sink.report(diag('PORT_HOST_IP_IGNORED', loc, `${ip}:${m.hostPort}:${key}`));
   const target = Number(m.containerPort);
   const base = { target, protocol: m.protocol, mode: 'ingress', loc };
   if (m.hostPort === '') return [{ ...base, published: 0 }];

@@ -18,7 +18,8 @@ export interface LoosePort {
   readonly mode: string;
   /** Where the port is (long syntax: its published value), and where each field is. */
   readonly loc: SourceLoc;
-  readonly fieldLocs?: Partial<Record<'target' | 'protocol' | 'mode', SourceLoc>>;
+  /** Position of one field (long syntax), computed only when a problem is reported. */
+  readonly fieldLoc?: (field: 'target' | 'protocol' | 'mode') => SourceLoc;
 }
 
 const PROTOCOLS: readonly string[] = ['tcp', 'udp', 'sctp'];
@@ -37,9 +38,8 @@ export function longPort(ctx: NormalizeContext, path: JsonPath, item: Record<str
   const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
   const str = (v: unknown): string => (typeof v === 'string' ? v : '');
   const at = (key: string): SourceLoc => ctx.doc.locate(key in item ? [...path, key] : path);
-  const fieldLocs = { target: at('target'), protocol: at('protocol'), mode: at('mode') };
   const [target, published, protocol, mode] = [num(item.target), num(item.published), str(item.protocol), str(item.mode)];
-  return { target, published, protocol, mode, loc: at('published'), fieldLocs };
+  return { target, published, protocol, mode, loc: at('published'), fieldLoc: at };
 }
 
 /** Every entry of `services.<name>.ports`, in the loader's order (short syntax expanded). */
@@ -65,7 +65,7 @@ export function toPortSpec(ctx: NormalizeContext, p: LoosePort): PortSpec | unde
     ctx.sink.report(d);
     ok = false;
   };
-  const at = (field: 'target' | 'protocol' | 'mode'): SourceLoc => p.fieldLocs?.[field] ?? p.loc;
+  const at = (field: 'target' | 'protocol' | 'mode'): SourceLoc => p.fieldLoc?.(field) ?? p.loc;
   if (!PROTOCOLS.includes(protocol)) fail(diag('PORT_PROTOCOL_UNKNOWN', at('protocol'), p.protocol));
   if (!MODES.includes(mode)) fail(diag('PORT_MODE_UNKNOWN', at('mode'), p.mode));
   if (!Number.isInteger(p.target) || p.target < 1 || p.target > 65535) fail(diag('PORT_OUT_OF_RANGE', at('target'), 'target', p.target));

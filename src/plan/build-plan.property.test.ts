@@ -129,4 +129,20 @@ describe('buildPlan properties', () => {
       { numRuns: 150 },
     );
   });
+
+  it('reports ingress subnet exhaustion exactly when nodes + VIPs + tasks exceed the usable addresses', () => {
+    fc.assert(
+      fc.property(stackArb, fc.integer({ min: 25, max: 29 }), fc.integer({ min: 1, max: 4 }), (stack, prefix, nodes) => {
+        const sink = new DiagnosticSink();
+        const result = buildPlan(stackOf(stack.services, { ingressSubnet: `10.0.0.0/${prefix}` }), inventoryOf(cluster(nodes)), {}, sink);
+        const ingress = stack.services.filter((s) => s.ports.some((p) => p.mode === 'ingress'));
+        const tasks = ingress.reduce((n, s) => n + (s.mode === 'global' ? nodes : (s.replicas ?? 1)), 0);
+        const needed = nodes + ingress.length + tasks;
+        const fits = needed <= 2 ** (32 - prefix) - 3;
+        expect(sink.items.some((d) => d.code === 'INGRESS_SUBNET_EXHAUSTED')).toBe(!fits);
+        expect(result !== undefined).toBe(fits);
+      }),
+      { numRuns: 150 },
+    );
+  });
 });

@@ -13,6 +13,7 @@ import { allocateFwmarks } from './allocate-fwmarks.js';
 import { allocatePorts } from './allocate-ports.js';
 import { checkHostPorts } from './check-host-ports.js';
 import { planHealth } from './health.js';
+import { labelMap } from './inventory-checks.js';
 import { EMPTY_LOCK, type Lock } from './lock.js';
 import { placeTasks, type PlacedTask } from './place-tasks.js';
 import { resolveSettings } from './settings.js';
@@ -55,7 +56,7 @@ export function buildPlan(stack: NormalizedStack, inventory: Inventory, opts: Pl
   const plan: Plan = {
     stack: stack.name,
     settings,
-    nodes: nodes.map((n): PlanNode => ({ name: n.name, address: n.address, role: n.role, labels: n.labels, ingressIp: ips.nodes[n.name] ?? '' })),
+    nodes: nodes.map((n): PlanNode => ({ name: n.name, address: n.address, role: n.role, labels: labelMap(n.labels), ingressIp: ips.nodes[n.name] ?? '' })),
     services: services.map((s) => planService(stack.name, s, all)),
   };
   return { plan, lock: { version: 1, ports: ports.lock, fwmarks, ips } };

@@ -52,7 +52,7 @@ function withFirst(
     : diagWithNotes(code, node.loc, notes, args[0] ?? '', args[1] ?? '', args[2] ?? '');
 }
 
-/** Label maps come as YAML/JSON values; numbers and booleans are written as Swarm would store them. */
+/** Label maps come as YAML/JSON values; numbers and booleans are written as Swarm would store them. Keys sorted, for stable output. */
 export function labelMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return out;

@@ -29,6 +29,10 @@ const SETTING_KEYS: readonly (keyof NetworkSettings)[] = [
 
 /** The inventory in `source`, or undefined after reporting every schema problem. */
 export function meshcInventory(source: ParsedSource, file: string, sink: DiagnosticSink): Inventory | undefined {
+  if (looksLikeAnsible(source.data)) {
+    sink.report(diag('INVENTORY_INVALID', source.locate([]), '(top level)', 'looks like an Ansible inventory: pass the output of `ansible-inventory -i FILE --list` instead'));
+    return undefined;
+  }
   const problems = schemaProblems('inventory', source);
   for (const p of problems) sink.report(diag('INVENTORY_INVALID', p.loc, p.path, p.why));
   if (problems.length > 0) return undefined;
@@ -50,4 +54,10 @@ export function meshcInventory(source: ParsedSource, file: string, sink: Diagnos
     settingLocs[key] = source.locate(['network', settingName(key)]);
   }
   return { source: file, nodes, settings: settings as Partial<NetworkSettings>, settingLocs };
+}
+
+/** An Ansible YAML inventory (`all:` with hosts or children) given as is, instead of its --list output. */
+function looksLikeAnsible(data: unknown): boolean {
+  const all = (data as { all?: unknown; nodes?: unknown } | null)?.all;
+  return typeof all === 'object' && all !== null && (data as { nodes?: unknown }).nodes === undefined;
 }

@@ -10,7 +10,8 @@ import { diag, diagWithNotes } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { InventoryNode } from '../model/inventory.js';
 import type { Service } from '../model/stack.js';
-import { checkPlacementKeys, constraintMatches, nodeValue } from './constraints.js';
+import { checkPlacementKeys, constraintMatches } from './constraints.js';
+import { spreadOut, spreadTree, type SpreadGroup } from './spread.js';
 
 export interface PlacedTask {
   readonly name: string;
@@ -18,10 +19,10 @@ export interface PlacedTask {
   readonly node: string;
 }
 
-interface Load {
-  readonly service: Map<string, number>;
-  readonly total: Map<string, number>;
-  readonly max: number;
+/** Per-compile memo: services with the same constraints (and spread) share one evaluation. */
+interface Memo {
+  readonly eligible: Map<string, readonly InventoryNode[]>;
+  readonly trees: Map<string, readonly SpreadGroup[]>;
 }
 
 /** Tasks per service name (services sorted by name, nodes sorted by name); undefined after errors. */
@@ -34,9 +35,9 @@ export function placeTasks(
   const before = sink.errorCount;
   const total = new Map<string, number>(nodes.map((n) => [n.name, 0]));
   const placed = new Map<string, PlacedTask[]>();
-  const cache = new Map<string, readonly InventoryNode[]>();
+  const memo: Memo = { eligible: new Map(), trees: new Map() };
   for (const service of services) {
-    const tasks = placeService(`${stackName}_${service.name}`, service, nodes, total, cache, sink);
+    const tasks = placeService(`${stackName}_${service.name}`, service, nodes, total, memo, sink);
     for (const t of tasks) total.set(t.node, (total.get(t.node) ?? 0) + 1);
     placed.set(service.name, tasks);
   }
@@ -48,12 +49,13 @@ function placeService(
   service: Service,
   nodes: readonly InventoryNode[],
   total: Map<string, number>,
-  cache: Map<string, readonly InventoryNode[]>,
+  memo: Memo,
   sink: DiagnosticSink,
 ): PlacedTask[] {
   const wanted = service.mode === 'global' ? 1 : (service.replicas ?? 1);
   if (wanted === 0 || !checkPlacementKeys(service, sink)) return [];
-  const eligible = eligibleNodes(service, nodes, cache);
+  const key = JSON.stringify(service.placement.constraints.map((c) => [c.key, c.op, c.value]));
+  const eligible = memoized(memo.eligible, key, () => nodes.filter((n) => service.placement.constraints.every((c) => constraintMatches(c, n))));
   if (eligible.length === 0) {
     reportNoNode(service, nodes.length, sink);
     return [];
@@ -64,20 +66,23 @@ function placeService(
     sink.report(diag('MAX_REPLICAS_UNSATISFIABLE', service.loc, service.name, wanted, eligible.length, max));
     return [];
   }
-  const chosen = service.placement.spread.length === 0 ? roundRobin(eligible, wanted, total) : spreadOut(eligible, wanted, service, total, max);
+  const descriptors = service.placement.spread.map((s) => s.descriptor);
+  if (descriptors.length === 0) return named(fullName, roundRobin(eligible, wanted, total));
+  const tree = memoized(memo.trees, `${key}|${descriptors.join('|')}`, () => spreadTree(eligible, descriptors));
+  return named(fullName, spreadOut(tree, eligible, wanted, total, max));
+}
+
+function named(fullName: string, chosen: readonly InventoryNode[]): PlacedTask[] {
   return chosen.map((node, i) => ({ name: `${fullName}.${i + 1}`, slot: i + 1, node: node.name }));
 }
 
-/** Nodes matching every constraint; services with the same constraints share one evaluation. */
-function eligibleNodes(service: Service, nodes: readonly InventoryNode[], cache: Map<string, readonly InventoryNode[]>): readonly InventoryNode[] {
-  const constraints = service.placement.constraints;
-  const key = JSON.stringify(constraints.map((c) => [c.key, c.op, c.value]));
-  let eligible = cache.get(key);
-  if (!eligible) {
-    eligible = nodes.filter((n) => constraints.every((c) => constraintMatches(c, n)));
-    cache.set(key, eligible);
+function memoized<T>(memo: Map<string, T>, key: string, make: () => T): T {
+  let value = memo.get(key);
+  if (value === undefined) {
+    value = make();
+    memo.set(key, value);
   }
-  return eligible;
+  return value;
 }
 
 /**
@@ -86,73 +91,25 @@ function eligibleNodes(service: Service, nodes: readonly InventoryNode[], cache:
  * any gets a second, so max_replicas_per_node holds once the count check passed.
  */
 function roundRobin(eligible: readonly InventoryNode[], wanted: number, total: ReadonlyMap<string, number>): InventoryNode[] {
-  const load = new Map(eligible.map((n) => [n, total.get(n.name) ?? 0]));
-  // Only the first `wanted` nodes of the order matter; a stable sort keeps name order on ties.
-  const order = [...eligible].sort((a, b) => (load.get(a) ?? 0) - (load.get(b) ?? 0)).slice(0, wanted);
+  const order = leastLoadedFirst(eligible, Math.min(wanted, eligible.length), total);
   return Array.from({ length: wanted }, (_, i) => order[i % order.length] as InventoryNode);
 }
 
-/** A spread level: nodes sharing one value of the descriptor, with their own sub-levels. */
-interface Group {
-  readonly value: string;
-  readonly nodes: readonly InventoryNode[];
-  readonly children: readonly Group[];
-  count: number;
-}
-
-function spreadOut(eligible: readonly InventoryNode[], wanted: number, service: Service, total: Map<string, number>, max: number): InventoryNode[] {
-  const load: Load = { service: new Map(eligible.map((n) => [n.name, 0])), total, max };
-  const tree = groupBy(eligible, service.placement.spread.map((s) => s.descriptor));
-  const chosen: InventoryNode[] = [];
-  for (let slot = 1; slot <= wanted; slot++) {
-    const node = pick(tree, eligible, load);
-    load.service.set(node.name, (load.service.get(node.name) ?? 0) + 1);
-    chosen.push(node);
-  }
-  return chosen;
-}
-
-/** Groups by the first descriptor's value (sorted; nodes without the label share ""), recursively. */
-function groupBy(nodes: readonly InventoryNode[], descriptors: readonly string[]): Group[] {
-  const [descriptor, ...rest] = descriptors;
-  if (descriptor === undefined) return [];
-  const byValue = new Map<string, InventoryNode[]>();
+/** The k nodes with the lowest load, in (load, name) order: one pass, so a service costs O(nodes), not a sort. */
+function leastLoadedFirst(nodes: readonly InventoryNode[], k: number, total: ReadonlyMap<string, number>): InventoryNode[] {
+  const picked: InventoryNode[] = [];
+  const loads: number[] = [];
   for (const n of nodes) {
-    const value = nodeValue(descriptor, n) ?? '';
-    const members = byValue.get(value);
-    if (members) members.push(n);
-    else byValue.set(value, [n]);
+    const l = total.get(n.name) ?? 0;
+    if (picked.length === k && l >= (loads[k - 1] ?? 0)) continue;
+    // Insert after every node with the same load: nodes come in name order, so ties stay by name.
+    let at = picked.length;
+    while (at > 0 && (loads[at - 1] ?? 0) > l) at--;
+    picked.splice(at, 0, n);
+    loads.splice(at, 0, l);
+    if (picked.length > k) (picked.pop(), loads.pop());
   }
-  return [...byValue.keys()].sort().map((value) => {
-    const members = byValue.get(value) ?? [];
-    return { value, nodes: members, children: groupBy(members, rest), count: 0 };
-  });
-}
-
-/** Descends to the least-loaded group with room (ties: lowest value), then its least-loaded node. */
-function pick(groups: readonly Group[], nodes: readonly InventoryNode[], load: Load): InventoryNode {
-  const hasRoom = (n: InventoryNode) => load.max === 0 || (load.service.get(n.name) ?? 0) < load.max;
-  let best: Group | undefined;
-  for (const g of groups) {
-    if ((best === undefined || g.count < best.count) && g.nodes.some(hasRoom)) best = g;
-  }
-  if (!best) return leastLoaded(nodes.filter(hasRoom), load);
-  best.count++;
-  return pick(best.children, best.nodes, load);
-}
-
-function leastLoaded(nodes: readonly InventoryNode[], load: Load): InventoryNode {
-  let best = nodes[0] as InventoryNode;
-  let bestService = load.service.get(best.name) ?? 0;
-  let bestTotal = load.total.get(best.name) ?? 0;
-  for (let i = 1; i < nodes.length; i++) {
-    const n = nodes[i] as InventoryNode;
-    const s = load.service.get(n.name) ?? 0;
-    const t = load.total.get(n.name) ?? 0;
-    // Nodes arrive sorted by name, so keeping the first on a tie breaks ties by name.
-    if (s < bestService || (s === bestService && t < bestTotal)) [best, bestService, bestTotal] = [n, s, t];
-  }
-  return best;
+  return picked;
 }
 
 function reportNoNode(service: Service, nodeCount: number, sink: DiagnosticSink): void {

@@ -64,6 +64,22 @@ describe('readInventory: meshc YAML', () => {
     expect(sink.items.map((d) => d.notes?.[0]?.loc?.line)).toEqual([2, 2]);
   });
 
+  it('reads anchors and merge keys', () => {
+    const { inventory } = read('x-common: &common { role: manager, labels: { zone: east } }\nnodes:\n  - { <<: *common, name: a, address: 10.0.0.1 }\n'.replace('x-common', 'network: {}\nx'));
+    expect(inventory).toBeUndefined();
+    const ok = read('nodes:\n  - &a { name: a, address: 10.0.0.1, role: manager, labels: { zone: east } }\n  - { <<: *a, name: b, address: 10.0.0.2 }\n');
+    expect(ok.inventory?.nodes.map((n) => [n.name, n.role, n.labels])).toEqual([
+      ['a', 'manager', { zone: 'east' }],
+      ['b', 'manager', { zone: 'east' }],
+    ]);
+  });
+
+  it('points a raw Ansible inventory at ansible-inventory --list', () => {
+    const { sink } = read('all:\n  hosts:\n    a: {}\n');
+    expect(sink.items.map((d) => d.code)).toEqual(['INVENTORY_INVALID']);
+    expect(sink.items[0]?.message).toContain('ansible-inventory -i FILE --list');
+  });
+
   it('reports YAML syntax errors with a position', () => {
     const { where } = read('nodes:\n  - name: a\n   address: [\n');
     expect(where[0]).toMatch(/^INVENTORY_SYNTAX@\d+:\d+$/);

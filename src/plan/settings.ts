@@ -73,9 +73,11 @@ function checkSettings(s: NetworkSettings, locate: Locate, sink: DiagnosticSink)
   const gateway = checkSubnet(s, 'gatewaySubnet', bad);
   if (ingress && gateway && cidrsOverlap(ingress, gateway)) bad('ingressSubnet', `overlaps gateway_subnet ${s.gatewaySubnet}`);
   if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,14}$/.test(s.hostBridge)) bad('hostBridge', 'an interface name is 1-15 characters of [A-Za-z0-9_.-]');
-  if (gateway) checkHostIp(s, 'hostBridgeIp', gateway, bad);
-  if (gateway) checkHostIp(s, 'sandboxGatewayIp', gateway, bad);
-  if (s.hostBridgeIp === s.sandboxGatewayIp) bad('sandboxGatewayIp', 'equals host_bridge_ip');
+  if (gateway) {
+    checkHostIp(s, 'hostBridgeIp', gateway, bad);
+    checkHostIp(s, 'sandboxGatewayIp', gateway, bad);
+    if (s.hostBridgeIp === s.sandboxGatewayIp) bad('sandboxGatewayIp', 'equals host_bridge_ip');
+  }
   if (!isIntIn(s.vni, 1, 2 ** 24 - 1)) bad('vni', 'a VXLAN id is 1-16777215');
   if (!isIntIn(s.vxlanPort, 1, 65535)) bad('vxlanPort', 'a UDP port is 1-65535');
   if (!isIntIn(s.fwmarkBase, 1, 2 ** 32 - 1)) bad('fwmarkBase', 'a firewall mark is 1-4294967295');

@@ -19,7 +19,7 @@ export interface ParsedSource {
 /** Parses `text`; on syntax errors calls `onError` for each and returns undefined. */
 export function parseSource(text: string, file: string, onError: (why: string, loc: SourceLoc) => void): ParsedSource | undefined {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const at = (offset: number): SourceLoc => ({ file, ...lineCounter.linePos(offset) });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) onError(e.message.split('\n')[0] ?? e.message, at(e.pos[0]));

@@ -32,7 +32,8 @@ describe('renderPlaybook', () => {
     expect(p.hosts).toBe('all');
     expect(p.vars.meshc_stack).toBe('shop');
     expect(p.vars.meshc_nodes).toEqual(['node1', 'node2']);
-    expect(p.vars.meshc_source_dir).toBe('{{ playbook_dir }}/{{ inventory_hostname }}');
+    expect(p.vars.meshc_source_dir).toBe('{{ playbook_dir }}/{{ meshc_node }}');
+    expect(p.vars.meshc_node).toBe('{{ meshc_name | default(inventory_hostname) }}');
     expect(p.environment).toEqual({
       MESHC_NETNS_PREFIX: "{{ meshc_netns_prefix | default('') }}",
       MESHC_TASK_NETNS: "{{ meshc_task_netns | default('docker') }}",

@@ -72,6 +72,11 @@ describe('parseYaml: errors', () => {
     expect(r.ok).toBe(false);
     expect(r.diags[0]).toMatch(/^\d+:\d+ YAML_SYNTAX: yaml: /);
   });
+  it('reports absurd nesting as a syntax error, not a crash', () => {
+    const r = parse(`a: ${'['.repeat(20000)}${']'.repeat(20000)}\n`);
+    expect(r.ok).toBe(false);
+    expect(r.diags[0]).toMatch(/YAML_SYNTAX/);
+  });
   it('reports an unknown anchor', () => {
     expect(parse('a: *nope\n').diags.join()).toMatch(/YAML_SYNTAX: yaml: .*nope/);
   });

@@ -4,11 +4,13 @@
  * duplicate keys an error, non-string keys an error, and alias expansion capped so a
  * "billion laughs" file fails fast instead of exhausting memory.
  */
-import { LineCounter, isAlias, isCollection, isMap, isPair, isScalar, parseAllDocuments, visit } from 'yaml';
-import type { Document, Node, Pair, ScalarTag } from 'yaml';
+import type { Document, LineCounter, Node, Pair, ScalarTag } from 'yaml';
 import { diag } from '../diagnostics/catalog.js';
 import type { Diagnostic, DiagnosticSink, SourceLoc } from '../diagnostics/types.js';
 import { goYamlInt } from './go-yaml-int.js';
+import { yaml } from './yaml-runtime.js';
+
+const { isAlias, isCollection, isMap, isPair, isScalar, parseAllDocuments, visit } = yaml;
 
 /** Alias expansions allowed per document (yaml's own default); real stacks use a handful. */
 export const MAX_ALIAS_COUNT = 100;
@@ -23,7 +25,7 @@ export interface ParsedYaml {
 
 /** Parses `text`; reports every syntax, duplicate-key and key-type error and returns undefined if any. */
 export function parseYaml(text: string, file: string, sink: DiagnosticSink): ParsedYaml | undefined {
-  const lineCounter = new LineCounter();
+  const lineCounter = new yaml.LineCounter();
   const docs = parseAllDocuments(text, {
     lineCounter,
     version: '1.2',

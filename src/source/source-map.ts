@@ -3,11 +3,13 @@
  * merge key `<<` are found where they were written (the anchor), which is where a user
  * must fix them. A path that leaves the document stops at its nearest ancestor.
  */
-import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Document, LineCounter, Node, Pair } from 'yaml';
 import type { SourceLoc } from '../diagnostics/types.js';
 import type { JsonPath } from '../model/compose.js';
 import { isMergeKey, locAt } from './parse-yaml.js';
+import { yaml } from './yaml-runtime.js';
+
+const { isAlias, isMap, isScalar, isSeq } = yaml;
 
 export interface SourceMap {
   /** Position of the value at `path`; nearest ancestor if absent. */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parsePortSpec, type PortMapping } from './port-spec.js';
 
@@ -68,4 +69,25 @@ describe('parsePortSpec: docker error messages', () => {
     ['8000-8002:90-91', 'invalid ranges specified for container and host Ports: 90-91 and 8000-8002'],
     ['[::1:80:80', "invalid IP address [::1: address [::1:: missing ']' in address"],
   ])('%j → %s', (raw, msg) => expect(error(raw)).toBe(msg));
+});
+
+describe('parsePortSpec: properties', () => {
+  it('never throws, and answers either mappings or a message', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'0123456789:-/[].abtcpud '.split('')), maxLength: 24 }), (raw) => {
+        const r = parsePortSpec(raw);
+        return r.ok ? r.mappings.length > 0 : r.error.length > 0;
+      }),
+    );
+  });
+  it('equal-length ranges map pairwise, in order', () => {
+    const spec = fc.record({ host: fc.integer({ min: 0, max: 65000 }), cont: fc.integer({ min: 0, max: 65000 }), len: fc.integer({ min: 0, max: 30 }), proto: fc.constantFrom('tcp', 'udp', 'sctp') });
+    fc.assert(
+      fc.property(spec, ({ host, cont, len, proto }) => {
+        const r = parsePortSpec(`${host}-${host + len}:${cont}-${cont + len}/${proto}`);
+        if (!r.ok) return false;
+        return r.mappings.length === len + 1 && r.mappings.every((m, i) => m.containerPort === cont + i && m.hostPort === String(host + i) && m.protocol === proto);
+      }),
+    );
+  });
 });

@@ -3,7 +3,8 @@
  * scripts/compile-schemas.mjs). Each version is loaded on first use and kept: a run
  * touches only the versions its files declare, and start-up compiles nothing.
  */
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { loadCjs } from '../source/load-cjs.js';
 import { composeFormats } from './formats.js';
 
 /** The parts of an ajv error meshc reads. */
@@ -21,7 +22,6 @@ interface AjvValidate {
   errors?: SchemaError[] | null;
 }
 
-const load = createRequire(import.meta.url);
 // The only module-level state: immutable validators, memoized by version.
 const cache = new Map<string, SchemaValidator>();
 
@@ -29,7 +29,8 @@ const cache = new Map<string, SchemaValidator>();
 export function schemaValidator(version: string): SchemaValidator {
   const hit = cache.get(version);
   if (hit) return hit;
-  const factory = load(`./generated/compose-v${version}.cjs`) as (formats: typeof composeFormats) => AjvValidate;
+  const file = fileURLToPath(new URL(`./generated/compose-v${version}.cjs`, import.meta.url));
+  const factory = loadCjs(file) as (formats: typeof composeFormats) => AjvValidate;
   const validate = factory(composeFormats);
   const validator: SchemaValidator = (data) => (validate(data) ? [] : (validate.errors ?? []));
   cache.set(version, validator);

@@ -1,6 +1,7 @@
 /**
- * The schema artifacts: the committed precompiled validators must be exactly what
- * scripts/compile-schemas.mjs makes from schemas/compose/compose-v3.json, and the
+ * The start-up artifacts: the committed precompiled validators and one-file yaml must be
+ * exactly what scripts/compile-schemas.mjs makes from schemas/compose/compose-v3.json and
+ * node_modules/yaml, and the
  * per-version schemas it resolves must mean what docker's own do. The second check reads
  * the schemas embedded in the local docker CLI binary (skipped when there is none).
  */
@@ -9,20 +10,39 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync } from
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Script } from 'node:vm';
+import { loadCjs, wrapCjs } from '../source/load-cjs.js';
 import { SUPPORTED_VERSIONS } from './version.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const GENERATED = join(ROOT, 'src/validate/generated');
 const out = mkdtempSync(join(tmpdir(), 'meshc-schemas-'));
-execFileSync(process.execPath, [join(ROOT, 'scripts/compile-schemas.mjs'), '--out', join(out, 'gen'), '--dump', join(out, 'json')]);
+execFileSync(process.execPath, [
+  join(ROOT, 'scripts/compile-schemas.mjs'), '--out', join(out, 'gen'), '--yaml-out', join(out, 'yaml.cjs'), '--dump', join(out, 'json'), '--code-cache',
+]);
 
-describe('precompiled validators', () => {
+describe('precompiled start-up artifacts', () => {
+  it('the one-file yaml is built from the installed yaml (run node scripts/compile-schemas.mjs)', () => {
+    expect(readFileSync(join(ROOT, 'src/source/generated/yaml.cjs'), 'utf8')).toBe(readFileSync(join(out, 'yaml.cjs'), 'utf8'));
+  });
   it('exist for every supported version and nothing else', () => {
     expect(readdirSync(GENERATED).filter((f) => f.endsWith('.cjs')).sort()).toEqual(SUPPORTED_VERSIONS.map((v) => `compose-v${v}.cjs`).sort());
   });
   it.each(SUPPORTED_VERSIONS)('%s is up to date (run node scripts/compile-schemas.mjs)', (v) => {
     const name = `compose-v${v}.cjs`;
     expect(readFileSync(join(GENERATED, name), 'utf8')).toBe(readFileSync(join(out, 'gen', name), 'utf8'));
+  });
+});
+
+describe('V8 code caches (--code-cache, for builds)', () => {
+  it.each(['yaml.cjs', 'gen/compose-v3.13.cjs'])('%s: the cache written by the script is accepted by loadCjs\'s wrapper', (f) => {
+    const file = join(out, f);
+    const script = new Script(wrapCjs(readFileSync(file, 'utf8')), { filename: file, cachedData: readFileSync(`${file}.v8cache`) });
+    expect(script.cachedDataRejected).toBe(false);
+  });
+  it('loadCjs loads the cached build', () => {
+    const Y = loadCjs(join(out, 'yaml.cjs')) as { parse(s: string): unknown };
+    expect(Y.parse('ports: [8080:80]')).toEqual({ ports: ['8080:80'] });
   });
 });
 

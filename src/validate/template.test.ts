@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { substitute, type TemplateError } from './template.js';
 
@@ -54,4 +55,16 @@ describe('substitute: errors', () => {
     ['a$ b', { kind: 'invalid' }],
     ['$', { kind: 'invalid' }],
   ])('%s', (template, error) => expect(substitute(template, lookup).error).toEqual(error));
+});
+
+describe('substitute: properties', () => {
+  it('leaves a string without $ alone', () => {
+    fc.assert(fc.property(fc.string().filter((s) => !s.includes('$')), (s) => substitute(s, lookup).value === s && !substitute(s, lookup).error));
+  });
+  it('every $ doubled reads back as the original text (the documented escape)', () => {
+    fc.assert(fc.property(fc.string(), (s) => {
+      const r = substitute(s.replace(/\$/g, '$$$$'), lookup);
+      return r.value === s && r.error === undefined;
+    }));
+  });
 });

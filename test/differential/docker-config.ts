@@ -26,7 +26,8 @@ export interface DockerResult {
 
 export function dockerConfig(files: readonly string[], env: Env): DockerResult {
   const args = ['stack', 'config', ...files.flatMap((f) => ['-c', f])];
-  const r = spawnSync('docker', args, { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env } });
+  // Generous buffers: docker warns once per port, and a range may hold thousands.
+  const r = spawnSync('docker', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env } });
   return { ok: r.status === 0, stdout: r.stdout, stderr: r.stderr };
 }
 

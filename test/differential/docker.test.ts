@@ -61,7 +61,12 @@ describe.skipIf(!dockerAvailable)('docker stack config vs meshc', () => {
       return;
     }
     expect({ ok: meshc.ok, errors }, `docker: ${docker.ok ? 'accepted' : docker.stderr.trim()}`).toMatchObject({ ok: docker.ok });
-    if (docker.ok) expect(meshc.ports).toEqual(dockerPorts(docker.stdout));
+    if (!docker.ok) return;
+    expect(meshc.ports).toEqual(dockerPorts(docker.stdout));
+    // The same host-IP warnings, word for word (meshc adds why after docker's sentence).
+    const dockerWarnings = [...docker.stderr.matchAll(/msg="(ignoring IP-address [^"]*)"/g)].map((m) => m[1]);
+    const meshcWarnings = meshc.diagnostics.filter((d) => d.code === 'PORT_HOST_IP_IGNORED').map((d) => d.message.replace(/ \(as docker.*$/, ''));
+    expect(meshcWarnings.sort()).toEqual(dockerWarnings.sort());
   });
 
   it.each(cases)('meshc config %s', (name) => {

@@ -22,7 +22,7 @@ import type { Inventory } from '../../src/model/inventory.js';
 import type { Plan } from '../../src/model/plan.js';
 import type { OutputFile } from '../../src/model/rules.js';
 import { compilePlan, loadStack, planStack } from '../../src/pipeline.js';
-import { ROOT, hasTool, sh, tempDir } from './tools.js';
+import { ROOT, announceSkip, hasTool, sh, tempDir } from './tools.js';
 
 const STACK = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    deploy:\n      replicas: 2\n    ports:\n      - "8080:80"\n      - "5353:53/udp"\n';
 const NODES = [
@@ -62,6 +62,7 @@ describe.skipIf(!hasTool('ansible-playbook'))('generated playbook: syntax', () =
 });
 
 const vmSkip = vmSkipReason();
+announceSkip('ansible-playbook in the IPVS VM', vmSkip);
 
 function vmSkipReason(): string | null {
   if (process.getuid?.() !== 0) return 'needs root';

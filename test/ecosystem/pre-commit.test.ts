@@ -10,10 +10,10 @@
  * them (files pattern, excludes, pass_filenames), the git hook pre-commit installs,
  * and meshc's exit code and messages; no registry is involved.
  */
-import { copyFileSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESHC, ROOT, hasTool, meshcSkipReason, sh, tempDir } from './tools.js';
+import { MESHC, ROOT, announceSkip, hasTool, meshcSkipReason, sh, tempDir } from './tools.js';
 
 const GOOD = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    ports:\n      - "8080:80"\n';
 // Lines 6 and 10 both publish 8080/tcp in ingress mode: Swarm refuses the deploy.
@@ -21,7 +21,8 @@ const BAD = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    ports
 
 const scratch = tempDir('pre-commit');
 const skip = skipReason();
-if (skip) scratch.remove();
+announceSkip('pre-commit', skip);
+afterAll(() => scratch.remove());
 
 function skipReason(): string | null {
   for (const tool of ['git', 'pre-commit']) if (!hasTool(tool)) return `${tool} is not installed`;
@@ -72,7 +73,6 @@ describe.skipIf(skip)(skip ? `pre-commit (skipped: ${skip})` : 'pre-commit runs 
     const install = sh(['pre-commit', 'install'], { cwd: project, env });
     expect(install.status, install.out).toBe(0);
   });
-  afterAll(() => scratch.remove());
 
   it('lets a valid stack through', () => {
     const r = commitFiles({ 'stack.yml': GOOD }, 'good stack');
@@ -107,5 +107,42 @@ describe.skipIf(skip)(skip ? `pre-commit (skipped: ${skip})` : 'pre-commit runs 
     git('add', 'lock/stack.meshc-lock.json');
     const fresh = git('commit', '-m', 'with lock');
     expect(fresh.status, fresh.out).toBe(0);
+  });
+});
+
+describe.skipIf(skip)(skip ? `plain git hook (skipped: ${skip})` : 'the plain git hook from docs/integrations.md', () => {
+  const repo = join(scratch.path, 'plain');
+  const run = (...args: string[]) => sh(['git', ...args], { cwd: repo, env });
+
+  beforeAll(() => {
+    const doc = readFileSync(join(ROOT, 'docs', 'integrations.md'), 'utf8');
+    const hook = /```sh\n(#!\/bin\/sh\n# Validate the staged stack files[\s\S]*?)```/.exec(doc)?.[1];
+    expect(hook, 'hook script in docs/integrations.md').toBeDefined();
+    mkdirSync(repo);
+    run('init', '-q');
+    writeFileSync(join(repo, '.git', 'hooks', 'pre-commit'), hook!);
+    chmodSync(join(repo, '.git', 'hooks', 'pre-commit'), 0o755);
+  });
+
+  const commit = (files: Record<string, string>) => {
+    for (const [name, content] of Object.entries(files)) {
+      mkdirSync(join(repo, name, '..'), { recursive: true });
+      writeFileSync(join(repo, name), content);
+      run('add', name);
+    }
+    return run('commit', '-m', 'x');
+  };
+
+  it('blocks a bad stack with meshc\'s message and lets other files and a locked stack through', () => {
+    const bad = commit({ 'compose.yaml': BAD });
+    expect(bad.status).not.toBe(0);
+    expect(bad.out).toMatch(/compose\.yaml:(6|10):\d+ error [A-Z_]+: /);
+    run('rm', '-q', '--cached', 'compose.yaml');
+    expect(commit({ 'notes.yml': BAD }).status).toBe(0);
+    writeFileSync(join(repo, 'stack.yml'), GOOD);
+    const compile = sh(['node', MESHC, 'compile', 'stack.yml', '-o', join(scratch.path, 'plain-out')], { cwd: repo, env });
+    expect(compile.status, compile.out).toBe(0);
+    const good = commit({ 'stack.yml': GOOD, 'stack.meshc-lock.json': readFileSync(join(repo, 'stack.meshc-lock.json'), 'utf8') });
+    expect(good.status, good.out).toBe(0);
   });
 });

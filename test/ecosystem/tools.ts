@@ -38,6 +38,11 @@ export function meshcSkipReason(probe: readonly string[], cwd: string): string |
   return r.status === 0 ? null : `\`meshc ${probe.join(' ')}\` does not work yet (exit ${r.status}): ${r.out.trim().split('\n')[0]}`;
 }
 
+/** Says on stderr why a suite is skipped: the default reporter shows no names of skipped suites. */
+export function announceSkip(suite: string, reason: string | null): void {
+  if (reason) process.stderr.write(`[skip] ${suite}: ${reason}\n`);
+}
+
 export function tempDir(tag: string): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), `meshc-${tag}-`));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };

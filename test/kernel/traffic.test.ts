@@ -5,6 +5,8 @@
  *  2. host: a client reaches a stand-in ingress sandbox through a node's published port
  *     (DNAT), with the node's FORWARD policy DROP, and so does a client on the node itself,
  *     through 127.0.0.1 (OUTPUT hook + MASQUERADE). Without the FORWARD hook it fails.
+ *  3. sandbox: a published port and the service VIP get the service's fwmark (seen by a probe
+ *     rule after meshc's hooks); other traffic does not. (IPVS itself: the VM suite.)
  * Hooks are inserted as apply.sh inserts them. Traffic stays inside namespaces made here.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -89,6 +91,32 @@ describe.skipIf(skip !== null).each(BACKENDS)(`packets through emitted rules ($n
     expect(request(client, 'TCP:192.168.60.1:8888')).toBe('');
     insertHooks(node, b, hooksOf(host));
     expect(request(client, 'TCP:192.168.60.1:8888')).toBe('sandbox');
+  });
+});
+
+/** Packets counted by the foreign probe rule `-m mark --mark <mark>` that the test appends after meshc's hook. */
+function markedPackets(where: string, b: Backend, chain: string, mark: number): number {
+  const line = inNs(where, [b.save, '-c', '-t', 'mangle']).split('\n').find((l) => l.includes(`-A ${chain} `) && l.includes(`--mark 0x${mark.toString(16)}`));
+  return Number(/^\[(\d+):/.exec(line ?? '')?.[1] ?? NaN);
+}
+
+describe.skipIf(skip !== null).each(BACKENDS)(`sandbox marks ($name)${skip ? ` (skipped: ${skip})` : ''}`, (b) => {
+  it('marks the published port (PREROUTING) and the VIP (INPUT) with the service fwmark, and nothing else', () => {
+    const [client, sbox] = [ns('c'), ns('s')];
+    veth(client, 'eth0', '10.0.0.3/24', sbox, 'eth0', '10.0.0.2/24');
+    inNs(sbox, ['ip', 'addr', 'add', '10.0.0.9/32', 'dev', 'eth0']); // the VIP alias apply.sh adds
+    inNs(client, ['ip', 'route', 'add', '10.0.0.9/32', 'dev', 'eth0']);
+    // The -m ipvs SNAT rule needs IPVS, absent here; the VM suite loads the whole file.
+    apply(sbox, b, file('node1/ingress.rules').split('\n').filter((l) => !l.includes(' -m ipvs ')).join('\n'));
+    inNs(sbox, [b.iptables, '-w', '-t', 'mangle', '-A', 'INPUT', '-m', 'mark', '--mark', '256', '-j', 'ACCEPT']);
+    const before = markedPackets(sbox, b, 'INPUT', 256);
+    request(client, 'TCP:10.0.0.2:7777'); // unpublished: refused, unmarked
+    expect(markedPackets(sbox, b, 'INPUT', 256)).toBe(before);
+    request(client, 'TCP:10.0.0.2:8888');
+    const afterPort = markedPackets(sbox, b, 'INPUT', 256);
+    expect(afterPort).toBeGreaterThan(before);
+    request(client, 'TCP:10.0.0.9:7777');
+    expect(markedPackets(sbox, b, 'INPUT', 256)).toBeGreaterThan(afterPort);
   });
 });
 

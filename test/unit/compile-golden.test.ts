@@ -61,6 +61,13 @@ function writeExpected(dir: string, files: ReadonlyMap<string, string>): void {
   }
 }
 
+function firstDifference(path: string, expected: string, actual: string): string {
+  const [e, a] = [expected.split('\n'), actual.split('\n')];
+  const i = e.findIndex((line, k) => line !== a[k]);
+  const at = i < 0 ? e.length : i;
+  return `${path}:${at + 1} differs (UPDATE_GOLDENS=1 to accept)\n- ${e[at] ?? '<end of file>'}\n+ ${a[at] ?? '<end of file>'}`;
+}
+
 const cases = readdirSync(CASES).filter((c) => existsSync(join(CASES, c, 'stack.yml'))).sort();
 
 describe('compile goldens (fixtures/compile)', () => {
@@ -71,7 +78,9 @@ describe('compile goldens (fixtures/compile)', () => {
     if (UPDATE) return writeExpected(expectedDir, actual);
     expect([...actual.keys()].sort(), 'files in the output tree').toEqual(listFiles(expectedDir));
     for (const [path, content] of actual) {
-      expect(content, `${name}/_expected/${path}`).toBe(readFileSync(join(expectedDir, path), 'utf8'));
+      const expected = readFileSync(join(expectedDir, path), 'utf8');
+      // Soft: every differing file is reported, each with its first differing line.
+      expect.soft(content === expected, firstDifference(`${name}/_expected/${path}`, expected, content)).toBe(true);
     }
   });
 });

@@ -30,7 +30,7 @@ function written(f: OutputFile): string {
 
 /** The add_task lines of the agent, as argument lists (bash does the unquoting). */
 function taskTable(script: string): string[][] {
-  const lines = script.split('\n').filter((l) => l.startsWith('add_task '));
+  const lines = script.split('\n').map((l) => l.trimStart()).filter((l) => l.startsWith('add_task '));
   const printer = `add_task() { local IFS='|'; echo "$*"; }\n${lines.join('\n')}\n`;
   const out = spawnSync('bash', ['-c', printer], { encoding: 'utf8' });
   expect(out.status).toBe(0);
@@ -78,9 +78,9 @@ describe('renderHealthAgent', () => {
     ]);
     const job = taskTable(agent.content).find((r) => r[0] === 'hc_job.1');
     expect(job?.slice(9, 13)).toEqual(['1000', '700', '2', '0']);
-    // The CMD-SHELL test survives two rounds of quoting intact.
+    // The CMD test survives two rounds of quoting intact.
     const argv = spawnSync('bash', ['-c', 'eval "a=($1)"; printf \'%s\\n\' "${a[@]}"', '_', job?.[13] ?? ''], { encoding: 'utf8' });
-    expect(argv.stdout).toBe('/bin/sh\n-c\ntest -e /tmp/ok-$(hostname)\n');
+    expect(argv.stdout).toBe('bash\n-c\nexec 3<>/dev/tcp/127.0.0.1/${PORT:-7070}\n');
   });
 
   it('is deterministic and differs per node only where the task is local', () => {

@@ -4,7 +4,7 @@ import { bootVm, scenarioDir, writeVariant } from './harness.js';
 import { seed } from './plans.js';
 it('prof', async () => {
   const dir = scenarioDir([]);
-  cpSync('/tmp/prof/prof.sh', dir + '/prof.sh');
+  cpSync('/work/main/.cache/dev/prof.sh', dir + '/prof.sh');
   const fs = await import('node:fs');
   fs.writeFileSync(dir + '/main.sh', '#!/bin/bash\nbash /scenario/prof.sh\nsource /scenario/lib.sh; kill_all\n');
   await writeVariant(dir, 'seed', seed());

@@ -26,6 +26,7 @@ export const seed = (): Plan => plan([ngx(['node1', 'node2'])]);
 
 /** Scenario 3: a second service, then ngx scaled up, down, and removed. */
 export const lifecycle = {
+  /** Variant folder names (`scaled-up`, …) as the guest scripts use them. */
   two: (): Plan => plan([ngx(['node1', 'node2']), api()]),
   scaledUp: (): Plan => plan([ngx(['node1', 'node2', 'node3']), api()]),
   scaledDown: (): Plan => plan([ngx(['node1']), api()]),

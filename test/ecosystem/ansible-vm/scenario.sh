@@ -44,14 +44,19 @@ play() { # label, ansible-playbook options...
   local label=$1 start rc
   shift
   start=$(date +%s)
-  ansible-playbook -i /scenario/hosts /scenario/out/playbook.yml "$@" >"/tmp/$label.log" 2>&1
-  rc=$?
+  echo "==== ansible-playbook $label $*" >/dev/console
+  # The log also goes to the console (the host keeps it as results.console) to follow a slow run.
+  ansible-playbook -i /scenario/hosts /scenario/out/playbook.yml "$@" 2>&1 | tee "/tmp/$label.log" >/dev/console
+  rc=${PIPESTATUS[0]}
   echo "RUN $label rc=$rc seconds=$(($(date +%s) - start))" >&3
   grep -E '^[A-Za-z0-9_.-]+ +: ok=' "/tmp/$label.log" | tr -s ' ' | sed "s/^/RECAP $label /; s/ : / /" >&3
   grep -q 'would run\|would ' "/tmp/$label.log" && echo "DRYRUN $label shown" >&3
   if [[ $rc != 0 ]]; then tail -n 60 "/tmp/$label.log" | sed 's/^/LOG /' >&3; fi
 }
 
+start=$(date +%s%N)
+python3 -c pass
+echo "METRIC python_start_ms $((($(date +%s%N) - start) / 1000000))" >&3
 state before
 play check --check --diff
 state check

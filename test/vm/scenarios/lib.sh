@@ -91,6 +91,13 @@ run_all() { # tree, expected rc, label, args...
   check "$label" "$([[ -z $bad ]]; echo $?)" "$bad"
 }
 
+rcs_all() { # tree args... → the exit codes of every node's runner, space-separated
+  local tree=$1 node out=''
+  shift
+  for node in $(topo_nodes "$tree/topo.txt"); do run_node "$node" "$tree" "$@"; out+="$RC "; done
+  echo "$out"
+}
+
 probe() { # proto address port → the answering task's name, or "-"
   local r
   case $1 in
@@ -145,4 +152,92 @@ kill_all() {
     pids=$(ip netns pids "$ns" 2>/dev/null) || continue
     [[ -z $pids ]] || kill -9 $pids 2>/dev/null
   done
+}
+
+# Foreign state every node carries before meshc runs: a chain with a hook, rules in nat
+# and mangle, an IPVS service, a link and a namespace. meshc must never touch them.
+plant_foreign() { # node
+  local n=$1
+  in_net "$n" iptables -N FOREIGN-CHAIN
+  in_net "$n" iptables -A FOREIGN-CHAIN -s 10.9.9.9/32 -j ACCEPT
+  in_net "$n" iptables -I INPUT -j FOREIGN-CHAIN
+  in_net "$n" iptables -t nat -A PREROUTING -p tcp --dport 9999 -j REDIRECT --to-ports 9998
+  in_net "$n" iptables -t mangle -A PREROUTING -p udp --dport 9999 -j MARK --set-mark 7
+  in_net "$n" ipvsadm -A -t 192.0.2.1:80 -s wrr
+  ip -n "$n" link add foreign0 type bridge
+  ip netns add "$n-foreign"
+}
+
+# The same inside a sandbox meshc made: an fwmark service and a TCP service meshc did not
+# create, and a mangle chain hooked before meshc's.
+plant_foreign_sandbox() { # node
+  local sb=$1-ingress_sbox
+  in_net "$sb" ipvsadm -A -f 4242 -s rr
+  in_net "$sb" ipvsadm -a -f 4242 -r 10.0.0.250:0 -m -w 1
+  in_net "$sb" ipvsadm -A -t 10.0.0.251:80 -s rr
+  in_net "$sb" iptables -t mangle -N FOREIGN-SBOX
+  in_net "$sb" iptables -t mangle -A FOREIGN-SBOX -j RETURN
+  in_net "$sb" iptables -t mangle -I PREROUTING -j FOREIGN-SBOX
+}
+
+# A node's state with everything meshc owns filtered out: equal before, during and after.
+foreign_view() { # node
+  node_state "$1" | grep -v -e MESHC -e '^meshc_' -e '^docker_gwbridge$' -e "^netns $1-ingress_" -e "^netns $1-web_"
+  in_net "$1" cat /proc/sys/net/ipv4/ip_forward | sed 's/^/ip_forward /' | grep -v 'ip_forward 1'
+}
+
+sandbox_foreign_view() { # node
+  local sb=$1-ingress_sbox
+  in_net "$sb" iptables-save | grep -v -e '^#' -e MESHC | sed 's/\[[0-9]*:[0-9]*\]//'
+  in_net "$sb" ipvsadm -Sn | grep -v -e '^-[Aa] -f 25[6-9] '
+}
+
+# Starts the servers of tasks the topology has and the cluster lacks.
+topo_sync() { # topo
+  local kind a b rest
+  while read -r kind a b rest; do
+    if [[ $kind == task && ! -e /run/netns/$a-$b ]]; then
+      # shellcheck disable=SC2086
+      task_up "$a" "$b" $rest
+    fi
+  done <"$1"
+}
+
+# Stops tasks the topology no longer has (after the runners ran), checking first that the
+# runner cleaned meshc's rules out of them.
+topo_prune() { # topo label
+  local ns node task bad=''
+  for ns in $(ip netns list | awk '{ print $1 }' | grep -- '-web_'); do
+    node=${ns%%-*} task=${ns#*-}
+    if ! grep -q "^task $node $task " "$1"; then
+      if in_net "$ns" iptables-save | grep -q MESHC; then bad+=" $ns keeps MESHC rules;"; fi
+      task_down "$node" "$task"
+    fi
+  done
+  check "$2" "$([[ -z $bad ]]; echo $?)" "$bad"
+}
+
+svc_tasks() { awk -v s="$2" '$1 == "svc" && $2 == s { $1 = ""; $2 = ""; print }' "$1"; }
+
+# Round robin on every published port of every service of the topology.
+check_topo_rr() { # label
+  local kind svc proto port
+  while read -r kind svc proto port; do
+    [[ $kind == port ]] || continue
+    # shellcheck disable=SC2046
+    check_rr "$1.$svc.$proto.$port" "$proto" "$port" $(svc_tasks "$TOPO" "$svc")
+  done <"$TOPO"
+}
+
+check_foreign() { # label
+  local n bad=''
+  for n in $(topo_nodes "$TOPO"); do
+    foreign_view "$n" >/tmp/foreign.now.$n
+    cmp -s /tmp/foreign.now.$n /tmp/foreign.pre.$n || bad+=" $n: $(diff /tmp/foreign.pre.$n /tmp/foreign.now.$n | grep '^[<>]' | head -5 | tr '\n' ' ');"
+  done
+  if [[ -f /tmp/sbox.pre ]]; then
+    sandbox_foreign_view node1 >/tmp/sbox.now
+    cmp -s /tmp/sbox.now /tmp/sbox.pre || bad+=" node1 sandbox: $(diff /tmp/sbox.pre /tmp/sbox.now | grep '^[<>]' | head -5 | tr '\n' ' ')"
+  fi
+  check "$1" "$([[ -z $bad ]]; echo $?)" "$bad"
 }

@@ -1,0 +1,38 @@
+/**
+ * Hostile strings in every user-controlled slot (hostile.ts): each input is rejected with
+ * a diagnostic that names it, or compiles to files whose paths stay in the tree, whose
+ * rules are consistent, and whose scripts pass `bash -n` and `shellcheck`. The kernel
+ * half (iptables-restore, running the runner with a canary) is
+ * test/kernel/hardening-hostile.test.ts.
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkScripts, removeTree, writeTree } from './harness.js';
+import { SLOTS, hostileStrings } from './hostile.js';
+import { judge } from './verdict.js';
+
+const CANARY = '/tmp/meshc-h7-canary';
+// Scripts already checked, by content hash: most accepted inputs render identical runners.
+const checked = new Set<string>();
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeTree));
+
+describe.each(SLOTS)('hostile strings in $name', (slot) => {
+  it('are rejected with a diagnostic naming them, or compile to safe files', async () => {
+    const failures: string[] = [];
+    const fresh = new Map<string, string>();
+    for (const h of hostileStrings(CANARY)) {
+      const v = await judge(slot, h);
+      failures.push(...v.problems.map((p) => `${JSON.stringify(h).slice(0, 60)}: ${p}`));
+      for (const [path, content] of v.files) {
+        const hash = createHash('sha256').update(content).digest('hex').slice(0, 16);
+        if (path.endsWith('.sh') && !checked.has(hash)) fresh.set(`${hash}/${path}`, content);
+        checked.add(hash);
+      }
+    }
+    const dir = writeTree(fresh, 'hostile');
+    dirs.push(dir);
+    failures.push(...checkScripts(dir, [...fresh.keys()]));
+    expect(failures).toEqual([]);
+  }, 120_000);
+});

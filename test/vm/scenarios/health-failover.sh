@@ -1,0 +1,216 @@
+#!/bin/bash
+# Health-driven failover (issue 6): stack `hc` on 2 simulated nodes, one replica of each
+# service per node, meshc's runner and meshc's health agent on each node. Services:
+# web (HTTP check), dns (UDP 5353 + TCP health port 8080), job (compose CMD check: local
+# in the task's netns, TCP from the other node), plain (no check). Each step measures how
+# long until every node's sandbox has the expected weight, then sends real traffic.
+# Timing comes from the plan: INTERVAL_MS, RETRIES, TIMEOUT_MS in /scenario/hc/timing.
+source /scenario/lib.sh
+V=/scenario/hc
+TOPO=$V/topo.txt
+source "$V/timing"
+BOUND_MS=$((INTERVAL_MS * RETRIES + TIMEOUT_MS)) # the documented detection time
+RECOVER_MS=$((INTERVAL_MS + TIMEOUT_MS))
+NODES=(node1 node2)
+declare -A MARK=([web]=259 [dns]=256 [job]=257 [plain]=258)
+declare -A TIP=([hc_web.1]=10.0.0.11 [hc_web.2]=10.0.0.12 [hc_dns.1]=10.0.0.21 [hc_dns.2]=10.0.0.22
+  [hc_job.1]=10.0.0.31 [hc_job.2]=10.0.0.32)
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+sbox() { in_net "$1-ingress_sbox" ipvsadm -Sn; }
+weight() { # node task → its weight in that node's sandbox, or "-"
+  local svc=${2#hc_} w
+  w=$(sbox "$1" | awk -v m="${MARK[${svc%.*}]}" -v r="${TIP[$2]}:0" '$1 == "-a" && $3 == m && $5 == r { print $NF }')
+  echo "${w:--}"
+}
+# Waits until every node gives task $2 weight $3; prints the elapsed ms (or "timeout").
+wait_weight() { # t0_ms task weight limit_ms
+  local t0=$1 task=$2 want=$3 limit=$4 n ok
+  while :; do
+    ok=1
+    for n in "${NODES[@]}"; do [[ $(weight "$n" "$task") == "$want" ]] || ok=0; done
+    ((ok)) && { echo $(($(now_ms) - t0)); return 0; }
+    (($(now_ms) - t0 > limit)) && { echo timeout; return 1; }
+    sleep 0.1
+  done
+}
+# Checks a wait_weight result against a bound and records it as a metric.
+timed_check() { # label elapsed bound
+  metric "$1_ms" "$2"
+  check "$1" "$([[ $2 != timeout ]] && (($2 <= $3)); echo $?)" "took $2 ms, bound $3 ms"
+}
+
+# ---- servers: web answers HTTP with its task name; the others echo it (lib.sh)
+cat >/tmp/http-task.sh <<'EOF'
+# Reads one HTTP request (up to its blank line), answers 200 with the task's name as body.
+while IFS= read -r l && [[ -n ${l%$'\r'} ]]; do :; done
+printf 'HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n%s\n' $((${#1} + 1)) "$1"
+EOF
+web_serve() { # node task
+  in_net "$1-$2" socat TCP-LISTEN:80,fork,reuseaddr "EXEC:bash /tmp/http-task.sh $2" </dev/null >/dev/null 2>&1 &
+}
+echo_serve() { # node task proto port
+  case $3 in
+    tcp) in_net "$1-$2" socat "TCP-LISTEN:$4,fork,reuseaddr" "SYSTEM:echo $2" </dev/null >/dev/null 2>&1 & ;;
+    udp) in_net "$1-$2" socat "UDP-RECVFROM:$4,fork" "SYSTEM:echo $2" </dev/null >/dev/null 2>&1 & ;;
+  esac
+}
+stop_task() { # node task: every process of the task ("the container's server dies")
+  local pids
+  pids=$(ip netns pids "$1-$2")
+  [[ -z $pids ]] || kill -9 $pids 2>/dev/null
+  sleep 0.2
+}
+web_get() { # address → the answering task (the HTTP body), or "-"
+  local r
+  r=$(printf 'GET / HTTP/1.0\r\n\r\n' | in_net lan timeout 6 socat -T3 -t2 - "TCP:$1:8080,connect-timeout=3" 2>/dev/null | tail -1)
+  echo "${r:--}"
+}
+# N new connections through every node's published port reach exactly the tasks $3...
+traffic() { # label kind(web|udp) task...
+  local label=$1 kind=$2 node addr got want bad='' i
+  shift 2
+  want=$(printf '%s\n' "$@" | sort -u | tr '\n' ' ')
+  for node in "${NODES[@]}"; do
+    addr=$(node_addr "$TOPO" "$node")
+    got=$(for ((i = 0; i < 6; i++)); do
+      if [[ $kind == web ]]; then web_get "$addr"; else probe udp "$addr" 5353; fi
+    done | sort -u | tr '\n' ' ')
+    [[ $got == "$want" ]] || bad+=" $node got [$got] want [$want];"
+  done
+  check "$label" "$([[ -z $bad ]]; echo $?)" "$bad"
+}
+agent_start() { # node
+  nsenter --net="/run/netns/$1" env MESHC_NETNS_PREFIX="$1-" MESHC_TASK_NETNS=netns \
+    bash "$V/$1/health-agent.sh" >"/tmp/agent.$1.log" 2>&1 &
+  echo $! >"/tmp/agent.$1.pid"
+}
+transitions() { # node task → its status transitions, space-separated
+  awk -v t="task=$2 " 'index($0, t) && match($0, /status=[a-z]+->[a-z]+/) { printf "%s ", substr($0, RSTART + 7, RLENGTH - 7) }' "/tmp/agent.$1.log"
+}
+
+# ---- the cluster, the runner, the foreign IPVS service ---------------------------------
+lan_up
+while read -r kind a b rest; do
+  case $kind in
+    node) node_up "$a" "$b" ;;
+    task) ip netns add "$a-$b"; ip -n "$a-$b" link set lo up ;;
+  esac
+done <"$TOPO"
+for n in 1 2; do
+  web_serve "node$n" "hc_web.$n"
+  echo_serve "node$n" "hc_dns.$n" udp 53; echo_serve "node$n" "hc_dns.$n" tcp 8080
+  echo_serve "node$n" "hc_job.$n" tcp 7070
+  echo_serve "node$n" "hc_plain.$n" tcp 6060
+done
+sleep 0.5
+run_all "$V" 2 hc.apply
+metric hc.runner_new_real_weight "$(weight node1 hc_web.1)"
+# Someone else's IPVS service in the sandbox, and a real server meshc did not plan in a
+# health-managed service: the agent must touch neither.
+in_net node1-ingress_sbox ipvsadm -A -f 4000 -s rr
+in_net node1-ingress_sbox ipvsadm -a -f 4000 -r 10.0.0.250:0 -m -w 0
+in_net node1-ingress_sbox ipvsadm -a -f 259 -r 10.0.0.251:0 -m -w 0
+foreign_before=$(sbox node1 | grep -E -- '-f 4000|10\.0\.0\.25[01]:')
+
+# ---- 1. a task that has never passed its check stays out; the others join ------------
+stop_task node1 hc_job.1
+t0=$(now_ms)
+for n in "${NODES[@]}"; do agent_start "$n"; done
+for t in hc_web.1 hc_web.2 hc_dns.1 hc_dns.2 hc_job.2; do wait_weight "$t0" "$t" 1 20000 >/dev/null; done
+got=$(wait_weight "$t0" hc_job.1 0 20000)
+check hc.first-success-only "$([[ $got != timeout ]]; echo $?)" "hc_job.1 (server down from the start) weight 0 everywhere after $got ms"
+echo_serve node1 hc_job.1 tcp 7070
+t0=$(now_ms)
+timed_check hc.cmd-joins "$(wait_weight "$t0" hc_job.1 1 20000)" "$RECOVER_MS"
+healthy_state=$(for n in "${NODES[@]}"; do sbox "$n" | sed "s/^/$n /"; done | sort)
+traffic hc.tcp-shared web hc_web.1 hc_web.2
+traffic hc.udp-shared udp hc_dns.1 hc_dns.2
+
+# ---- 2. TCP: web.1's server dies, then comes back -------------------------------------
+stop_task node1 hc_web.1
+t0=$(now_ms)
+timed_check hc.tcp-detect "$(wait_weight "$t0" hc_web.1 0 20000)" "$BOUND_MS"
+traffic hc.tcp-failover web hc_web.2
+web_serve node1 hc_web.1
+t0=$(now_ms)
+timed_check hc.tcp-recover "$(wait_weight "$t0" hc_web.1 1 20000)" "$RECOVER_MS"
+traffic hc.tcp-back web hc_web.1 hc_web.2
+
+# ---- 3. UDP: dns.2 dies (its UDP server and its TCP health port), then comes back -----
+stop_task node2 hc_dns.2
+t0=$(now_ms)
+timed_check hc.udp-detect "$(wait_weight "$t0" hc_dns.2 0 20000)" "$BOUND_MS"
+traffic hc.udp-failover udp hc_dns.1
+echo_serve node2 hc_dns.2 udp 53; echo_serve node2 hc_dns.2 tcp 8080
+t0=$(now_ms)
+timed_check hc.udp-recover "$(wait_weight "$t0" hc_dns.2 1 20000)" "$RECOVER_MS"
+traffic hc.udp-back udp hc_dns.1 hc_dns.2
+
+# ---- 4. hanging checks: web.1 accepts and never answers, dns.1 drops SYNs; meanwhile
+# job.2 dies and must still be detected in time; the healthy tasks must not flap.
+stop_task node1 hc_web.1
+in_net node1-hc_web.1 socat TCP-LISTEN:80,fork,reuseaddr SYSTEM:'sleep 600' </dev/null >/dev/null 2>&1 &
+in_net node1-hc_dns.1 iptables -w -I INPUT 1 -p tcp --dport 8080 -j DROP
+stop_task node2 hc_job.2
+t0=$(now_ms)
+timed_check hc.hang-detect-http "$(wait_weight "$t0" hc_web.1 0 20000)" "$BOUND_MS"
+timed_check hc.hang-detect-tcp "$(wait_weight "$t0" hc_dns.1 0 20000)" "$BOUND_MS"
+timed_check hc.hang-others-detect "$(wait_weight "$t0" hc_job.2 0 20000)" "$BOUND_MS"
+sleep "$((BOUND_MS / 1000 + 1))" # a few more rounds with both probes hanging
+flaps=''
+for n in "${NODES[@]}"; do
+  for t in hc_web.2 hc_dns.2 hc_job.1; do
+    [[ $(transitions "$n" "$t") == "starting->healthy " ]] || flaps+=" $n/$t: $(transitions "$n" "$t");"
+    [[ $(weight "$n" "$t") == 1 ]] || flaps+=" $n/$t weight $(weight "$n" "$t");"
+  done
+done
+check hc.hang-no-stall "$([[ -z $flaps ]]; echo $?)" "$flaps"
+traffic hc.hang-failover web hc_web.2
+stop_task node1 hc_web.1
+web_serve node1 hc_web.1
+in_net node1-hc_dns.1 iptables -w -D INPUT -p tcp --dport 8080 -j DROP
+echo_serve node2 hc_job.2 tcp 7070
+t0=$(now_ms)
+for t in hc_web.1 hc_dns.1 hc_job.2; do wait_weight "$t0" "$t" 1 20000 >/dev/null; done
+metric hc.hang-recover_ms $(($(now_ms) - t0))
+
+# ---- 5. weights back exactly, foreign objects untouched, transitions logged -----------
+back_state=$(for n in "${NODES[@]}"; do sbox "$n" | sed "s/^/$n /"; done | sort)
+check hc.weights-restored "$([[ $back_state == "$healthy_state" ]]; echo $?)" \
+  "$(diff <(echo "$healthy_state") <(echo "$back_state") | tr '\n' ' ')"
+foreign_after=$(sbox node1 | grep -E -- '-f 4000|10\.0\.0\.25[01]:')
+check hc.foreign-untouched "$([[ $foreign_after == "$foreign_before" && -n $foreign_after ]]; echo $?)" \
+  "before [$foreign_before] after [$foreign_after]"
+plain=$(for n in "${NODES[@]}"; do weight "$n" hc_plain.1; weight "$n" hc_plain.2; done | tr '\n' ' ')
+check hc.plain-untouched "$([[ $plain == "1 1 1 1 " ]]; echo $?)" "plain weights [$plain]"
+bad=''
+declare -A WANT=(
+  [hc_web.1]="starting->healthy healthy->unhealthy unhealthy->healthy healthy->unhealthy unhealthy->healthy "
+  [hc_dns.1]="starting->healthy healthy->unhealthy unhealthy->healthy "
+  [hc_dns.2]="starting->healthy healthy->unhealthy unhealthy->healthy "
+  [hc_job.1]="starting->healthy "
+  [hc_job.2]="starting->healthy healthy->unhealthy unhealthy->healthy "
+  [hc_web.2]="starting->healthy ")
+for n in "${NODES[@]}"; do
+  for t in "${!WANT[@]}"; do [[ $(transitions "$n" "$t") == "${WANT[$t]}" ]] || bad+=" $n/$t: [$(transitions "$n" "$t")];"; done
+  grep -q 'task=hc_web.1 .*healthy->unhealthy .*reason="Health check exceeded timeout' "/tmp/agent.$n.log" || bad+=" $n: no timeout reason for hc_web.1;"
+  grep -q 'task=hc_plain' "/tmp/agent.$n.log" && bad+=" $n: logged about hc_plain;"
+done
+check hc.transitions-logged "$([[ -z $bad ]]; echo $?)" "$bad"
+note "node1 agent log: $(grep -c . /tmp/agent.node1.log) lines"
+while read -r l; do note "agent.node1: $l"; done </tmp/agent.node1.log
+
+# ---- 6. SIGTERM: clean exit, no probe left behind ---------------------------------------
+bad=''
+for n in "${NODES[@]}"; do
+  pid=$(<"/tmp/agent.$n.pid")
+  kill -TERM "$pid"
+  wait "$pid"
+  rc=$?
+  [[ $rc == 0 ]] || bad+=" $n exit $rc;"
+  grep -q "node=$n stopping" "/tmp/agent.$n.log" || bad+=" $n: no stop line;"
+done
+sleep "$((TIMEOUT_MS / 1000 + 2))"
+left=$(pgrep -af 'health-agent\.sh')
+check hc.sigterm "$([[ -z $bad && -z $left ]]; echo $?)" "$bad left: [$left]"
