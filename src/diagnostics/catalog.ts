@@ -88,7 +88,8 @@ export const catalog = {
   },
   YAML_ALIAS_LIMIT: {
     severity: 'error',
-    message: (limit: number) => `yaml: document contains excessive aliasing (more than ${limit} alias expansions)`,
+    message: (aliased: number, total: number) =>
+      `yaml: document contains excessive aliasing (aliases would make ${aliased} of its ${total} nodes; go-yaml's limit, as docker)`,
   },
   YAML_SYNTAX: { severity: 'error', message: (what: string) => `yaml: ${what}` },
 
@@ -111,6 +112,11 @@ export const catalog = {
     message: (field: string, raw: string) => `${field}: invalid duration "${raw}" (a non-negative Go duration, e.g. 30s, 1m30s, 500ms)`,
   },
   ENDPOINT_MODE_INVALID: { severity: 'error', message: (mode: string) => `invalid resolution mode: "${mode}"` },
+  HEALTHCHECK_DURATION_TOO_SHORT: {
+    severity: 'error',
+    message: (field: string, raw: string, label: string) =>
+      `healthcheck.${field} ${raw} is shorter than 1ms: the daemon refuses to create the task ("${label} in Healthcheck cannot be less than 1ms")`,
+  },
   HEALTHCHECK_TEST_AND_DISABLE: { severity: 'error', message: () => `test and disable can't be set at the same time` },
   IMAGE_MISSING: { severity: 'error', message: (service: string) => `invalid image reference for service ${service}: no image specified` },
   INGRESS_NETWORK_ATTACHED: {
@@ -233,6 +239,11 @@ export const catalog = {
     severity: 'error',
     message: (service: string, replicas: number, nodes: number, max: number) =>
       `service '${service}' has ${replicas} replicas but max_replicas_per_node ${max} on ${nodes} eligible node(s) allows only ${nodes * max} (Swarm: "max replicas per node limit exceed", tasks stay pending)`,
+  },
+  NODE_ADDRESS_IN_SUBNET: {
+    severity: 'error',
+    message: (node: string, address: string, setting: string, subnet: string) =>
+      `node '${node}' has address ${address}, inside ${setting} ${subnet}: VXLAN traffic to it would be routed into the mesh; pick a ${setting} that does not contain the nodes' addresses`,
   },
   NO_ELIGIBLE_NODE: {
     severity: 'error',

@@ -80,6 +80,13 @@ describe('references', () => {
       'undefined volume "data"',
       'undefined volume "v2"',
     ]);
+    expect(r.items.map((d) => d.notes?.[0]?.message)).toEqual([
+      'declared networks: back',
+      'declared secrets: s1',
+      'no configs are declared at the top level',
+      'no volumes are declared at the top level',
+      'no volumes are declared at the top level',
+    ]);
   });
 
   it('accepts declared objects and external networks; map-form networks located at their key', () => {

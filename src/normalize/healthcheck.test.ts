@@ -28,6 +28,13 @@ describe('healthcheck', () => {
     expect(r.items[0]?.message).toBe("test and disable can't be set at the same time");
   });
 
+  it('rejects durations under 1ms, which the daemon refuses, but keeps 0 as the default', () => {
+    const r = normalizeYaml(svc('      interval: 500us\n      timeout: 0s\n'));
+    expect(r.codes).toEqual(['5:17 HEALTHCHECK_DURATION_TOO_SHORT']);
+    expect(r.items[0]?.message).toContain('Interval in Healthcheck cannot be less than 1ms');
+    expect(normalizeYaml(svc('      timeout: 0s\n')).stack?.services[0]?.healthcheck?.timeoutMs).toBe(30_000);
+  });
+
   it('reports every bad duration at its value', () => {
     const r = normalizeYaml(svc('      interval: 10\n      timeout: 1x\n'));
     expect(r.codes).toEqual(['5:17 DURATION_INVALID', '6:16 DURATION_INVALID']);

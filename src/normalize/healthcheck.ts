@@ -10,6 +10,8 @@ import { isRecord, valueAt, type NormalizeContext } from './context.js';
 import { parseGoDuration } from './duration.js';
 
 const DEFAULT_MS = { interval: 30_000, timeout: 30_000, start_period: 0 } as const;
+// The daemon's words for each field (daemon/container.go, validateHealthCheck).
+const LABELS = { interval: 'Interval', timeout: 'Timeout', start_period: 'StartPeriod' } as const;
 
 function durationMs(ctx: NormalizeContext, path: JsonPath, field: keyof typeof DEFAULT_MS, raw: unknown): number | undefined {
   if (raw === undefined || raw === null) return DEFAULT_MS[field];
@@ -18,7 +20,11 @@ function durationMs(ctx: NormalizeContext, path: JsonPath, field: keyof typeof D
     ctx.sink.report(diag('DURATION_INVALID', ctx.doc.locate([...path, field]), `healthcheck.${field}`, String(raw)));
     return undefined;
   }
-  // Docker treats 0 as "use the default".
+  // Docker treats 0 as "use the default"; the daemon rejects anything else under 1ms.
+  if (ns > 0 && ns < 1e6) {
+    ctx.sink.report(diag('HEALTHCHECK_DURATION_TOO_SHORT', ctx.doc.locate([...path, field]), field, String(raw), LABELS[field]));
+    return undefined;
+  }
   return ns === 0 ? DEFAULT_MS[field] : ns / 1e6;
 }
 

@@ -1,4 +1,5 @@
 // normalizeStack end to end on small stacks: canonical shapes and the positions of problems.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeYaml } from './testing/run.js';
 
@@ -97,5 +98,28 @@ describe('normalizeStack: per-service errors with positions', () => {
     const r = normalizeYaml('services:\n  a: {image: x}\n', name);
     expect(r.items[0]?.code).toBe('NAME_INVALID');
     expect(r.items[0]?.message).toContain(text);
+  });
+});
+
+describe('normalizeStack: determinism', () => {
+  it('gives the same ports whatever order the file lists them in', () => {
+    const port = fc.record({
+      target: fc.integer({ min: 1, max: 5 }),
+      published: fc.integer({ min: 0, max: 5 }),
+      protocol: fc.constantFrom('tcp', 'udp', 'sctp'),
+      mode: fc.constantFrom('ingress', 'host'),
+    });
+    const stackOf = (ports: readonly object[]): string =>
+      `services:\n  a:\n    image: x\n    ports:\n${ports.map((p) => `      - ${JSON.stringify(p)}\n`).join('')}`;
+    const shape = (text: string): unknown =>
+      normalizeYaml(text).stack?.services[0]?.ports.map((p) => [p.published, p.target, p.protocol, p.mode]);
+    fc.assert(
+      fc.property(fc.uniqueArray(port, { minLength: 1, maxLength: 8, selector: (p) => `${p.published}/${p.protocol}` }), fc.nat(), (ports, seed) => {
+        const shuffled = [...ports].sort((a, b) => ((a.target * 31 + seed) % 7) - ((b.target * 31 + seed) % 7));
+        expect(shape(stackOf(shuffled))).toEqual(shape(stackOf(ports)));
+        expect(shape(stackOf(ports))).toHaveLength(ports.length);
+      }),
+      { seed: 7, numRuns: 100 },
+    );
   });
 });

@@ -16,7 +16,7 @@ export interface LoosePort {
   readonly published: number;
   readonly protocol: string;
   readonly mode: string;
-  /** Where the port is (long syntax: its published value), and where each field is. */
+  /** Where the port is (long syntax: its published value). */
   readonly loc: SourceLoc;
   /** Position of one field (long syntax), computed only when a problem is reported. */
   readonly fieldLoc?: (field: 'target' | 'protocol' | 'mode') => SourceLoc;

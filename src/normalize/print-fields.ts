@@ -56,9 +56,10 @@ export const anyValue: Field = (v) => {
   return v === undefined ? null : (v as YamlValue);
 };
 
-/** A typed struct: fields in declaration order, omitted ones dropped, `x-` extras last. */
+/** A typed struct: fields in declaration order, omitted ones dropped, `x-` extras last; `keepEmpty`: a pointer, `{}` when present but empty. */
 export function struct(shape: Shape, extras = false, keepEmpty = false): Field {
   return (v) => {
+    if (v === undefined || v === null) return undefined;
     const o = isRecord(v) ? v : {};
     const entries: [string, YamlValue][] = [];
     for (const [key, field] of shape) {

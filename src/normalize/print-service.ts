@@ -51,9 +51,10 @@ function longVolume(spec: string, workdir: string): Record<string, unknown> {
 
 const volume = f.struct([
   ['type', f.str], ['source', f.str], ['target', f.str], ['read_only', f.bool], ['consistency', f.str],
-  ['bind', f.struct([['propagation', f.str], ['create_host_path', f.bool], ['selinux', f.str]])],
-  ['volume', f.struct([['nocopy', f.bool]])],
-  ['tmpfs', f.struct([['size', f.int]])],
+  // Pointers in docker's types: present but empty prints `{}` (and 28.x knows no create_host_path).
+  ['bind', f.struct([['propagation', f.str]], false, true)],
+  ['volume', f.struct([['nocopy', f.bool]], false, true)],
+  ['tmpfs', f.struct([['size', f.int]], false, true)],
 ]);
 function volumes(workdir: string): f.Field {
   return (v) => {

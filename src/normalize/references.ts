@@ -3,7 +3,8 @@
  * converter does at deploy time (`undefined network "x"`, `undefined secret "x"`, …),
  * plus swarmkit's refusal to attach a service to the ingress network explicitly.
  */
-import { diag } from '../diagnostics/catalog.js';
+import { diag, diagWithNotes } from '../diagnostics/catalog.js';
+import type { SourceLoc } from '../diagnostics/types.js';
 import type { JsonPath } from '../model/compose.js';
 import { isRecord, valueAt, type NormalizeContext } from './context.js';
 import { scopedName } from './names.js';
@@ -19,6 +20,13 @@ export function networkRealName(stack: string, key: string, net: unknown): strin
   return name ?? scopedName(stack, key);
 }
 
+/** The error for a name not declared at the top level, with the names that are. */
+function undefinedRef(ctx: NormalizeContext, loc: SourceLoc, kind: string, name: string, declared: unknown): void {
+  const names = isRecord(declared) ? Object.keys(declared).sort() : [];
+  const note = names.length > 0 ? `declared ${kind}s: ${names.join(', ')}` : `no ${kind}s are declared at the top level`;
+  ctx.sink.report(diagWithNotes('UNDEFINED_REFERENCE', loc, [{ message: note }], kind, name));
+}
+
 function keysOf(v: unknown): string[] {
   if (Array.isArray(v)) return v.map(String);
   return isRecord(v) ? Object.keys(v) : [];
@@ -32,7 +40,7 @@ function checkNetworks(ctx: NormalizeContext, stack: string, servicePath: JsonPa
     const at = [...servicePath, 'networks', Array.isArray(used) ? i : name];
     const loc = Array.isArray(used) ? ctx.doc.locate(at) : ctx.doc.locateKey(at);
     if (!(name in nets)) {
-      if (name !== 'default') ctx.sink.report(diag('UNDEFINED_REFERENCE', loc, 'network', name));
+      if (name !== 'default') undefinedRef(ctx, loc, 'network', name, declared);
       return;
     }
     const real = networkRealName(stack, name, nets[name]);
@@ -48,7 +56,7 @@ function checkFileObjects(ctx: NormalizeContext, servicePath: JsonPath, kind: 's
     const source = isRecord(item) ? item.source : item;
     if (typeof source !== 'string' || (isRecord(declared) && source in declared)) return;
     const at = isRecord(item) ? [...servicePath, kind, i, 'source'] : [...servicePath, kind, i];
-    ctx.sink.report(diag('UNDEFINED_REFERENCE', ctx.doc.locate(at), kind.slice(0, -1), source));
+    undefinedRef(ctx, ctx.doc.locate(at), kind.slice(0, -1), source, declared);
   });
 }
 
@@ -70,7 +78,7 @@ function checkVolumes(ctx: NormalizeContext, servicePath: JsonPath): void {
     const source = namedVolumeSource(item);
     if (source === undefined || (isRecord(declared) && source in declared)) return;
     const at = isRecord(item) ? [...servicePath, 'volumes', i, 'source'] : [...servicePath, 'volumes', i];
-    ctx.sink.report(diag('UNDEFINED_REFERENCE', ctx.doc.locate(at), 'volume', source));
+    undefinedRef(ctx, ctx.doc.locate(at), 'volume', source, declared);
   });
 }
 

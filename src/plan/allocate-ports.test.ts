@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DiagnosticSink } from '../diagnostics/types.js';
-import { allocatePorts } from './allocate-ports.js';
+import { allocatePorts, infrastructurePorts } from './allocate-ports.js';
 import type { Lock } from './lock.js';
 import { svc } from './testing/make.js';
 import type { Service } from '../model/stack.js';
 
-function alloc(services: Service[], range: [number, number] = [30000, 32767], locked: Lock['ports'] = {}) {
+function alloc(services: Service[], range: [number, number] = [30000, 32767], locked: Lock['ports'] = {}, reserved: readonly string[] = []) {
   const sink = new DiagnosticSink();
-  const result = allocatePorts(services, range, locked, sink);
+  const result = allocatePorts(services, range, locked, reserved, sink);
   const published = (name: string) => (result?.ports.get(name) ?? []).map((p) => `${p.published}:${p.target}/${p.protocol}${p.dynamic ? '*' : ''}`);
   return { result, sink, published };
 }
@@ -28,6 +28,14 @@ describe('allocatePorts', () => {
   it('never hands out a port published explicitly, in either mode', () => {
     const { published } = alloc([svc('a', { ports: ['30000:1', 'host:30001:2'] }), svc('b', { ports: ['3'] })]);
     expect(published('b')).toEqual(['30002:3/tcp*']);
+  });
+
+  it("never hands out the cluster's own ports (gossip 7946, VXLAN)", () => {
+    // Range 7945-7947 with VXLAN on 7947: tcp may use 7945 and 7947, udp only 7945.
+    const { published } = alloc([svc('a', { ports: ['1', '2', '3/udp'] })], [7945, 7947], {}, infrastructurePorts(7947));
+    expect(published('a')).toEqual(['7945:1/tcp*', '7947:2/tcp*', '7945:3/udp*']);
+    const { sink } = alloc([svc('a', { ports: ['3/udp', '4/udp'] })], [7945, 7947], {}, infrastructurePorts(7947));
+    expect(sink.items.map((d) => d.code)).toEqual(['DYNAMIC_PORTS_EXHAUSTED']);
   });
 
   it('indexes repeated dynamic ports of one target in the lock', () => {

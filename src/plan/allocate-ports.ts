@@ -25,17 +25,24 @@ interface Owner {
 
 const PROTOCOLS: readonly Protocol[] = ['tcp', 'udp', 'sctp'];
 
+/** Ports the cluster itself listens on (Swarm: manager 2377/tcp, gossip 7946, VXLAN): never handed out. */
+export function infrastructurePorts(vxlanPort: number): readonly string[] {
+  return ['tcp:2377', 'tcp:7946', 'udp:7946', `udp:${vxlanPort}`];
+}
+
 export function allocatePorts(
   services: readonly Service[],
   range: readonly [number, number],
   locked: Lock['ports'],
+  reserved: readonly string[],
   sink: DiagnosticSink,
 ): PortAllocation | undefined {
   const before = sink.errorCount;
   const explicit = reserveExplicit(services, sink);
   const dynamic = new Map<string, number>();
   for (const protocol of PROTOCOLS) {
-    const taken = new Set([...explicit.keys()].filter((k) => k.startsWith(`${protocol}:`)).map((k) => Number(k.slice(protocol.length + 1))));
+    const keys = [...explicit.keys(), ...reserved].filter((k) => k.startsWith(`${protocol}:`));
+    const taken = new Set(keys.map((k) => Number(k.slice(protocol.length + 1))));
     allocateProtocol(services, protocol, range, taken, locked, sink).forEach((v, k) => dynamic.set(k, v));
   }
   if (sink.errorCount !== before) return undefined;
@@ -105,7 +112,7 @@ function allocateProtocol(
   const result = allocateSticky(claims, { first, last, taken });
   for (const m of result.moved) {
     const w = where.get(m.key);
-    const why = m.why === 'outside' ? `outside dynamic_port_range ${first}-${last}` : 'now published explicitly or locked twice';
+    const why = m.why === 'outside' ? `outside dynamic_port_range ${first}-${last}` : 'now published explicitly, reserved, or locked twice';
     const next = result.values.get(m.key);
     if (w && next !== undefined) sink.report(diag('LOCK_VALUE_REALLOCATED', w.port.loc, `dynamic port ${w.port.target}/${protocol} of service '${w.service}'`, String(m.old), String(next), why));
   }

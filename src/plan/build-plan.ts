@@ -10,13 +10,13 @@ import type { NetworkSettings, Plan, PlanNode, PlanPort, PlanService } from '../
 import type { NormalizedStack, Service } from '../model/stack.js';
 import { allocateAddresses } from './allocate-addresses.js';
 import { allocateFwmarks } from './allocate-fwmarks.js';
-import { allocatePorts } from './allocate-ports.js';
+import { allocatePorts, infrastructurePorts } from './allocate-ports.js';
 import { checkHostPorts } from './check-host-ports.js';
 import { planHealth } from './health.js';
 import { labelMap } from './inventory-checks.js';
 import { EMPTY_LOCK, type Lock } from './lock.js';
 import { placeTasks, type PlacedTask } from './place-tasks.js';
-import { resolveSettings } from './settings.js';
+import { checkNodeAddresses, resolveSettings } from './settings.js';
 
 export interface PlanOptions {
   /** Previous lock (undefined: none yet). */
@@ -44,9 +44,10 @@ export function buildPlan(stack: NormalizedStack, inventory: Inventory, opts: Pl
   const settings = resolved?.values;
   const placed = placeTasks(stack.name, services, nodes, sink);
   if (!resolved || !settings || !placed) return undefined;
+  checkNodeAddresses(nodes, resolved, sink);
   // The allocators are independent: run them all so one compile reports every problem.
   checkHostPorts(services, placed, sink);
-  const ports = allocatePorts(services, settings.dynamicPortRange, locked.ports, sink);
+  const ports = allocatePorts(services, settings.dynamicPortRange, locked.ports, infrastructurePorts(settings.vxlanPort), sink);
   const ingress = services.filter(hasIngressPorts);
   const members = ingress.map((service) => ({ service, tasks: placed.get(service.name) ?? [] }));
   const fwmarks = allocateFwmarks(ingress, settings.fwmarkBase, locked.fwmarks, resolved.locate('fwmarkBase'), sink);

@@ -5,6 +5,7 @@ import type { Inventory, InventoryNode } from '../model/inventory.js';
 import type { NetworkSettings } from '../model/plan.js';
 import { labelMap } from './inventory-checks.js';
 import { settingName } from './settings.js';
+import { isInventoryShape } from './shape-checks.js';
 import { schemaProblems, type ParsedSource } from './yaml-source.js';
 
 interface RawNode {
@@ -33,7 +34,7 @@ export function meshcInventory(source: ParsedSource, file: string, sink: Diagnos
     sink.report(diag('INVENTORY_INVALID', source.locate([]), '(top level)', 'looks like an Ansible inventory: pass the output of `ansible-inventory -i FILE --list` instead'));
     return undefined;
   }
-  const problems = schemaProblems('inventory', source);
+  const problems = isInventoryShape(source.data) ? [] : schemaProblems('inventory', source);
   for (const p of problems) sink.report(diag('INVENTORY_INVALID', p.loc, p.path, p.why));
   if (problems.length > 0) return undefined;
   const data = source.data as { nodes: RawNode[]; network?: Record<string, unknown> };

@@ -6,6 +6,7 @@
  */
 import { diag } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
+import { isLockShape } from './shape-checks.js';
 import { parseSource, schemaProblems } from './yaml-source.js';
 
 type Table<T> = Readonly<Record<string, T>>;
@@ -36,6 +37,9 @@ export function lockPathFor(stackFile: string): string {
 /** The lock in `text`, or undefined after reporting why it is unusable (never silently ignored: that would move ports). */
 export function parseLock(text: string, file: string, sink: DiagnosticSink): Lock | undefined {
   sink.sources.set(file, text);
+  const quick = quickParse(text);
+  if (quick !== undefined && isLockShape(quick)) return quick as Lock;
+  // Slow path, only for a damaged lock: positions (yaml parser) and schema errors (ajv).
   const source = parseSource(text, file, (why, loc) => sink.report(diag('LOCK_INVALID', loc, file, why)));
   if (!source) return undefined;
   const problems = schemaProblems('lock', source);
@@ -51,6 +55,14 @@ export function serializeLock(lock: Lock): string {
 /** True when writing `next` would change the lock file (always, when there is none yet). */
 export function lockChanged(old: Lock | undefined, next: Lock): boolean {
   return old === undefined || serializeLock(old) !== serializeLock(next);
+}
+
+function quickParse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function sortKeys(value: unknown): unknown {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DiagnosticSink } from '../diagnostics/types.js';
-import { resolveSettings } from './settings.js';
-import { cluster, inventoryOf } from './testing/make.js';
+import { checkNodeAddresses, resolveSettings } from './settings.js';
+import { cluster, inventoryOf, node } from './testing/make.js';
 import type { Inventory } from '../model/inventory.js';
 
 const stackLoc = { file: 'stack.yml', line: 40, col: 3 };
@@ -53,6 +53,17 @@ describe('resolveSettings', () => {
     expect(sink.items.map((d) => d.message)).toEqual([
       'ingress_subnet "172.18.5.0/24" is invalid: overlaps gateway_subnet 172.18.0.0/16',
       'sandbox_gateway_ip "10.9.9.9" is invalid: must be a host address inside gateway_subnet 172.18.0.0/16',
+    ]);
+  });
+
+  it('rejects node addresses inside the ingress or host-bridge subnet', () => {
+    const sink = new DiagnosticSink();
+    const nodes = [node('a1', { address: '10.0.0.7' }), node('a2', { address: '172.18.3.4' }), node('a3', { address: '192.168.0.3' })];
+    const resolved = resolveSettings({}, inventoryOf(nodes), {}, sink);
+    checkNodeAddresses(nodes, resolved!, sink);
+    expect(sink.items.map((d) => d.message.split(':')[0])).toEqual([
+      "node 'a1' has address 10.0.0.7, inside ingress_subnet 10.0.0.0/24",
+      "node 'a2' has address 172.18.3.4, inside gateway_subnet 172.18.0.0/16",
     ]);
   });
 });

@@ -3,9 +3,9 @@
  * `x-meshc` > Swarm's defaults. Every value is checked here, once, so allocators
  * and emitters can trust the result; a bad value is reported where it was written.
  */
-import { diag } from '../diagnostics/catalog.js';
+import { diag, diagWithNotes } from '../diagnostics/catalog.js';
 import type { DiagnosticSink, SourceLoc } from '../diagnostics/types.js';
-import type { Inventory } from '../model/inventory.js';
+import type { Inventory, InventoryNode } from '../model/inventory.js';
 import type { NetworkSettings } from '../model/plan.js';
 import type { StackSettings } from '../model/stack.js';
 import { cidrContains, cidrsOverlap, formatIpv4, parseCidr, parseIpv4, type Cidr } from './ipv4.js';
@@ -107,4 +107,18 @@ function show(value: unknown): string {
 
 function isIntIn(v: unknown, lo: number, hi: number): boolean {
   return typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
+}
+
+/** A node whose underlay address lies inside the ingress or host-bridge subnet would be unreachable through VXLAN. */
+export function checkNodeAddresses(nodes: readonly InventoryNode[], resolved: ResolvedSettings, sink: DiagnosticSink): void {
+  for (const key of ['ingressSubnet', 'gatewaySubnet'] as const) {
+    const subnet = resolved.values[key];
+    const cidr = parseCidr(subnet);
+    for (const node of nodes) {
+      const ip = parseIpv4(node.address);
+      if (!cidr || ip === undefined || !cidrContains(cidr, ip)) continue;
+      const notes = [{ message: `${settingName(key)} is set here`, loc: resolved.locate(key) }];
+      sink.report(diagWithNotes('NODE_ADDRESS_IN_SUBNET', node.loc, notes, node.name, node.address, settingName(key), subnet));
+    }
+  }
 }

@@ -3,10 +3,12 @@
  * JSON is parsed by the same YAML 1.2 parser so ansible-inventory JSON and lock files
  * get line:col positions too. Ajv errors are mapped back to the offending node.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Node } from 'yaml';
 import type { SourceLoc } from '../diagnostics/types.js';
+import { yaml } from '../source/yaml-runtime.js';
 
 export type Path = readonly (string | number)[];
 
@@ -18,8 +20,8 @@ export interface ParsedSource {
 
 /** Parses `text`; on syntax errors calls `onError` for each and returns undefined. */
 export function parseSource(text: string, file: string, onError: (why: string, loc: SourceLoc) => void): ParsedSource | undefined {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+  const lineCounter = new yaml.LineCounter();
+  const doc = yaml.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const at = (offset: number): SourceLoc => ({ file, ...lineCounter.linePos(offset) });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) onError(e.message.split('\n')[0] ?? e.message, at(e.pos[0]));
@@ -37,11 +39,11 @@ function offsetOf(root: unknown, path: Path, key: boolean): number {
   for (const [i, seg] of path.entries()) {
     const last = i === path.length - 1;
     let next: unknown;
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? p.key.value : p.key) === seg);
+    if (yaml.isMap(node)) {
+      const pair = node.items.find((p) => yaml.isPair(p) && (yaml.isScalar(p.key) ? p.key.value : p.key) === seg);
       if (pair && last && key && (pair.key as Node | null)?.range) return (pair.key as Node).range![0];
       next = pair?.value;
-    } else if (isSeq(node) && typeof seg === 'number') {
+    } else if (yaml.isSeq(node) && typeof seg === 'number') {
       next = node.items[seg];
     }
     const range = (next as Node | null | undefined)?.range;
@@ -52,13 +54,17 @@ function offsetOf(root: unknown, path: Path, key: boolean): number {
   return offset;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+// Memoized, immutable: ajv is loaded and a schema compiled only when a file fails the
+// hand-written shape check (shape-checks.ts), so valid inputs never pay for either.
+let ajv: AjvClass | undefined;
 const validators = new Map<string, ValidateFunction>();
 
-/** Validator for `schemas/<name>.schema.json`, compiled once per process (ajv compilation is the slow part). */
+/** Validator for `schemas/<name>.schema.json`, compiled once per process. */
 export function schemaValidator(name: string): ValidateFunction {
   let validate = validators.get(name);
   if (!validate) {
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    ajv ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
     const url = new URL(`../../schemas/${name}.schema.json`, import.meta.url);
     validate = ajv.compile(JSON.parse(readFileSync(url, 'utf8')) as object);
     validators.set(name, validate);
@@ -87,8 +93,16 @@ function toProblem(e: ErrorObject, source: ParsedSource): SchemaProblem {
     .map((s) => (/^[0-9]+$/.test(s) ? Number(s) : s));
   const extra = (e.params as { additionalProperty?: string }).additionalProperty;
   const loc = extra !== undefined ? source.locate([...path, extra], true) : source.locate(path);
-  const why = extra !== undefined ? `has unknown property "${extra}"` : (e.message ?? 'is invalid');
+  const why = extra !== undefined ? `has unknown property "${extra}"` : describe(e);
   return { path: dotted(path), why, loc };
+}
+
+/** ajv's message, with the allowed values spelled out where ajv leaves them out. */
+function describe(e: ErrorObject): string {
+  const params = e.params as { allowedValue?: unknown; allowedValues?: unknown[] };
+  if (e.keyword === 'const') return `must be ${JSON.stringify(params.allowedValue)}`;
+  if (e.keyword === 'enum') return `must be one of ${(params.allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}`;
+  return e.message ?? 'is invalid';
 }
 
 function dotted(path: Path): string {

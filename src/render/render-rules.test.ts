@@ -63,4 +63,9 @@ describe('renderNodeRules', () => {
     const plan: Plan = { stack: 's', settings: SETTINGS, nodes: [{ ...planNode('n1', 0), name: '../etc' }], services: [] };
     expect(() => renderAll(plan)).toThrow(/internal: unsafe name/);
   });
+
+  it('refuses a rule token that would break the file (e.g. a bridge name with a newline)', () => {
+    const plan: Plan = { ...seedPlan(1), settings: { ...SETTINGS, hostBridge: 'br0\n-A INPUT -j ACCEPT' } };
+    expect(() => renderAll(plan)).toThrow(/internal: unsafe rule token/);
+  });
 });

@@ -18,7 +18,7 @@ export function renderNodeRules(_plan: Plan, node: NodeRuleSet): OutputFile[] {
     file(`${name}/ipvs.rules`, renderIpvs(node.ipvs)),
   ];
   for (const t of node.tasks) {
-    const view = { ...rulesetView(name, t.rules), task: safeName(t.task), ip: t.ip };
+    const view = { ...rulesetView(name, t.rules), task: safeName(t.task), ip: safeToken(t.ip) };
     files.push(file(`${name}/tasks/${safeName(t.task)}.rules`, renderTemplate('task.rules.hbs', view)));
   }
   return files;
@@ -56,6 +56,7 @@ function renderTable(table: Table): string {
  * iptables prints as --set-xmark), so a reviewer or the runner can compare them as text.
  */
 function splitArgs(args: readonly string[]): { head: string; tail: string } {
+  for (const a of args) safeToken(a);
   let i = 0;
   while (i + 1 < args.length && BASIC_FIELDS.has(args[i] ?? '')) i += 2;
   return { head: args.slice(0, i).map((a) => `${a} `).join(''), tail: args.slice(i).join(' ') };
@@ -80,6 +81,16 @@ export function ipvsLines(services: readonly IpvsService[]): string[] {
     `-A -f ${s.fwmark} -s ${s.scheduler}`,
     ...s.reals.map((r) => `-a -f ${s.fwmark} -r ${r.ip}:0 -m -w ${r.weight}`),
   ]);
+}
+
+/**
+ * Rule tokens come from numbers, planned addresses and validated settings (bridge name,
+ * subnets). One with whitespace or a quote would split a rule or start a new line of
+ * iptables-restore input, so it is refused here as an upstream bug.
+ */
+function safeToken(token: string): string {
+  if (token === '' || /[\s"'\\]/.test(token)) throw new Error(`internal: unsafe rule token ${JSON.stringify(token)}`);
+  return token;
 }
 
 /**

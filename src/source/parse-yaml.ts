@@ -1,24 +1,26 @@
 /**
  * Text → YAML document with positions, read the way docker's CLI (go-yaml v3) reads it:
  * YAML 1.2 core scalars with Go's integer forms, merge keys `<<`, the first document only,
- * duplicate keys an error, non-string keys an error, and alias expansion capped so a
- * "billion laughs" file fails fast instead of exhausting memory.
+ * duplicate keys an error, non-string keys an error, and alias expansion measured first
+ * (go-yaml's rule, alias-budget.ts) so a "billion laughs" file fails fast instead of
+ * exhausting memory.
  */
 import type { Document, LineCounter, Node, Pair, ScalarTag } from 'yaml';
 import { diag } from '../diagnostics/catalog.js';
 import type { Diagnostic, DiagnosticSink, SourceLoc } from '../diagnostics/types.js';
+import { isExcessive, measureAliases } from './alias-budget.js';
+import { deref, resolveAliases, type AliasTargets } from './anchors.js';
 import { goYamlInt } from './go-yaml-int.js';
 import { yaml } from './yaml-runtime.js';
 
-const { isAlias, isCollection, isMap, isPair, isScalar, parseAllDocuments, visit } = yaml;
-
-/** Alias expansions allowed per document (yaml's own default); real stacks use a handful. */
-export const MAX_ALIAS_COUNT = 100;
+const { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit } = yaml;
 
 export interface ParsedYaml {
   /** The first document; undefined when the text holds none (empty, or comments only). */
   readonly doc: Document.Parsed | undefined;
   readonly lineCounter: LineCounter;
+  /** Where every alias points (empty without a document). */
+  readonly aliases: AliasTargets;
   /** Plain data (merge keys applied, aliases expanded); undefined for an empty document. */
   readonly data: unknown;
 }
@@ -37,18 +39,26 @@ export function parseYaml(text: string, file: string, sink: DiagnosticSink): Par
   });
   // go-yaml's Unmarshal decodes the first document and never looks past it.
   const doc = Array.isArray(docs) ? docs[0] : undefined;
-  if (!doc) return { doc: undefined, lineCounter, data: undefined };
+  if (!doc) return { doc: undefined, lineCounter, aliases: new Map(), data: undefined };
   const at = (offset: number): SourceLoc => locAt(lineCounter, file, offset);
   for (const e of doc.errors) sink.report(diag('YAML_SYNTAX', at(e.pos[0]), syntaxMessage(e.message)));
   if (doc.errors.length > 0) return undefined;
   const before = sink.errorCount;
-  checkKeys(doc, lineCounter, file, sink);
+  const aliases = resolveAliases(doc);
+  checkKeys(doc, aliases, lineCounter, file, sink);
   if (sink.errorCount > before) return undefined;
+  const budget = measureAliases(doc, aliases);
+  if (isExcessive(budget)) {
+    const [start, end] = budget.worst?.range ?? [0, 0];
+    sink.report(diag('YAML_ALIAS_LIMIT', locAt(lineCounter, file, start, end), budget.aliased, budget.total));
+    return undefined;
+  }
   try {
-    return { doc, lineCounter, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+    // The budget above is the guard (go-yaml's rule); yaml's own per-anchor count would refuse real stacks.
+    return { doc, lineCounter, aliases, data: doc.toJS({ maxAliasCount: -1 }) };
   } catch (e) {
-    if (!(e instanceof ReferenceError)) throw e;
-    sink.report(diag('YAML_ALIAS_LIMIT', at(0), MAX_ALIAS_COUNT));
+    // yaml refuses some input only while building data; that is still the user's file, not a meshc bug.
+    sink.report(diag('YAML_SYNTAX', locAt(lineCounter, file, 0), e instanceof Error ? e.message : String(e)));
     return undefined;
   }
 }
@@ -70,7 +80,7 @@ export function locAt(lineCounter: LineCounter, file: string, offset: number, en
 }
 
 /** Duplicate keys (by their string form, as go-yaml compares them) and keys that are not strings, in source order. */
-function checkKeys(doc: Document.Parsed, lc: LineCounter, file: string, sink: DiagnosticSink): void {
+function checkKeys(doc: Document.Parsed, targets: AliasTargets, lc: LineCounter, file: string, sink: DiagnosticSink): void {
   const found: { offset: number; d: Diagnostic }[] = [];
   const report = (node: Node | null, d: (loc: SourceLoc) => Diagnostic) => {
     const [start, end] = node?.range ?? [0, 0];
@@ -83,13 +93,16 @@ function checkKeys(doc: Document.Parsed, lc: LineCounter, file: string, sink: Di
         const key = pair.key as Node | null;
         const name = keyText(key);
         const first = name === undefined ? undefined : seen.get(name);
+        if (name === '<<' && isMergeKey(key) && !isMergeable(targets, pair.value as Node | null)) {
+          report(pair.value as Node | null, (loc) => diag('YAML_SYNTAX', loc, 'map merge requires map or sequence of maps as the value'));
+        }
         if (name === undefined) report(key, (loc) => diag('NON_STRING_KEY', loc, mapPathOf(path), describeKey(key)));
         else if (first !== undefined) report(key, (loc) => diag('DUPLICATE_KEY', loc, name, lc.linePos(first).line));
         else seen.set(name, key?.range?.[0] ?? 0);
       }
     },
     Alias(_key, alias) {
-      if (!alias.resolve(doc)) report(alias, (loc) => diag('YAML_SYNTAX', loc, `unknown anchor '${alias.source}' referenced`));
+      if (!targets.has(alias)) report(alias, (loc) => diag('YAML_SYNTAX', loc, `unknown anchor '${alias.source}' referenced`));
       return visit.SKIP;
     },
   });
@@ -102,6 +115,14 @@ function keyText(key: Node | null): string | undefined {
   if (typeof key.value === 'string') return key.value;
   if (isMergeKey(key)) return '<<';
   return undefined;
+}
+
+/** go-yaml accepts a map, or a sequence of maps, possibly through aliases. */
+function isMergeable(targets: AliasTargets, value: Node | null): boolean {
+  if (isAlias(value) && !targets.has(value)) return true; // reported as an unknown anchor
+  const v = deref(targets, value);
+  if (isMap(v)) return true;
+  return isSeq(v) && v.items.every((item) => isMap(deref(targets, item)));
 }
 
 /** With `merge: true`, yaml reads a plain `<<` key as a symbol. */

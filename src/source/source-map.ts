@@ -6,6 +6,7 @@
 import type { Document, LineCounter, Node, Pair } from 'yaml';
 import type { SourceLoc } from '../diagnostics/types.js';
 import type { JsonPath } from '../model/compose.js';
+import { deref, type AliasTargets } from './anchors.js';
 import { isMergeKey, locAt } from './parse-yaml.js';
 import { yaml } from './yaml-runtime.js';
 
@@ -24,14 +25,19 @@ interface Step {
 }
 
 /** Builds the position lookups for one parsed file. */
-export function createSourceMap(doc: Document.Parsed | undefined, lineCounter: LineCounter, file: string): SourceMap {
+export function createSourceMap(
+  doc: Document.Parsed | undefined,
+  aliases: AliasTargets,
+  lineCounter: LineCounter,
+  file: string,
+): SourceMap {
   const nodeLoc = (node: Node | null | undefined): SourceLoc | undefined =>
     node?.range ? locAt(lineCounter, file, node.range[0], node.range[1]) : undefined;
   const start: SourceLoc = { file, line: 1, col: 1 };
   const walk = (path: JsonPath): { found: boolean; steps: Step[] } => {
     const steps: Step[] = [{ value: (doc?.contents ?? null) as Node | null }];
     for (const seg of path) {
-      const next = doc ? child(doc, steps[steps.length - 1]?.value ?? null, seg, 0) : undefined;
+      const next = child(aliases, steps[steps.length - 1]?.value ?? null, seg, 0);
       if (!next) return { found: false, steps };
       steps.push(next);
     }
@@ -56,8 +62,8 @@ export function createSourceMap(doc: Document.Parsed | undefined, lineCounter: L
 }
 
 /** Follows one path segment; merge sources are searched after the map's own keys, first source first. */
-function child(doc: Document.Parsed, from: Node | null, seg: string | number, depth: number): Step | undefined {
-  const node = deref(doc, from);
+function child(aliases: AliasTargets, from: Node | null, seg: string | number, depth: number): Step | undefined {
+  const node = deref(aliases, from);
   if (isSeq(node)) {
     const item = typeof seg === 'number' ? node.items[seg] : undefined;
     return item === undefined ? undefined : { value: item as Node | null };
@@ -71,18 +77,12 @@ function child(doc: Document.Parsed, from: Node | null, seg: string | number, de
   }
   for (const pair of pairs) {
     if (!isMergeKey(pair.key)) continue;
-    const source = deref(doc, pair.value);
+    const source = deref(aliases, pair.value);
     const sources = isSeq(source) ? (source.items as (Node | null)[]) : [source];
     for (const s of sources) {
-      const found = child(doc, s, seg, depth + 1);
+      const found = child(aliases, s, seg, depth + 1);
       if (found) return found;
     }
   }
   return undefined;
-}
-
-function deref(doc: Document.Parsed, node: Node | null): Node | null {
-  let n = node;
-  for (let i = 0; i < 32 && isAlias(n); i++) n = (n.resolve(doc) ?? null) as Node | null;
-  return n;
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { printConfig } from '../../src/normalize/print-config.js';
 import { dockerAvailable, dockerConfig, dockerPorts, meshcConfig } from './docker-config.js';
 
 const number = fc.constantFrom('1', '22', '80', '443', '0080', '8080', '30000', '65535', '65536', 'x');
@@ -40,6 +41,32 @@ describe.skipIf(!dockerAvailable)('generated port specs: docker vs meshc', () =>
         if (docker.ok && meshc.ok) expect(meshc.ports).toEqual(dockerPorts(docker.stdout));
       }),
       { seed: 20261126, numRuns: 80 },
+    );
+  });
+
+  // Merging keys ports by published port; small pools make collisions (and published 0) common.
+  const entry = fc.oneof(
+    fc.constantFrom('"80"', '"81"', '"8080:80"', '"8080:81"', '"8081:80/udp"', '"9000-9001:90"', '"127.0.0.1:8082:82"'),
+    fc.record({ target: fc.constantFrom(80, 81), published: fc.constantFrom(0, 8080, 8083), mode: fc.constantFrom('ingress', 'host') })
+      .map((p) => `{target: ${p.target}, published: ${p.published}, mode: ${p.mode}}`),
+  );
+  const portList = fc.array(entry, { maxLength: 4 });
+
+  it('agree on ports merged from two files', () => {
+    fc.assert(
+      fc.property(portList, portList, fc.boolean(), (base, over, overHasPorts) => {
+        const [a, b] = [join(dir, 'base.yml'), join(dir, 'override.yml')];
+        const list = (ports: string[]): string => ports.map((p) => `      - ${p}\n`).join('');
+        writeFileSync(a, `version: "3.8"\nservices:\n  web:\n    image: nginx\n    ports:\n${list(base)}`.replace(/ports:\n$/, 'ports: []\n'));
+        const overPorts = overHasPorts ? `    ports:\n${list(over)}`.replace(/ports:\n$/, 'ports: []\n') : '';
+        writeFileSync(b, `version: "3.8"\nservices:\n  web:\n    image: nginx:2\n${overPorts}`);
+        const docker = dockerConfig([a, b], {});
+        const meshc = meshcConfig([a, b], {});
+        const collapsed = meshc.doc ? dockerPorts(printConfig(meshc.doc)) : {};
+        expect({ base, over, ok: meshc.doc !== undefined }).toMatchObject({ ok: docker.ok });
+        if (docker.ok) expect(collapsed).toEqual(dockerPorts(docker.stdout));
+      }),
+      { seed: 20261127, numRuns: 40 },
     );
   });
 });

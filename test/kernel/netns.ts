@@ -91,23 +91,37 @@ export function restore(ns: string, b: Backend, text: string, test = false): str
 
 /** A socat server in `ns`; the caller kills it (by its own pid) in afterAll. */
 export function serve(ns: string, address: string, reply: string): ChildProcess {
-  const child = spawn('ip', ['netns', 'exec', ns, 'socat', `${address},fork,reuseaddr`, `SYSTEM:echo ${reply}`], { stdio: 'ignore' });
+  // The server reads the request before answering: closing a socket with unread input
+  // sends RST, which can discard the reply before the client reads it.
+  const child = spawn('ip', ['netns', 'exec', ns, 'socat', `${address},fork,reuseaddr`, `SYSTEM:read -r line; echo ${reply}`], { stdio: 'ignore' });
   child.unref();
   return child;
 }
 
 /** One request from `ns`; resolves to the reply, or '' when nothing answers within the bound. */
 export function request(ns: string, address: string, payload = 'hi'): string {
-  const r = spawnSync('ip', ['netns', 'exec', ns, 'socat', '-T', '2', '-', `${address},connect-timeout=2`], { input: `${payload}\n`, timeout: 5_000, encoding: 'utf8' });
+  // Generous bounds: the machine is shared, and a reply needs a fork and exec in the server.
+  const r = spawnSync('ip', ['netns', 'exec', ns, 'socat', '-T', '4', '-', `${address},connect-timeout=3`], { input: `${payload}\n`, timeout: 10_000, encoding: 'utf8' });
   return (r.stdout ?? '').trim();
 }
 
 /** Polls until `probe` returns a non-empty answer (servers start asynchronously); bounded. */
 export function waitFor(probe: () => string, attempts = 20): string {
+  // A probe that throws (e.g. connection refused before the server listens) counts as no answer.
   for (let i = 0; i < attempts; i++) {
-    const out = probe();
+    let out = '';
+    try {
+      out = probe();
+    } catch {
+      out = '';
+    }
     if (out !== '') return out;
     spawnSync('sleep', ['0.1']);
   }
   return '';
+}
+
+/** The reply expected from a reachable server, allowing a second attempt (a lost SYN under load is not a failure). */
+export function reply(ns: string, address: string): string {
+  return waitFor(() => request(ns, address), 2);
 }

@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { DiagnosticSink } from '../../src/diagnostics/types.js';
 import type { Plan } from '../../src/model/plan.js';
 import { compilePlan } from '../../src/pipeline.js';
+import { run } from '../../src/cli/main.js';
+import { nodeIo } from '../../src/cli/io.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(here, '..', '..');
@@ -55,6 +57,24 @@ export async function writeVariant(dir: string, name: string, plan: Plan): Promi
     chmodSync(path, file.mode);
   }
   writeFileSync(join(root, 'topo.txt'), topology(plan));
+}
+
+/**
+ * Compiles a stack file with meshc's own CLI (`meshc compile STACK -i INVENTORY -o DIR`,
+ * in-process) into `<dir>/<name>/`, plus `topo.txt` from the plan it wrote.
+ */
+export async function writeStackVariant(dir: string, name: string, stack: string, inventory: string, stackName: string): Promise<Plan> {
+  const work = mkdtempSync(join(tmpdir(), 'meshc-stack-'));
+  const stackCopy = join(work, 'stack.yml');
+  copyFileSync(join(here, 'stacks', stack), stackCopy);
+  const root = join(dir, name);
+  let stderr = '';
+  const io = { ...nodeIo(), stdout: () => undefined, stderr: (t: string) => void (stderr += t) };
+  const code = await run(['compile', stackCopy, '-i', join(here, 'stacks', inventory), '-o', root, '--stack', stackName], io);
+  if (code !== 0) throw new Error(`meshc compile ${stack} exited ${code}: ${stderr}`);
+  const plan = JSON.parse(readFileSync(join(root, 'plan.json'), 'utf8')) as Plan;
+  writeFileSync(join(root, 'topo.txt'), topology(plan));
+  return plan;
 }
 
 /**

@@ -13,8 +13,9 @@ import { healthPlan, nodeOnly } from '../unit/health-fixture.js';
 import { bootVm, prepareVm, scenarioDir, vmUnavailable, writeVariant, type VmResult } from './harness.js';
 
 const skip = vmUnavailable();
-// Short enough for a test, long enough for software-emulated forks: detection bound 5 s.
-const TIMING = { intervalMs: 2000, timeoutMs: 1000, retries: 2, startPeriodMs: 0 };
+// Short enough for a test, long enough for process start-up under software emulation on a busy
+// host (one probe is several execs): detection bound 8 s, recovery bound 5 s.
+const TIMING = { intervalMs: 3000, timeoutMs: 2000, retries: 2, startPeriodMs: 0 };
 
 describe.skipIf(skip !== null)('health-driven failover in a VM', () => {
   let vm: VmResult;

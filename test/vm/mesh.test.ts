@@ -6,8 +6,8 @@
  * socat, ipvsadm and apt (for the kernel package); skipped otherwise.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bootVm, prepareVm, scenarioDir, vmUnavailable, writeVariant, type VmResult } from './harness.js';
-import { lifecycle, seed } from './plans.js';
+import { bootVm, prepareVm, scenarioDir, vmUnavailable, writeStackVariant, writeVariant, type VmResult } from './harness.js';
+import { lifecycle, multi, seed } from './plans.js';
 
 const skip = vmUnavailable();
 
@@ -66,4 +66,54 @@ describe.skipIf(skip !== null)('routing mesh in a VM: seed and lifecycle (iptabl
     for (const c of ['life.down', 'life.down-restores', 'life.down-keeps-foreign-sandbox', 'life.down-sandbox-clean', 'life.down-again']) expectCheck(vm, c);
   });
   it('every check the guest reported passed', () => expectAllPassed(vm, '', 40));
+});
+
+describe.skipIf(skip !== null)('routing mesh in a VM: several services and faults (iptables-legacy)', () => {
+  let vm: VmResult;
+  let cliError: unknown = null;
+  beforeAll(async () => {
+    prepareVm();
+    const dir = scenarioDir(['s2-multi.sh', 's4-faults.sh']);
+    // Scenario 2 runs what `meshc compile` makes of stacks/multi.yml; should the CLI fail,
+    // the same shape as a plan still proves the runner, and the CLI test below fails.
+    try {
+      await writeStackVariant(dir, 'multi', 'multi.yml', 'inventory.yml', 'multi');
+    } catch (err) {
+      cliError = err;
+      await writeVariant(dir, 'multi', multi());
+    }
+    await writeVariant(dir, 'seed', seed());
+    await writeVariant(dir, 'two', lifecycle.two());
+    vm = bootVm(dir, 'legacy');
+    console.log([...vm.metrics].map(([k, v]) => `${k}=${v}`).join(' '));
+  });
+
+  it('scenario 2: meshc compile turns stacks/multi.yml into the output tree', () => expect(cliError).toBeNull());
+  it('scenario 2: every node applies it', () => expectCheck(vm, 'multi.apply'));
+  it('scenario 2: tcp, udp, a port range and a dynamic port each balance over their tasks from every node', () => {
+    for (const c of ['web.tcp.8080', 'dns.udp.5353', 'range.tcp.9001', 'range.tcp.9002', 'range.tcp.9003']) expectCheck(vm, `multi.rr.${c}`);
+    expectAllPassed(vm, 'multi.rr.dyn.tcp.', 1);
+    expectCheck(vm, 'multi.dynamic-port-range');
+  });
+  it('scenario 2: the host-mode port gets no mesh rules and no node answers on it', () => {
+    expectCheck(vm, 'multi.host-mode-closed');
+    expectCheck(vm, 'multi.host-mode-no-rules');
+  });
+  it('scenario 2: re-applying changes nothing', () => expectCheck(vm, 'multi.reapply'));
+
+  it('scenario 4: a missing task namespace gets weight 0 and a warning, and comes back', () => {
+    for (const c of ['apply', 'no-traffic', 'stable', 'back']) expectCheck(vm, `fault.absent-task.${c}`);
+  });
+  it('scenario 4: a broken rules file changes nothing; the node keeps serving', () => {
+    expectCheck(vm, 'fault.broken-file.unchanged');
+    expectCheck(vm, 'fault.broken-file.serves');
+  });
+  it('scenario 4: a failure after host rules, during IPVS, or at verify rolls back to the exact old state', () => {
+    for (const at of ['rules-sandbox', 'ipvs-phase2', 'verify']) {
+      expectCheck(vm, `fault.rollback.${at}`);
+      expectCheck(vm, `fault.rollback.${at}.serves`);
+    }
+  });
+  it('scenario 4: after a kill at a random point (6 seeds) the next run converges', () => expectAllPassed(vm, 'fault.kill.', 6));
+  it('every check the guest reported passed', () => expectAllPassed(vm, '', 20));
 });

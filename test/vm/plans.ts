@@ -32,3 +32,23 @@ export const lifecycle = {
   scaledDown: (): Plan => plan([ngx(['node1']), api()]),
   removed: (): Plan => plan([api()]),
 };
+
+/**
+ * Scenario 2 as a plan, the shape test/vm/stacks/multi.yml compiles to: tcp, udp, a port
+ * range, a dynamic port (30000) and a global host-mode service with no mesh at all.
+ */
+export function multi(): Plan {
+  const s = 'multi';
+  const on = (svc: string, nodeNames: string[], firstIp: number) =>
+    nodeNames.map((n, i) => task(s, svc, i + 1, n, `10.0.0.${firstIp + i}`));
+  const dynamic = { ...port(30000, 8000), dynamic: true };
+  const agentTasks = nodes.map((n) => ({ name: `${s}_agent.${n.name}`, slot: null, node: n.name, ip: null }));
+  const services: PlanService[] = [
+    service(s, 'agent', null, null, [port(8125, 8125, 'tcp', 'host')], agentTasks),
+    service(s, 'dns', 256, '10.0.0.10', [port(5353, 53, 'udp')], on('dns', ['node2', 'node3'], 11)),
+    service(s, 'dyn', 257, '10.0.0.13', [dynamic], on('dyn', ['node3'], 14)),
+    service(s, 'range', 258, '10.0.0.15', [port(9001, 7001), port(9002, 7002), port(9003, 7003)], on('range', ['node1', 'node2'], 16)),
+    service(s, 'web', 259, '10.0.0.18', [port(8080, 80)], on('web', ['node1', 'node2', 'node3'], 19)),
+  ];
+  return { stack: s, settings: SETTINGS, nodes, services };
+}

@@ -18,22 +18,44 @@ declare -A TIP=([hc_web.1]=10.0.0.11 [hc_web.2]=10.0.0.12 [hc_dns.1]=10.0.0.21 [
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 sbox() { in_net "$1-ingress_sbox" ipvsadm -Sn; }
-weight() { # node task → its weight in that node's sandbox, or "-"
-  local svc=${2#hc_} w
-  w=$(sbox "$1" | awk -v m="${MARK[${svc%.*}]}" -v r="${TIP[$2]}:0" '$1 == "-a" && $3 == m && $5 == r { print $NF }')
-  echo "${w:--}"
-}
-# Waits until every node gives task $2 weight $3; prints the elapsed ms (or "timeout").
-wait_weight() { # t0_ms task weight limit_ms
-  local t0=$1 task=$2 want=$3 limit=$4 n ok
-  while :; do
-    ok=1
-    for n in "${NODES[@]}"; do [[ $(weight "$n" "$task") == "$want" ]] || ok=0; done
-    ((ok)) && { echo $(($(now_ms) - t0)); return 0; }
-    (($(now_ms) - t0 > limit)) && { echo timeout; return 1; }
-    sleep 0.1
+LIMIT=$((BOUND_MS * 4)) # how long to wait before declaring a timeout
+# W["node task"]=weight for every task, from one listing per node (polling stays cheap).
+declare -A W=()
+snapshot() {
+  local n t svc line
+  W=()
+  for n in "${NODES[@]}"; do
+    line=$(sbox "$n")
+    for t in "${!TIP[@]}" hc_plain.1 hc_plain.2; do
+      svc=${t#hc_}
+      [[ $line =~ -a\ -f\ ${MARK[${svc%.*}]}\ -r\ ${TIP[$t]:-10.0.0.4${t##*.}}:0\ -m\ -w\ ([0-9]+) ]] && W["$n $t"]=${BASH_REMATCH[1]}
+    done
   done
 }
+weight() { # node task → its weight in that node's sandbox, or "-"
+  snapshot
+  echo "${W["$1 $2"]:--}"
+}
+# Waits until every node has every "task=weight" of $3...; prints the elapsed ms (or "timeout").
+wait_all() { # t0_ms limit_ms task=weight...
+  local t0=$1 limit=$2 ok n tw
+  shift 2
+  while :; do
+    snapshot
+    ok=1
+    for n in "${NODES[@]}"; do for tw in "$@"; do [[ ${W["$n ${tw%=*}"]:-} == "${tw#*=}" ]] || ok=0; done; done
+    ((ok)) && { echo $(($(now_ms) - t0)); return 0; }
+    (($(now_ms) - t0 > limit)) && { echo timeout; return 1; }
+    sleep 0.25
+  done
+}
+dump_agents() { # why: the agents' logs and the weights, as notes
+  local n
+  snapshot
+  note "$1: weights $(for k in "${!W[@]}"; do printf '%s=%s ' "${k// //}" "${W[$k]}"; done)"
+  for n in "${NODES[@]}"; do while read -r l; do note "agent.$n: $l"; done <"/tmp/agent.$n.log"; done
+}
+wait_weight() { wait_all "$1" "$4" "$2=$3"; } # t0_ms task weight limit_ms
 # Checks a wait_weight result against a bound and records it as a metric.
 timed_check() { # label elapsed bound
   metric "$1_ms" "$2"
@@ -114,15 +136,21 @@ in_net node1-ingress_sbox ipvsadm -a -f 259 -r 10.0.0.251:0 -m -w 0
 foreign_before=$(sbox node1 | grep -E -- '-f 4000|10\.0\.0\.25[01]:')
 
 # ---- 1. a task that has never passed its check stays out; the others join ------------
+# What starting one process costs here (software emulation); the agent's TCP and HTTP probes
+# are forks of itself and pay none of it.
+t0=$(now_ms)
+in_net node1-ingress_sbox bash -c 'exec 3<>/dev/tcp/10.0.0.22/8080' >/dev/null
+metric hc.one_exec_probe_ms $(($(now_ms) - t0))
 stop_task node1 hc_job.1
 t0=$(now_ms)
 for n in "${NODES[@]}"; do agent_start "$n"; done
-for t in hc_web.1 hc_web.2 hc_dns.1 hc_dns.2 hc_job.2; do wait_weight "$t0" "$t" 1 20000 >/dev/null; done
-got=$(wait_weight "$t0" hc_job.1 0 20000)
-check hc.first-success-only "$([[ $got != timeout ]]; echo $?)" "hc_job.1 (server down from the start) weight 0 everywhere after $got ms"
+got=$(wait_all "$t0" "$LIMIT" hc_web.1=1 hc_web.2=1 hc_dns.1=1 hc_dns.2=1 hc_job.2=1 hc_job.1=0)
+metric hc.initial_ms "$got"
+check hc.first-success-only "$([[ $got != timeout ]]; echo $?)" "all checked tasks at 1 but hc_job.1 (server down from the start) at 0 on every node after $got ms"
+[[ $got != timeout ]] || dump_agents initial
 echo_serve node1 hc_job.1 tcp 7070
 t0=$(now_ms)
-timed_check hc.cmd-joins "$(wait_weight "$t0" hc_job.1 1 20000)" "$RECOVER_MS"
+timed_check hc.cmd-joins "$(wait_weight "$t0" hc_job.1 1 "$LIMIT")" "$RECOVER_MS"
 healthy_state=$(for n in "${NODES[@]}"; do sbox "$n" | sed "s/^/$n /"; done | sort)
 traffic hc.tcp-shared web hc_web.1 hc_web.2
 traffic hc.udp-shared udp hc_dns.1 hc_dns.2
@@ -130,21 +158,21 @@ traffic hc.udp-shared udp hc_dns.1 hc_dns.2
 # ---- 2. TCP: web.1's server dies, then comes back -------------------------------------
 stop_task node1 hc_web.1
 t0=$(now_ms)
-timed_check hc.tcp-detect "$(wait_weight "$t0" hc_web.1 0 20000)" "$BOUND_MS"
+timed_check hc.tcp-detect "$(wait_weight "$t0" hc_web.1 0 "$LIMIT")" "$BOUND_MS"
 traffic hc.tcp-failover web hc_web.2
 web_serve node1 hc_web.1
 t0=$(now_ms)
-timed_check hc.tcp-recover "$(wait_weight "$t0" hc_web.1 1 20000)" "$RECOVER_MS"
+timed_check hc.tcp-recover "$(wait_weight "$t0" hc_web.1 1 "$LIMIT")" "$RECOVER_MS"
 traffic hc.tcp-back web hc_web.1 hc_web.2
 
 # ---- 3. UDP: dns.2 dies (its UDP server and its TCP health port), then comes back -----
 stop_task node2 hc_dns.2
 t0=$(now_ms)
-timed_check hc.udp-detect "$(wait_weight "$t0" hc_dns.2 0 20000)" "$BOUND_MS"
+timed_check hc.udp-detect "$(wait_weight "$t0" hc_dns.2 0 "$LIMIT")" "$BOUND_MS"
 traffic hc.udp-failover udp hc_dns.1
 echo_serve node2 hc_dns.2 udp 53; echo_serve node2 hc_dns.2 tcp 8080
 t0=$(now_ms)
-timed_check hc.udp-recover "$(wait_weight "$t0" hc_dns.2 1 20000)" "$RECOVER_MS"
+timed_check hc.udp-recover "$(wait_weight "$t0" hc_dns.2 1 "$LIMIT")" "$RECOVER_MS"
 traffic hc.udp-back udp hc_dns.1 hc_dns.2
 
 # ---- 4. hanging checks: web.1 accepts and never answers, dns.1 drops SYNs; meanwhile
@@ -154,9 +182,9 @@ in_net node1-hc_web.1 socat TCP-LISTEN:80,fork,reuseaddr SYSTEM:'sleep 600' </de
 in_net node1-hc_dns.1 iptables -w -I INPUT 1 -p tcp --dport 8080 -j DROP
 stop_task node2 hc_job.2
 t0=$(now_ms)
-timed_check hc.hang-detect-http "$(wait_weight "$t0" hc_web.1 0 20000)" "$BOUND_MS"
-timed_check hc.hang-detect-tcp "$(wait_weight "$t0" hc_dns.1 0 20000)" "$BOUND_MS"
-timed_check hc.hang-others-detect "$(wait_weight "$t0" hc_job.2 0 20000)" "$BOUND_MS"
+timed_check hc.hang-detect-http "$(wait_weight "$t0" hc_web.1 0 "$LIMIT")" "$BOUND_MS"
+timed_check hc.hang-detect-tcp "$(wait_weight "$t0" hc_dns.1 0 "$LIMIT")" "$BOUND_MS"
+timed_check hc.hang-others-detect "$(wait_weight "$t0" hc_job.2 0 "$LIMIT")" "$BOUND_MS"
 sleep "$((BOUND_MS / 1000 + 1))" # a few more rounds with both probes hanging
 flaps=''
 for n in "${NODES[@]}"; do
@@ -172,8 +200,7 @@ web_serve node1 hc_web.1
 in_net node1-hc_dns.1 iptables -w -D INPUT -p tcp --dport 8080 -j DROP
 echo_serve node2 hc_job.2 tcp 7070
 t0=$(now_ms)
-for t in hc_web.1 hc_dns.1 hc_job.2; do wait_weight "$t0" "$t" 1 20000 >/dev/null; done
-metric hc.hang-recover_ms $(($(now_ms) - t0))
+metric hc.hang-recover_ms "$(wait_all "$t0" "$LIMIT" hc_web.1=1 hc_dns.1=1 hc_job.2=1)"
 
 # ---- 5. weights back exactly, foreign objects untouched, transitions logged -----------
 back_state=$(for n in "${NODES[@]}"; do sbox "$n" | sed "s/^/$n /"; done | sort)
@@ -198,8 +225,7 @@ for n in "${NODES[@]}"; do
   grep -q 'task=hc_plain' "/tmp/agent.$n.log" && bad+=" $n: logged about hc_plain;"
 done
 check hc.transitions-logged "$([[ -z $bad ]]; echo $?)" "$bad"
-note "node1 agent log: $(grep -c . /tmp/agent.node1.log) lines"
-while read -r l; do note "agent.node1: $l"; done </tmp/agent.node1.log
+dump_agents final
 
 # ---- 6. SIGTERM: clean exit, no probe left behind ---------------------------------------
 bad=''

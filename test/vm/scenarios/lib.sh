@@ -142,6 +142,17 @@ node_state() { # node
   done
 }
 
+# node_state plus what meshc keeps inside the node's sandbox and task namespaces.
+mesh_state() { # node
+  local n=$1 ns
+  node_state "$n"
+  for ns in $(ip netns list | awk '{ print $1 }' | grep "^$n-" | sort); do
+    echo "== $ns"
+    in_net "$ns" iptables-save | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
+    in_net "$ns" ipvsadm -Sn
+  done
+}
+
 json_field() { # json key → raw value (numbers, booleans) of a flat key
   sed -n "s/.*\"$2\":\\([^,}]*\\).*/\\1/p" <<<"$1"
 }
@@ -183,7 +194,6 @@ plant_foreign_sandbox() { # node
 # A node's state with everything meshc owns filtered out: equal before, during and after.
 foreign_view() { # node
   node_state "$1" | grep -v -e MESHC -e '^meshc_' -e '^docker_gwbridge$' -e "^netns $1-ingress_" -e "^netns $1-web_"
-  in_net "$1" cat /proc/sys/net/ipv4/ip_forward | sed 's/^/ip_forward /' | grep -v 'ip_forward 1'
 }
 
 sandbox_foreign_view() { # node
@@ -240,4 +250,14 @@ check_foreign() { # label
     cmp -s /tmp/sbox.now /tmp/sbox.pre || bad+=" node1 sandbox: $(diff /tmp/sbox.pre /tmp/sbox.now | grep '^[<>]' | head -5 | tr '\n' ' ')"
   fi
   check "$1" "$([[ -z $bad ]]; echo $?)" "$bad"
+}
+
+# Back to an empty machine: every process in a namespace killed, every namespace and
+# meshc's lock and state gone (all meshc objects of a simulated node live in its netns).
+world_reset() {
+  local ns
+  kill_all
+  sleep 0.2
+  for ns in $(ip netns list | awk '{ print $1 }'); do ip netns del "$ns"; done
+  rm -rf /var/lib/meshc /run/meshc
 }

@@ -6,10 +6,10 @@
 source /scenario/lib.sh
 TOPO=/scenario/seed/topo.txt
 
-for n in $(topo_nodes "$TOPO"); do node_state "$n" >/tmp/applied.$n; done
+for n in $(topo_nodes "$TOPO"); do mesh_state "$n" >/tmp/applied.$n; done
 run_all /scenario/seed 0 life.reapply
 bad=''
-for n in $(topo_nodes "$TOPO"); do node_state "$n" | cmp -s - /tmp/applied.$n || bad+=" $n"; done
+for n in $(topo_nodes "$TOPO"); do mesh_state "$n" | cmp -s - /tmp/applied.$n || bad+=" $n"; done
 check life.reapply-identical "$([[ -z $bad ]]; echo $?)" "state changed on:$bad"
 run_all /scenario/seed 0 life.check --check
 run_all /scenario/seed 0 life.dry-run --dry-run

@@ -1,0 +1,97 @@
+#!/bin/bash
+# Scenario 4: faults. A task namespace goes missing; a rules file is broken; a run fails
+# half-way (test hook) and rolls back; runs are killed at random points (several seeds)
+# and the next run converges. The node keeps serving its last good configuration.
+source /scenario/lib.sh
+world_reset
+SEED=/scenario/seed TWO=/scenario/two
+TOPO=$TWO/topo.txt
+lan_up
+topo_up "$TOPO"
+run_all "$SEED" 2 fault.setup
+run_node node3 "$TWO"   # node3 runs the api task of variant two; node1 moves between both
+
+node_rr() { # node proto port task... : N requests to this node reach each task once
+  local node=$1 proto=$2 port=$3 addr got want i
+  shift 3
+  addr=$(node_addr "$TOPO" "$node")
+  want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
+  got=$(for ((i = 0; i < $#; i++)); do probe "$proto" "$addr" "$port"; done | sort | tr '\n' ' ')
+  [[ $got == "$want" ]] && return 0
+  echo "$node $proto/$port got [$got] want [$want]"
+  return 1
+}
+
+serves_seed() { # label: node1 serves ngx over both replicas and nothing on 9000
+  local out
+  out=$(node_rr node1 tcp 8888 web_ngx.1 web_ngx.2; node_rr node1 udp 8888 web_ngx.1 web_ngx.2)
+  local rc=$?
+  [[ $(probe tcp 192.168.56.11 9000) == - ]] || { out+=" 9000 answers"; rc=1; }
+  check "$1" "$rc" "$out"
+}
+
+# a. A task's namespace disappears: its node gives it weight 0 and says so.
+task_down node2 web_ngx.2
+run_node node2 "$SEED"
+check fault.absent-task.apply "$([[ $RC == 2 && $JSON == *'"warnings":["task web_ngx.2: container absent'* ]]; echo $?)" "rc=$RC $JSON"
+out=$(node_rr node2 tcp 8888 web_ngx.1 web_ngx.1)
+check fault.absent-task.no-traffic $? "$out"
+run_node node2 "$SEED"
+check fault.absent-task.stable "$([[ $RC == 0 ]]; echo $?)" "rc=$RC $JSON"
+task_up node2 web_ngx.2 tcp:80 udp:80
+run_node node2 "$SEED"
+out=$(node_rr node2 tcp 8888 web_ngx.1 web_ngx.2)
+check fault.absent-task.back "$([[ $RC == 2 ]] && [[ -z $out ]]; echo $?)" "rc=$RC $out"
+
+# b. A broken rule in one file: nothing is applied, the node keeps the old configuration.
+mesh_state node1 >/tmp/f.before
+cp -a "$TWO" /tmp/broken
+awk '!done && /^COMMIT$/ { print "-A MESHC-MARK -p tcp -m tcp --dport 1 -j NO-SUCH-TARGET"; done = 1 } { print }' \
+  "$TWO/node1/ingress.rules" >/tmp/broken/node1/ingress.rules
+run_node node1 /tmp/broken
+mesh_state node1 | cmp -s - /tmp/f.before
+same=$?
+check fault.broken-file.unchanged "$([[ $RC == 1 && $same == 0 ]]; echo $?)" "rc=$RC same=$same $JSON"
+serves_seed fault.broken-file.serves
+
+# c. A failure half-way (after the host rules were applied; after IPVS was changed): the
+# transaction rolls back and the node is exactly as before.
+for at in rules-sandbox ipvs-phase2 verify; do
+  MESHC_TEST_FAIL_AT=$at run_node node1 "$TWO"
+  mesh_state node1 | cmp -s - /tmp/f.before
+  same=$?
+  check "fault.rollback.$at" "$([[ $RC == 1 && $same == 0 ]]; echo $?)" \
+    "rc=$RC same=$same $JSON $(diff /tmp/f.before <(mesh_state node1) | grep '^[<>]' | head -5 | tr '\n' ' ')"
+  serves_seed "fault.rollback.$at.serves"
+done
+
+# d. Killed at random points (a step boundary, or a random moment), alternating between
+# the two configurations: the next run converges and --check then reports in sync.
+steps=(plumbing snapshot rules-host rules-sandbox rules-task ipvs ipvs-phase1 ipvs-phase2 verify state)
+for seed in 1 2 3 4 5 6; do
+  RANDOM=$seed
+  if ((seed % 2)); then target=$TWO; else target=$SEED; fi
+  if ((seed <= 3)); then
+    at=${steps[RANDOM % ${#steps[@]}]}
+    MESHC_TEST_KILL_AT=$at run_node node1 "$target"
+    how="at step $at"
+  else
+    ms=$((200 + RANDOM % 6000))
+    nsenter --net=/run/netns/node1 env MESHC_NETNS_PREFIX=node1- MESHC_TASK_NETNS=netns \
+      timeout -s KILL "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))" bash "$target/node1/apply.sh" >/dev/null 2>&1
+    RC=$?
+    how="after ${ms} ms"
+  fi
+  killed=$RC
+  run_node node1 "$target"
+  first=$RC
+  run_node node1 "$target" --check
+  if [[ $target == "$TWO" ]]; then
+    out=$(node_rr node1 tcp 8888 web_ngx.1 web_ngx.2; node_rr node1 tcp 9000 web_api.1)
+  else
+    out=$(node_rr node1 tcp 8888 web_ngx.1 web_ngx.2)
+  fi
+  served=$?
+  check "fault.kill.$seed" "$([[ $first =~ ^[02]$ && $RC == 0 && $served == 0 ]]; echo $?)" \
+    "killed $how (rc $killed), next run rc $first, --check rc $RC $JSON $out"
+done
