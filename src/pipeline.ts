@@ -22,9 +22,13 @@ export interface StackInput {
   readonly stackName?: string;
 }
 
-/** Docker's default stack name would be given on the command line; meshc takes the file's base name. */
+/**
+ * `docker stack deploy` takes the stack name on its command line; meshc defaults to the
+ * file's base name up to its first dot (`docker-compose.prod.yml` → `docker-compose`),
+ * so common file names give a valid stack name without `--stack`.
+ */
 export function defaultStackName(file: string): string {
-  return basename(file).replace(/\.[^.]*$/, '');
+  return basename(file).replace(/\..*$/, '') || 'stack';
 }
 
 /** Front end: every file read and validated (all errors of all files), then merged and normalised. */

@@ -2,7 +2,9 @@
 # Boots the VM suite's kernel with the cached initramfs plus, appended, an uncompressed
 # archive holding DIR as /scenario (DIR/main.sh is run by /init). Writes the guest's
 # result lines (second serial port) to RESULTS and its console to RESULTS.console.
-# usage: run.sh DIR RESULTS [legacy|nft]   env: MESHC_VM_TIMEOUT (host seconds, default 900)
+# usage: run.sh DIR RESULTS [legacy|nft]
+# env: MESHC_VM_TIMEOUT (host seconds, default 1140), MESHC_GUEST_TIMEOUT (default 1080),
+#      MESHC_VM_CPUS (default 2: the three simulated nodes run their runners in parallel)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 dir=$1 results=$2 backend=${3:-legacy}
@@ -16,11 +18,11 @@ cp -a "$dir" "$work/stage/scenario"
 (cd "$work/stage" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0) >"$work/run.cpio"
 cat "$base" "$work/run.cpio" >"$work/initrd"
 : >"$results"
-accel="-accel tcg,tb-size=64"
-timeout --kill-after=10 "${MESHC_VM_TIMEOUT:-900}" qemu-system-x86_64 $accel -m 256 \
+accel="-accel tcg,thread=multi,tb-size=64"
+timeout --kill-after=10 "${MESHC_VM_TIMEOUT:-1140}" qemu-system-x86_64 $accel -smp "${MESHC_VM_CPUS:-2}" -m 256 \
   -nodefaults -no-user-config -nographic -no-reboot \
   -kernel "$cache/kernel/vmlinuz" -initrd "$work/initrd" \
-  -append "console=ttyS0 panic=-1 quiet MESHC_BACKEND=$backend MESHC_GUEST_TIMEOUT=${MESHC_GUEST_TIMEOUT:-840}" \
+  -append "console=ttyS0 panic=-1 quiet MESHC_BACKEND=$backend MESHC_GUEST_TIMEOUT=${MESHC_GUEST_TIMEOUT:-1080}" \
   -serial stdio -serial "file:$results" </dev/null >"$results.console" 2>&1 || {
   rc=$?
   echo "run.sh: qemu exited $rc (see $results.console)" >&2

@@ -72,7 +72,7 @@ describe('diffOutputs', () => {
     const old = tree();
     const next = new Map([...old].filter(([p]) => !p.startsWith('node2/')).map(([p, c]) => [p, p === 'node1/apply.sh' ? c.replace('set -euo pipefail', 'set -eu') : c]));
     const { text } = diffOutputs(old, next);
-    expect(text.startsWith('node node1\n  apply.sh\n    - set -euo pipefail\n    + set -eu\n\nnode node2 (node removed)\n  host.rules (removed)\n')).toBe(true);
+    expect(text.startsWith('node node1\n  apply.sh\n      #!/usr/bin/env bash\n    - set -euo pipefail\n    + set -eu\n\nnode node2 (node removed)\n  host.rules (removed)\n')).toBe(true);
     const back = diffOutputs(next, old).text;
     expect(back).toContain('node node2 (new node)\n  host.rules (new file)\n    filter MESHC-INGRESS (new chain)\n      + -p tcp --dport 8080 -j ACCEPT');
   });

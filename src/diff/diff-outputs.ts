@@ -6,7 +6,7 @@
  */
 import { diffIpvs } from './ipvs-diff.js';
 import { diffRestore } from './restore-diff.js';
-import { diffLines } from './sequence.js';
+import { diffLines, type Edit } from './sequence.js';
 
 type Files = ReadonlyMap<string, string>;
 
@@ -32,9 +32,19 @@ export function diffOutputs(oldFiles: Files, newFiles: Files): { text: string; c
 function fileDiff(name: string, before: string, after: string): string[] {
   if (name.endsWith('ipvs.rules')) return diffIpvs(before, after, '    ');
   if (name.endsWith('.rules')) return diffRestore(before, after, '    ');
-  return diffLines(before.split('\n'), after.split('\n'))
-    .filter((e) => e.op !== ' ')
-    .map((e) => `    ${e.op} ${e.text}`.trimEnd());
+  return withContext(diffLines(before.split('\n'), after.split('\n')));
+}
+
+/** Changed lines, each block after one unchanged line of context, so JSON and shell hunks can be placed. */
+function withContext(edits: readonly Edit[]): string[] {
+  const out: string[] = [];
+  edits.forEach((e, i) => {
+    if (e.op === ' ') return;
+    const before = edits[i - 1];
+    if (before?.op === ' ' && before.text.trim() !== '') out.push(`      ${before.text}`.trimEnd());
+    out.push(`    ${e.op} ${e.text}`.trimEnd());
+  });
+  return out;
 }
 
 /** `node1/tasks/x.rules` → ['node1', 'tasks/x.rules']; files at the root form the '' group. */

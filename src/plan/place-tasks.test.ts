@@ -99,18 +99,30 @@ describe('placeTasks', () => {
 describe('placeTasks: the round-robin fast path', () => {
   it('places exactly as the general least-loaded walk does (a spread over a label no node has)', async () => {
     const fc = (await import('fast-check')).default;
+    let placedSomething = false;
     fc.assert(
       fc.property(
-        fc.array(fc.record({ replicas: fc.integer({ min: 0, max: 9 }), max: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 6 }),
+        fc.array(
+          fc.record({
+            replicas: fc.integer({ min: 0, max: 9 }),
+            max: fc.integer({ min: 0, max: 3 }),
+            // Overlapping eligible sets exercise the load index across sets.
+            constraints: fc.constantFrom([], ['node.role != manager'], ['node.hostname != node2'], ['node.role == manager']),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
         fc.integer({ min: 1, max: 6 }),
         (specs, n) => {
-          const make = (spread: string[]) => specs.map((s, i) => svc(`s${i}`, { replicas: s.replicas, maxReplicasPerNode: s.max || undefined, spread }));
+          const make = (spread: string[]) =>
+            specs.map((s, i) => svc(`s${i}`, { replicas: s.replicas, maxReplicasPerNode: s.max || undefined, constraints: s.constraints, spread }));
           const fast = placeTasks('st', make([]), cluster(n), new DiagnosticSink());
           const walk = placeTasks('st', make(['node.labels.none']), cluster(n), new DiagnosticSink());
           expect(fast && [...fast]).toEqual(walk && [...walk]);
+          if (fast) placedSomething ||= [...fast.values()].some((t) => t.length > 3);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
+    expect(placedSomething).toBe(true);
   });
 });

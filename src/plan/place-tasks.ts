@@ -11,6 +11,7 @@ import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { InventoryNode } from '../model/inventory.js';
 import type { Service } from '../model/stack.js';
 import { checkPlacementKeys, constraintMatches } from './constraints.js';
+import { LoadIndex, type TrackedSet } from './load-index.js';
 import { spreadOut, spreadTree, type SpreadGroup } from './spread.js';
 
 export interface PlacedTask {
@@ -21,8 +22,9 @@ export interface PlacedTask {
 
 /** Per-compile memo: services with the same constraints (and spread) share one evaluation. */
 interface Memo {
-  readonly eligible: Map<string, readonly InventoryNode[]>;
+  readonly eligible: Map<string, { readonly nodes: readonly InventoryNode[]; readonly tracked: TrackedSet }>;
   readonly trees: Map<string, readonly SpreadGroup[]>;
+  readonly index: LoadIndex;
 }
 
 /** Tasks per service name (services sorted by name, nodes sorted by name); undefined after errors. */
@@ -33,12 +35,12 @@ export function placeTasks(
   sink: DiagnosticSink,
 ): Map<string, PlacedTask[]> | undefined {
   const before = sink.errorCount;
-  const total = new Map<string, number>(nodes.map((n) => [n.name, 0]));
   const placed = new Map<string, PlacedTask[]>();
-  const memo: Memo = { eligible: new Map(), trees: new Map() };
+  const memo: Memo = { eligible: new Map(), trees: new Map(), index: new LoadIndex() };
+  const byName = new Map(nodes.map((n) => [n.name, n]));
   for (const service of services) {
-    const tasks = placeService(`${stackName}_${service.name}`, service, nodes, total, memo, sink);
-    for (const t of tasks) total.set(t.node, (total.get(t.node) ?? 0) + 1);
+    const tasks = placeService(`${stackName}_${service.name}`, service, nodes, memo, sink);
+    for (const t of tasks) memo.index.add(byName.get(t.node) as InventoryNode);
     placed.set(service.name, tasks);
   }
   return sink.errorCount === before ? placed : undefined;
@@ -48,14 +50,16 @@ function placeService(
   fullName: string,
   service: Service,
   nodes: readonly InventoryNode[],
-  total: Map<string, number>,
   memo: Memo,
   sink: DiagnosticSink,
 ): PlacedTask[] {
   const wanted = service.mode === 'global' ? 1 : (service.replicas ?? 1);
   if (wanted === 0 || !checkPlacementKeys(service, sink)) return [];
   const key = JSON.stringify(service.placement.constraints.map((c) => [c.key, c.op, c.value]));
-  const eligible = memoized(memo.eligible, key, () => nodes.filter((n) => service.placement.constraints.every((c) => constraintMatches(c, n))));
+  const { nodes: eligible, tracked } = memoized(memo.eligible, key, () => {
+    const matching = nodes.filter((n) => service.placement.constraints.every((c) => constraintMatches(c, n)));
+    return { nodes: matching, tracked: memo.index.track(matching) };
+  });
   if (eligible.length === 0) {
     reportNoNode(service, nodes.length, sink);
     return [];
@@ -67,9 +71,9 @@ function placeService(
     return [];
   }
   const descriptors = service.placement.spread.map((s) => s.descriptor);
-  if (descriptors.length === 0) return named(fullName, roundRobin(eligible, wanted, total));
+  if (descriptors.length === 0) return named(fullName, roundRobin(memo.index, tracked, wanted));
   const tree = memoized(memo.trees, `${key}|${descriptors.join('|')}`, () => spreadTree(eligible, descriptors));
-  return named(fullName, spreadOut(tree, eligible, wanted, total, max));
+  return named(fullName, spreadOut(tree, eligible, wanted, memo.index.load, max));
 }
 
 function named(fullName: string, chosen: readonly InventoryNode[]): PlacedTask[] {
@@ -90,26 +94,9 @@ function memoized<T>(memo: Map<string, T>, key: string, make: () => T): T {
  * their load from earlier services (ties by name): every node gets a task before
  * any gets a second, so max_replicas_per_node holds once the count check passed.
  */
-function roundRobin(eligible: readonly InventoryNode[], wanted: number, total: ReadonlyMap<string, number>): InventoryNode[] {
-  const order = leastLoadedFirst(eligible, Math.min(wanted, eligible.length), total);
+function roundRobin(index: LoadIndex, eligible: TrackedSet, wanted: number): InventoryNode[] {
+  const order = index.lowest(eligible, Math.min(wanted, eligible.size));
   return Array.from({ length: wanted }, (_, i) => order[i % order.length] as InventoryNode);
-}
-
-/** The k nodes with the lowest load, in (load, name) order: one pass, so a service costs O(nodes), not a sort. */
-function leastLoadedFirst(nodes: readonly InventoryNode[], k: number, total: ReadonlyMap<string, number>): InventoryNode[] {
-  const picked: InventoryNode[] = [];
-  const loads: number[] = [];
-  for (const n of nodes) {
-    const l = total.get(n.name) ?? 0;
-    if (picked.length === k && l >= (loads[k - 1] ?? 0)) continue;
-    // Insert after every node with the same load: nodes come in name order, so ties stay by name.
-    let at = picked.length;
-    while (at > 0 && (loads[at - 1] ?? 0) > l) at--;
-    picked.splice(at, 0, n);
-    loads.splice(at, 0, l);
-    if (picked.length > k) (picked.pop(), loads.pop());
-  }
-  return picked;
 }
 
 function reportNoNode(service: Service, nodeCount: number, sink: DiagnosticSink): void {

@@ -8,7 +8,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+
+/**
+ * The first of `candidates` (URLs relative to `base`, a module's import.meta.url) that exists.
+ * Builds put generated files next to the compiled modules (scripts/compile-schemas.mjs
+ * --out); a dist/ built without that step still finds the committed ones under src/.
+ */
+export function findGenerated(base: string, candidates: readonly string[]): string | undefined {
+  for (const c of candidates) {
+    const file = fileURLToPath(new URL(c, base));
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}
 
 /** Node's CommonJS wrapper; the cache writer uses the same text, or V8 rejects the cache. */
 export function wrapCjs(source: string): string {

@@ -4,8 +4,10 @@
  * compiles one module instead of ~70, which is most of what `meshc validate` costs.
  * Import yaml's runtime values from here and its types from 'yaml'.
  */
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
-import { loadCjs } from './load-cjs.js';
+import { findGenerated, loadCjs } from './load-cjs.js';
 
-export const yaml = loadCjs(fileURLToPath(new URL('./generated/yaml.cjs', import.meta.url))) as typeof Yaml;
+const bundle = findGenerated(import.meta.url, ['./generated/yaml.cjs', '../../src/source/generated/yaml.cjs']);
+// Without the bundle (a build that skipped scripts/compile-schemas.mjs) the package itself: same code, slower start.
+export const yaml = (bundle ? loadCjs(bundle) : createRequire(import.meta.url)('yaml')) as typeof Yaml;

@@ -45,7 +45,12 @@ function walk(value: unknown, path: JsonPath, w: Walk): unknown {
 
 function walkMap(obj: Readonly<Record<string, unknown>>, path: JsonPath, w: Walk): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) out[k] = walk(v, [...path, k], w);
+  for (const [k, v] of Object.entries(obj)) {
+    const value = walk(v, [...path, k], w);
+    // A `__proto__:` key is data (yaml keeps it as an own property); plain assignment would set the prototype.
+    if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    else out[k] = value;
+  }
   return out;
 }
 

@@ -119,6 +119,14 @@ describe('readComposeFile: schema messages (docker wording, with positions)', ()
   });
 });
 
+describe('readComposeFile: hostile keys', () => {
+  it('a __proto__ key is an ordinary (unknown) property, not a prototype', () => {
+    const r = read('__proto__: {polluted: 1}\nservices: {}\n');
+    expect(r.diags).toEqual(['1:1 SCHEMA_VIOLATION: (root) Additional property __proto__ is not allowed']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
 describe('readComposeFile: files that are not Compose', () => {
   it.each([
     ['', '1:1 TOP_LEVEL_NOT_MAPPING: top-level object must be a mapping (found an empty document)'],

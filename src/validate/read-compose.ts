@@ -34,7 +34,7 @@ export function readComposeFile(file: string, io: FrontEndIo, sink: DiagnosticSi
   sink.sources.set(file, text);
   const parsed = parseYaml(text, file, sink);
   if (!parsed) return undefined;
-  const map = createSourceMap(parsed.doc, parsed.lineCounter, file);
+  const map = createSourceMap(parsed.doc, parsed.aliases, parsed.lineCounter, file);
   const raw = parsed.data;
   if (!isMapping(raw)) {
     sink.report(diag('TOP_LEVEL_NOT_MAPPING', map.locate([]), describe(raw)));

@@ -3,8 +3,7 @@
  * scripts/compile-schemas.mjs). Each version is loaded on first use and kept: a run
  * touches only the versions its files declare, and start-up compiles nothing.
  */
-import { fileURLToPath } from 'node:url';
-import { loadCjs } from '../source/load-cjs.js';
+import { findGenerated, loadCjs } from '../source/load-cjs.js';
 import { composeFormats } from './formats.js';
 
 /** The parts of an ajv error meshc reads. */
@@ -29,7 +28,9 @@ const cache = new Map<string, SchemaValidator>();
 export function schemaValidator(version: string): SchemaValidator {
   const hit = cache.get(version);
   if (hit) return hit;
-  const file = fileURLToPath(new URL(`./generated/compose-v${version}.cjs`, import.meta.url));
+  const name = `compose-v${version}.cjs`;
+  const file = findGenerated(import.meta.url, [`./generated/${name}`, `../../src/validate/generated/${name}`]);
+  if (!file) throw new Error(`${name} is missing: run node scripts/compile-schemas.mjs`);
   const factory = loadCjs(file) as (formats: typeof composeFormats) => AjvValidate;
   const validate = factory(composeFormats);
   const validator: SchemaValidator = (data) => (validate(data) ? [] : (validate.errors ?? []));

@@ -241,4 +241,16 @@ describe.skipIf(!canRun)('health agent state machine (netns; STUB ipvsadm)', () 
     expect(pgrep(long)).toBe('');
     serve('hc_web.2', 'http', 80);
   });
+
+  it('a refused connection is reported with its errno text', () => {
+    stopServer('hc_dns.2');
+    round(agent);
+    const { log, calls } = round(agent);
+    expect(log).toEqual([
+      'meshc-health: node=node1 task=hc_dns.2 service=hc_dns fwmark=256 ip=10.0.0.22 status=healthy->unhealthy weight=0 failing_streak=2 reason="connect 10.0.0.22:8080: Connection refused"',
+    ]);
+    expect(calls).toEqual(['-e -f 256 -r 10.0.0.22:0 -m -w 0']);
+    serve('hc_dns.2', 'echo', 8080);
+    expect(transitions(round(agent).log)).toEqual(['hc_dns.2 unhealthy->healthy']);
+  });
 });

@@ -14,8 +14,8 @@ import { bootVm, prepareVm, scenarioDir, vmUnavailable, writeVariant, type VmRes
 
 const skip = vmUnavailable();
 // Short enough for a test, long enough for process start-up under software emulation on a busy
-// host (one probe is several execs): detection bound 8 s, recovery bound 5 s.
-const TIMING = { intervalMs: 3000, timeoutMs: 2000, retries: 2, startPeriodMs: 0 };
+// host (an exec costs about a second there, and a CMD check is two): bound 12 s, recovery 8 s.
+const TIMING = { intervalMs: 4000, timeoutMs: 4000, retries: 2, startPeriodMs: 0 };
 
 describe.skipIf(skip !== null)('health-driven failover in a VM', () => {
   let vm: VmResult;

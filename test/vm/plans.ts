@@ -52,3 +52,20 @@ export function multi(): Plan {
   ];
   return { stack: s, settings: SETTINGS, nodes, services };
 }
+
+/**
+ * The measurement: one node publishing `services × portsPerService` TCP ports (all to
+ * target 80), one task per service on the node.
+ */
+export function published(services: number, portsPerService: number): Plan {
+  const s = 'big';
+  const one = [planNode('node1', 0)];
+  const list: PlanService[] = [];
+  for (let i = 0; i < services; i++) {
+    const name = `svc${String(i).padStart(2, '0')}`;
+    const ports = Array.from({ length: portsPerService }, (_, j) => port(20000 + i * portsPerService + j, 80));
+    const ip = (n: number) => `10.0.${Math.floor(n / 250)}.${(n % 250) + 2}`;
+    list.push(service(s, name, 256 + i, ip(10 + 2 * i), ports, [task(s, name, 1, 'node1', ip(11 + 2 * i))]));
+  }
+  return { stack: s, settings: SETTINGS, nodes: one, services: list };
+}

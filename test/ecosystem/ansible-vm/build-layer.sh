@@ -38,7 +38,7 @@ dist=/usr/lib/python3/dist-packages
 for pkg in ansible ansible_core-*.dist-info jinja2 Jinja2-*.egg-info markupsafe MarkupSafe-*.egg-info yaml _yaml PyYAML-*.dist-info packaging packaging-*.dist-info resolvelib resolvelib-*.dist-info; do
   for p in $dist/$pkg; do cp -a "$p" "$root$dist/"; done
 done
-for so in $(find "$root$dist" -name '*.so'); do for l in $(libs_of "$so"); do libs[$l]=1; done; done
+while IFS= read -r -d '' so; do for l in $(libs_of "$so"); do libs[$l]=1; done; done < <(find "$root$dist" -name '*.so' -print0)
 # The base archive has lib -> usr/lib: an entry under a real /lib here would replace that link.
 for l in "${!libs[@]}"; do
   dst=$root${l/#\/lib\//\/usr\/lib\/}
@@ -54,5 +54,6 @@ tmp=$out.tmp
 (cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0) | gzip -1 >"$tmp"
 # The kernel ignores an archive appended after this one unless it ends on a 4-byte boundary.
 truncate -s %4 "$tmp"
+find "$cache" -maxdepth 1 -name 'ansible-*.cpio.gz' ! -name "$(basename "$out")" -delete   # older builds of this layer
 mv "$tmp" "$out"
 echo "$out"

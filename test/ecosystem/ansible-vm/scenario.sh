@@ -7,7 +7,7 @@
 # Reports: RUN <label> rc=<n> seconds=<n>, RECAP <label> <host> ok=… changed=… failed=…,
 # STATE <label> <node> chains=<n> sandbox=<yes|no> ipvs=<services>, LOG lines on failure.
 set -u
-cd /scenario
+cd /scenario || exit 1
 export LANG=C.UTF-8 PYTHONUTF8=1 HOME=/root ANSIBLE_NOCOLOR=1 ANSIBLE_LOCAL_TEMP=/tmp/ansible-local
 mkdir -p /dev/shm && mount -t tmpfs tmpfs /dev/shm   # ansible's worker processes need it
 

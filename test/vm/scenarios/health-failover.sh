@@ -16,7 +16,11 @@ declare -A MARK=([web]=259 [dns]=256 [job]=257 [plain]=258)
 declare -A TIP=([hc_web.1]=10.0.0.11 [hc_web.2]=10.0.0.12 [hc_dns.1]=10.0.0.21 [hc_dns.2]=10.0.0.22
   [hc_job.1]=10.0.0.31 [hc_job.2]=10.0.0.32)
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# Here an exec costs about a second (software emulation on a busy host), so the waits below
+# poll with bash builtins only and leave the CPU to the agents.
+now_ms() { local us=${EPOCHREALTIME//[!0-9]/}; echo $((us / 1000)); }
+exec {NAP_FD}<> <(:)
+nap() { read -rt "$1" -u "$NAP_FD"; } # sleep without an exec
 sbox() { in_net "$1-ingress_sbox" ipvsadm -Sn; }
 LIMIT=$((BOUND_MS * 4)) # how long to wait before declaring a timeout
 # W["node task"]=weight for every task, from one listing per node (polling stays cheap).
@@ -46,7 +50,7 @@ wait_all() { # t0_ms limit_ms task=weight...
     for n in "${NODES[@]}"; do for tw in "$@"; do [[ ${W["$n ${tw%=*}"]:-} == "${tw#*=}" ]] || ok=0; done; done
     ((ok)) && { echo $(($(now_ms) - t0)); return 0; }
     (($(now_ms) - t0 > limit)) && { echo timeout; return 1; }
-    sleep 0.25
+    nap 0.25
   done
 }
 dump_agents() { # why: the agents' logs and the weights, as notes
@@ -56,20 +60,46 @@ dump_agents() { # why: the agents' logs and the weights, as notes
   for n in "${NODES[@]}"; do while read -r l; do note "agent.$n: $l"; done <"/tmp/agent.$n.log"; done
 }
 wait_weight() { wait_all "$1" "$4" "$2=$3"; } # t0_ms task weight limit_ms
-# Checks a wait_weight result against a bound and records it as a metric.
-timed_check() { # label elapsed bound
-  metric "$1_ms" "$2"
-  check "$1" "$([[ $2 != timeout ]] && (($2 <= $3)); echo $?)" "took $2 ms, bound $3 ms"
+# Transitions are timed from the agents' logs: the agent logs a transition, then sets the
+# weight at once (one ipvsadm exec); the weight is checked after, and reported.
+declare -A SEEN=()
+count_log() { # node task transition → N
+  local line pat="task=$2 .*status=$3 "
+  N=0
+  while IFS= read -r line; do [[ $line =~ $pat ]] && N=$((N + 1)); done <"/tmp/agent.$1.log"
+}
+mark() { # task transition: remember how often each agent has logged it so far
+  local n
+  for n in "${NODES[@]}"; do count_log "$n" "$1" "$2"; SEEN["$n $1 $2"]=$N; done
+}
+wait_logged() { # t0 task transition → ms until every agent has logged it once more (or "timeout")
+  local n ok
+  while :; do
+    ok=1
+    for n in "${NODES[@]}"; do count_log "$n" "$2" "$3"; ((N > SEEN["$n $2 $3"])) || ok=0; done
+    ((ok)) && { echo $(($(now_ms) - $1)); return 0; }
+    (($(now_ms) - $1 > LIMIT)) && { echo timeout; return 1; }
+    nap 0.1
+  done
+}
+timed_check() { # label task transition weight bound (from T0, set just before the event)
+  local decided applied
+  decided=$(wait_logged "$T0" "$2" "$3")
+  applied=$(wait_weight "$T0" "$2" "$4" "$LIMIT")
+  metric "$1_decided_ms" "$decided"
+  metric "$1_applied_ms" "$applied"
+  check "$1" "$([[ $decided != timeout && $applied != timeout ]] && ((decided <= $5)); echo $?)" \
+    "both agents decided $2 $3 after $decided ms (bound $5 ms); weight $4 on both nodes seen after $applied ms"
 }
 
 # ---- servers: web answers HTTP with its task name; the others echo it (lib.sh)
-cat >/tmp/http-task.sh <<'EOF'
-# Reads one HTTP request (up to its blank line), answers 200 with the task's name as body.
-while IFS= read -r l && [[ -n ${l%$'\r'} ]]; do :; done
-printf 'HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n%s\n' $((${#1} + 1)) "$1"
-EOF
+# busybox httpd forks per request without an exec: under software emulation an exec per
+# request (socat EXEC/SYSTEM) costs about a second, longer than a health check may take.
 web_serve() { # node task
-  in_net "$1-$2" socat TCP-LISTEN:80,fork,reuseaddr "EXEC:bash /tmp/http-task.sh $2" </dev/null >/dev/null 2>&1 &
+  mkdir -p "/tmp/www-$2"
+  echo "$2" >"/tmp/www-$2/index.html"
+  echo ok >"/tmp/www-$2/health"
+  in_net "$1-$2" busybox httpd -f -p 80 -h "/tmp/www-$2" </dev/null >/dev/null 2>&1 &
 }
 echo_serve() { # node task proto port
   case $3 in
@@ -81,7 +111,6 @@ stop_task() { # node task: every process of the task ("the container's server di
   local pids
   pids=$(ip netns pids "$1-$2")
   [[ -z $pids ]] || kill -9 $pids 2>/dev/null
-  sleep 0.2
 }
 web_get() { # address → the answering task (the HTTP body), or "-"
   local r
@@ -148,44 +177,50 @@ got=$(wait_all "$t0" "$LIMIT" hc_web.1=1 hc_web.2=1 hc_dns.1=1 hc_dns.2=1 hc_job
 metric hc.initial_ms "$got"
 check hc.first-success-only "$([[ $got != timeout ]]; echo $?)" "all checked tasks at 1 but hc_job.1 (server down from the start) at 0 on every node after $got ms"
 [[ $got != timeout ]] || dump_agents initial
+mark hc_job.1 'starting->healthy'
+T0=$(now_ms)
 echo_serve node1 hc_job.1 tcp 7070
-t0=$(now_ms)
-timed_check hc.cmd-joins "$(wait_weight "$t0" hc_job.1 1 "$LIMIT")" "$RECOVER_MS"
+timed_check hc.cmd-joins hc_job.1 'starting->healthy' 1 "$RECOVER_MS"
 healthy_state=$(for n in "${NODES[@]}"; do sbox "$n" | sed "s/^/$n /"; done | sort)
 traffic hc.tcp-shared web hc_web.1 hc_web.2
 traffic hc.udp-shared udp hc_dns.1 hc_dns.2
 
 # ---- 2. TCP: web.1's server dies, then comes back -------------------------------------
+mark hc_web.1 'healthy->unhealthy'
+T0=$(now_ms)
 stop_task node1 hc_web.1
-t0=$(now_ms)
-timed_check hc.tcp-detect "$(wait_weight "$t0" hc_web.1 0 "$LIMIT")" "$BOUND_MS"
+timed_check hc.tcp-detect hc_web.1 'healthy->unhealthy' 0 "$BOUND_MS"
 traffic hc.tcp-failover web hc_web.2
+mark hc_web.1 'unhealthy->healthy'
+T0=$(now_ms)
 web_serve node1 hc_web.1
-t0=$(now_ms)
-timed_check hc.tcp-recover "$(wait_weight "$t0" hc_web.1 1 "$LIMIT")" "$RECOVER_MS"
+timed_check hc.tcp-recover hc_web.1 'unhealthy->healthy' 1 "$RECOVER_MS"
 traffic hc.tcp-back web hc_web.1 hc_web.2
 
 # ---- 3. UDP: dns.2 dies (its UDP server and its TCP health port), then comes back -----
+mark hc_dns.2 'healthy->unhealthy'
+T0=$(now_ms)
 stop_task node2 hc_dns.2
-t0=$(now_ms)
-timed_check hc.udp-detect "$(wait_weight "$t0" hc_dns.2 0 "$LIMIT")" "$BOUND_MS"
+timed_check hc.udp-detect hc_dns.2 'healthy->unhealthy' 0 "$BOUND_MS"
 traffic hc.udp-failover udp hc_dns.1
+mark hc_dns.2 'unhealthy->healthy'
+T0=$(now_ms)
 echo_serve node2 hc_dns.2 udp 53; echo_serve node2 hc_dns.2 tcp 8080
-t0=$(now_ms)
-timed_check hc.udp-recover "$(wait_weight "$t0" hc_dns.2 1 "$LIMIT")" "$RECOVER_MS"
+timed_check hc.udp-recover hc_dns.2 'unhealthy->healthy' 1 "$RECOVER_MS"
 traffic hc.udp-back udp hc_dns.1 hc_dns.2
 
 # ---- 4. hanging checks: web.1 accepts and never answers, dns.1 drops SYNs; meanwhile
 # job.2 dies and must still be detected in time; the healthy tasks must not flap.
+for t in hc_web.1 hc_dns.1 hc_job.2; do mark "$t" 'healthy->unhealthy'; done
+T0=$(now_ms)
 stop_task node1 hc_web.1
 in_net node1-hc_web.1 socat TCP-LISTEN:80,fork,reuseaddr SYSTEM:'sleep 600' </dev/null >/dev/null 2>&1 &
 in_net node1-hc_dns.1 iptables -w -I INPUT 1 -p tcp --dport 8080 -j DROP
 stop_task node2 hc_job.2
-t0=$(now_ms)
-timed_check hc.hang-detect-http "$(wait_weight "$t0" hc_web.1 0 "$LIMIT")" "$BOUND_MS"
-timed_check hc.hang-detect-tcp "$(wait_weight "$t0" hc_dns.1 0 "$LIMIT")" "$BOUND_MS"
-timed_check hc.hang-others-detect "$(wait_weight "$t0" hc_job.2 0 "$LIMIT")" "$BOUND_MS"
-sleep "$((BOUND_MS / 1000 + 1))" # a few more rounds with both probes hanging
+timed_check hc.hang-detect-http hc_web.1 'healthy->unhealthy' 0 "$BOUND_MS"
+timed_check hc.hang-detect-tcp hc_dns.1 'healthy->unhealthy' 0 "$BOUND_MS"
+timed_check hc.hang-others-detect hc_job.2 'healthy->unhealthy' 0 "$BOUND_MS"
+nap "$((BOUND_MS / 1000 + 1))" # a few more rounds with both probes hanging
 flaps=''
 for n in "${NODES[@]}"; do
   for t in hc_web.2 hc_dns.2 hc_job.1; do

@@ -23,6 +23,7 @@ lan_up() {
 }
 
 node_up() { # name address
+  [[ ! -e /run/netns/$1 ]] || return 0
   ip netns add "$1"
   ip link add eth0 netns "$1" type veth peer name "$1" netns lan
   ip -n lan link set "$1" master br0 up
@@ -81,12 +82,19 @@ run_node() {
   OUT=$out
 }
 
-run_all() { # tree, expected rc, label, args...
-  local tree=$1 want=$2 label=$3 node bad=
+run_all() { # tree, expected rc, label, args...: every node's runner at once (as Ansible would)
+  local tree=$1 want=$2 label=$3 node bad='' rc pids=()
   shift 3
   for node in $(topo_nodes "$tree/topo.txt"); do
-    run_node "$node" "$tree" "$@"
-    if [[ $RC != "$want" ]]; then bad+=" $node:rc=$RC:$JSON:$(tail -3 /tmp/runner.$node.err | tr '\n' ' ')"; fi
+    (run_node "$node" "$tree" "$@"; printf '%s\n' "$RC" >/tmp/rc.$node; printf '%s\n' "$OUT" >/tmp/out.$node) &
+    pids+=($!)
+  done
+  wait "${pids[@]}" # not a bare wait: the task servers are this shell's children too
+  OUT=''
+  for node in $(topo_nodes "$tree/topo.txt"); do
+    read -r rc </tmp/rc.$node
+    OUT+=$(cat /tmp/out.$node)$'\n'
+    if [[ $rc != "$want" ]]; then bad+=" $node:rc=$rc:$(tail -1 /tmp/out.$node):$(tail -3 /tmp/runner.$node.err | tr '\n' ' ')"; fi
   done
   check "$label" "$([[ -z $bad ]]; echo $?)" "$bad"
 }
@@ -101,8 +109,8 @@ rcs_all() { # tree args... → the exit codes of every node's runner, space-sepa
 probe() { # proto address port → the answering task's name, or "-"
   local r
   case $1 in
-    tcp) r=$(in_net lan timeout 6 socat -T3 -t2 - "TCP:$2:$3,connect-timeout=3" </dev/null 2>/dev/null) ;;
-    udp) r=$(echo ping | in_net lan timeout 6 socat -T3 -t2 - "UDP:$2:$3" 2>/dev/null) ;;
+    tcp) r=$(in_net lan socat -T3 -t2 - "TCP:$2:$3,connect-timeout=3" </dev/null 2>/dev/null) ;;
+    udp) r=$(in_net lan socat -T3 -t2 - "UDP:$2:$3" <<<ping 2>/dev/null) ;;
   esac
   echo "${r:--}"
 }
@@ -174,7 +182,7 @@ plant_foreign() { # node
   in_net "$n" iptables -I INPUT -j FOREIGN-CHAIN
   in_net "$n" iptables -t nat -A PREROUTING -p tcp --dport 9999 -j REDIRECT --to-ports 9998
   in_net "$n" iptables -t mangle -A PREROUTING -p udp --dport 9999 -j MARK --set-mark 7
-  in_net "$n" ipvsadm -A -t 192.0.2.1:80 -s wrr
+  in_net "$n" ipvsadm -A -t 192.0.2.1:80 -s rr
   ip -n "$n" link add foreign0 type bridge
   ip netns add "$n-foreign"
 }

@@ -15,10 +15,11 @@ done
 t0=$(date +%s%N)
 run_all "$V" 2 seed.apply
 metric seed.apply_ms_per_node $(( ($(date +%s%N) - t0) / 3000000 ))
-metric seed.rules_node1 "$(json_field "$(run_node node1 "$V" --check; echo "$JSON")" rules)"
+metric seed.rules_node1 "$(json_field "$(tail -1 /tmp/out.node1)" rules)"
+metric seed.rules_node3 "$(json_field "$(tail -1 /tmp/out.node3)" rules)"
 check_rr seed.tcp tcp 8888 web_ngx.1 web_ngx.2
 check_rr seed.udp udp 8888 web_ngx.1 web_ngx.2
-got=$(in_net node1 timeout 6 socat -T3 -t2 - TCP:127.0.0.1:8888,connect-timeout=3 </dev/null 2>/dev/null)
+got=$(in_net node1 socat -T3 -t2 - TCP:127.0.0.1:8888,connect-timeout=3 </dev/null 2>/dev/null)
 check seed.node-local "$([[ $got == web_ngx.* ]]; echo $?)" "node1 to its own 127.0.0.1:8888 got [$got]"
 t0=$(date +%s%N)
 run_all "$V" 0 seed.reapply
