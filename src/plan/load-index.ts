@@ -58,7 +58,7 @@ export class LoadIndex {
       const to = set.buckets.get(l + 1);
       if (to) to.splice(indexByName(to, node.name), 0, node);
       else set.buckets.set(l + 1, [node]);
-      if (set.min === l && from.length === 0) set.min = l + 2;
+      if (set.min === l && from.length === 0) set.min = l + 1;
     }
   }
 }

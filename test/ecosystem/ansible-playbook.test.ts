@@ -78,7 +78,7 @@ describe.skipIf(skip)(skip ? `playbook on simulated nodes (skipped: ${skip})` : 
       writeFileSync(join(scratch.path, `py-${name}`), `#!/bin/sh\nexec nsenter --net=/run/netns/${netns(name)} /usr/bin/python3 "$@"\n`);
       chmodSync(join(scratch.path, `py-${name}`), 0o755);
     }
-  });
+  }, 120_000);
 
   it('--check --diff on fresh nodes reports changes and shows the dry run, changing nothing', () => {
     const r = play(inventory, '--check', '--diff');

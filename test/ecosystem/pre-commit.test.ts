@@ -72,7 +72,7 @@ describe.skipIf(skip)(skip ? `pre-commit (skipped: ${skip})` : 'pre-commit runs 
     commitFiles({ '.pre-commit-config.yaml': config }, 'config');
     const install = sh(['pre-commit', 'install'], { cwd: project, env });
     expect(install.status, install.out).toBe(0);
-  });
+  }, 120_000);
 
   it('lets a valid stack through', () => {
     const r = commitFiles({ 'stack.yml': GOOD }, 'good stack');
@@ -122,7 +122,7 @@ describe.skipIf(skip)(skip ? `plain git hook (skipped: ${skip})` : 'the plain gi
     run('init', '-q');
     writeFileSync(join(repo, '.git', 'hooks', 'pre-commit'), hook!);
     chmodSync(join(repo, '.git', 'hooks', 'pre-commit'), 0o755);
-  });
+  }, 60_000);
 
   const commit = (files: Record<string, string>) => {
     for (const [name, content] of Object.entries(files)) {

@@ -6,8 +6,10 @@
 set -uo pipefail
 LAN_IP=192.168.56.100
 
-check() { # name, status (0 = ok), detail
-  if [[ $2 == 0 ]]; then echo "CHECK $1 ok ${3:-}" >&3; else echo "CHECK $1 fail ${3:-}" >&3; fi
+check() { # name, status (0 = ok), detail (flattened to one line)
+  local detail=${3:-}
+  detail=${detail//$'\n'/ }
+  if [[ $2 == 0 ]]; then echo "CHECK $1 ok $detail" >&3; else echo "CHECK $1 fail $detail" >&3; fi
 }
 metric() { echo "METRIC $1 $2" >&3; }
 note() { echo "NOTE $*" >&3; echo "NOTE $*"; }
@@ -201,7 +203,7 @@ plant_foreign_sandbox() { # node
 
 # A node's state with everything meshc owns filtered out: equal before, during and after.
 foreign_view() { # node
-  node_state "$1" | grep -v -e MESHC -e '^meshc_' -e '^docker_gwbridge$' -e "^netns $1-ingress_" -e "^netns $1-web_"
+  node_state "$1" | grep -v -e MESHC -e '^meshc_' -e '^docker_gwbridge$' -e '^meshc_gwbridge$' -e "^netns $1-ingress_" -e "^netns $1-web_"
 }
 
 sandbox_foreign_view() { # node
