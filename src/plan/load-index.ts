@@ -18,6 +18,7 @@ export class LoadIndex {
   /** Tasks per node name. */
   readonly load = new Map<string, number>();
   private readonly memberOf = new Map<string, TrackedSet[]>();
+  private highest = 0;
 
   /** Starts tracking `nodes` (sorted by name) with their current loads. */
   track(nodes: readonly InventoryNode[]): TrackedSet {
@@ -38,7 +39,8 @@ export class LoadIndex {
   /** The k least-loaded nodes of `set` in (load, name) order (k ≤ set size). */
   lowest(set: TrackedSet, k: number): InventoryNode[] {
     const out: InventoryNode[] = [];
-    for (let l = set.min; out.length < k; l++) {
+    // Bounded by the highest load, so a request for more nodes than the set has ends.
+    for (let l = set.min; out.length < k && l <= this.highest; l++) {
       for (const n of set.buckets.get(l) ?? []) {
         if (out.length === k) break;
         out.push(n);
@@ -51,6 +53,7 @@ export class LoadIndex {
   add(node: InventoryNode): void {
     const l = this.load.get(node.name) ?? 0;
     this.load.set(node.name, l + 1);
+    this.highest = Math.max(this.highest, l + 1);
     for (const set of this.memberOf.get(node.name) ?? []) {
       const from = set.buckets.get(l) ?? [];
       from.splice(indexByName(from, node.name), 1);

@@ -141,3 +141,17 @@ describe.skipIf(skip !== null)('routing mesh in a VM: 1,000 published ports on o
     expect(Number(vm.metrics.get('p1000.services'))).toBe(10);
   });
 });
+
+describe.skipIf(skip !== null)('routing mesh in a VM: the seed stack with iptables-nft', () => {
+  let vm: VmResult;
+  beforeAll(async () => {
+    prepareVm();
+    const dir = scenarioDir(['s1-seed.sh']);
+    await writeVariant(dir, 'seed', seed());
+    vm = bootVm(dir, 'nft');
+  });
+
+  it('applies, balances TCP and UDP across nodes, reaches itself, and re-applies without a change', () => {
+    for (const c of ['seed.apply', 'seed.tcp', 'seed.udp', 'seed.node-local', 'seed.reapply']) expectCheck(vm, c);
+  });
+});

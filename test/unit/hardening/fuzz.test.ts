@@ -6,7 +6,7 @@
  * bounds are measured per process in test/kernel/hardening-fuzz.test.ts.
  */
 import fc from 'fast-check';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crashText, runMem, POSITIONED_ERROR } from './harness.js';
@@ -42,7 +42,11 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constant((b: Buffer) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), b])),
 );
 
+/** A hang cannot be interrupted in-process: with MESHC_FUZZ_LOG set, each input is written there first. */
+const LOG = process.env.MESHC_FUZZ_LOG;
+
 async function expectAnswered(bytes: Buffer): Promise<void> {
+  if (LOG) writeFileSync(LOG, bytes);
   const r = await runMem(['compile', 'stack.yml', '--format', 'json'], { 'stack.yml': bytes });
   expect(crashText(r.stderr), r.stderr.slice(0, 2000)).toBeUndefined();
   expect([0, 1]).toContain(r.code);
