@@ -25,9 +25,14 @@ export interface Lock {
     /** task name → address. */
     readonly tasks: Table<string>;
   };
+  /**
+   * task name → node: where each task's container runs, so a recompile never moves it.
+   * Optional in the file (locks written before placement was locked), always written.
+   */
+  readonly placement: Table<string>;
 }
 
-export const EMPTY_LOCK: Lock = { version: 1, ports: {}, fwmarks: {}, ips: { nodes: {}, vips: {}, tasks: {} } };
+export const EMPTY_LOCK: Lock = { version: 1, ports: {}, fwmarks: {}, ips: { nodes: {}, vips: {}, tasks: {} }, placement: {} };
 
 /** `stack.yml` → `stack.meshc-lock.json` in the same directory. */
 export function lockPathFor(stackFile: string): string {
@@ -38,13 +43,18 @@ export function lockPathFor(stackFile: string): string {
 export function parseLock(text: string, file: string, sink: DiagnosticSink): Lock | undefined {
   sink.sources.set(file, text);
   const quick = quickParse(text);
-  if (quick !== undefined && isLockShape(quick)) return quick as Lock;
+  if (quick !== undefined && isLockShape(quick)) return withPlacement(quick as Lock);
   // Slow path, only for a damaged lock: positions (yaml parser) and schema errors (ajv).
   const source = parseSource(text, file, (why, loc) => sink.report(diag('LOCK_INVALID', loc, file, why)));
   if (!source) return undefined;
   const problems = schemaProblems('lock', source);
   for (const p of problems) sink.report(diag('LOCK_INVALID', p.loc, file, `${p.path} ${p.why}`));
-  return problems.length === 0 ? (source.data as Lock) : undefined;
+  return problems.length === 0 ? withPlacement(source.data as Lock) : undefined;
+}
+
+/** A lock from before placement was recorded reads as one with no task placed yet. */
+function withPlacement(lock: Lock): Lock {
+  return lock.placement === undefined ? { ...lock, placement: {} } : lock;
 }
 
 /** Canonical text: sorted keys, 2-space indent, trailing newline. */

@@ -31,8 +31,9 @@ const values = (v: Obj): unknown[] => Object.values(v);
 
 /** True exactly when `data` satisfies the lock schema. */
 export function isLockShape(data: unknown): boolean {
-  if (!isObj(data) || !onlyKeys(data, new Set(['version', 'ports', 'fwmarks', 'ips'])) || data['version'] !== 1) return false;
-  const { ports, fwmarks, ips } = data;
+  if (!isObj(data) || !onlyKeys(data, new Set(['version', 'ports', 'fwmarks', 'ips', 'placement'])) || data['version'] !== 1) return false;
+  const { ports, fwmarks, ips, placement } = data;
+  if (placement !== undefined && !(isObj(placement) && values(placement).every((n) => typeof n === 'string' && n.length > 0))) return false;
   if (!isObj(ports) || !isObj(fwmarks) || !isObj(ips) || !onlyKeys(ips, new Set(['nodes', 'vips', 'tasks']))) return false;
   const portsOk = values(ports).every(
     (byKey) => isObj(byKey) && Object.entries(byKey).every(([k, list]) => PORT_KEY.test(k) && Array.isArray(list) && list.every((p) => isIntIn(p, 1, 65535))),

@@ -41,22 +41,39 @@ export function spreadTree(nodes: readonly InventoryNode[], descriptors: readonl
   });
 }
 
-/** The node of each of `wanted` tasks, in slot order. The caller checked max_replicas_per_node leaves room. */
+/**
+ * The node of every slot, in slot order: slots that already hold a node (tasks kept
+ * from the lock) stay and count in the load first; the empty ones are filled. The
+ * caller checked max_replicas_per_node leaves room. An empty tree is plain
+ * least-loaded placement.
+ */
 export function spreadOut(
   tree: readonly SpreadGroup[],
   eligible: readonly InventoryNode[],
-  wanted: number,
+  slots: readonly (InventoryNode | undefined)[],
   total: ReadonlyMap<string, number>,
   max: number,
 ): InventoryNode[] {
   const load: Load = { service: new Map(), groups: new Map(), total, max };
-  const chosen: InventoryNode[] = [];
-  for (let slot = 1; slot <= wanted; slot++) {
+  for (const node of slots) if (node) count(tree, node, load);
+  return slots.map((kept) => {
+    if (kept) return kept;
     const node = pick(tree, eligible, load);
     load.service.set(node.name, (load.service.get(node.name) ?? 0) + 1);
-    chosen.push(node);
+    return node;
+  });
+}
+
+/** Records a kept task on `node` and in every group on its path, as pick() would have. */
+function count(tree: readonly SpreadGroup[], node: InventoryNode, load: Load): void {
+  load.service.set(node.name, (load.service.get(node.name) ?? 0) + 1);
+  let groups = tree;
+  for (;;) {
+    const group = groups.find((g) => g.nodes.some((n) => n.name === node.name));
+    if (!group) return;
+    load.groups.set(group, (load.groups.get(group) ?? 0) + 1);
+    groups = group.children;
   }
-  return chosen;
 }
 
 /** Descends to the least-loaded group with room (ties: lowest value), then its least-loaded node. */

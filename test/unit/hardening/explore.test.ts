@@ -1,25 +1,12 @@
 import { it } from 'vitest';
-import fc from 'fast-check';
-import { writeFileSync, readdirSync, statSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { runMem } from './harness.js';
-import { ROOT } from './private-build.js';
-function walk(dir: string): string[] { return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? walk(join(dir, n)) : [join(dir, n)])); }
+import { writeFileSync } from 'node:fs';
+import { judge } from './verdict.js';
+import { SLOTS, hostileStrings } from './hostile.js';
 it('explore', async () => {
-  const fixtures = [join(ROOT, 'fixtures', 'compile'), join(ROOT, 'fixtures', 'differential'), join(ROOT, 'fixtures', 'errors')].flatMap(walk).filter((f) => /\.ya?ml$/.test(f) && !f.includes('inventory')).sort();
-  for (const f of fixtures) {
-    writeFileSync('/tmp/h7explore/current', f);
-    const t = Date.now();
-    const r = await runMem(['compile', 'stack.yml', '--format', 'json'], { 'stack.yml': readFileSync(f) });
-    const ms = Date.now() - t;
-    if (ms > 1000) writeFileSync('/tmp/h7explore/slow', `${f} ${ms}\n`, { flag: 'a' });
+  const rows: string[] = [];
+  for (const slot of SLOTS.filter((s) => s.name.startsWith('lock'))) for (const h of hostileStrings('/tmp/CANARY')) {
+    const v = await judge(slot, h);
+    rows.push(`${slot.name}\t${JSON.stringify(h).slice(0, 40)}\t${v.code}\t${v.errors.join(',')}\t${v.problems.join(' | ').slice(0, 300)}`);
   }
-  for (let i = 0; i < 300; i++) {
-    const bytes = Buffer.from(fc.sample(fc.uint8Array({ maxLength: 2048 }), { numRuns: 1, seed: i })[0]!);
-    writeFileSync('/tmp/h7explore/current', bytes);
-    const t = Date.now();
-    await runMem(['compile', 'stack.yml', '--format', 'json'], { 'stack.yml': bytes });
-    const ms = Date.now() - t;
-    if (ms > 1000) writeFileSync('/tmp/h7explore/slow', `random seed ${i} ${ms}\n`, { flag: 'a' });
-  }
-}, 600_000);
+  writeFileSync('/tmp/h7explore/lock.tsv', rows.join('\n'));
+}, 300_000);

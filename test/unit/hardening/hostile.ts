@@ -29,6 +29,8 @@ export interface SlotInput {
   readonly env?: Record<string, string>;
   /** The stack file's name, when the slot is the name itself. */
   readonly stackFile?: string;
+  /** The lock file next to the stack (meshc reads it back: it is input too). */
+  readonly lock?: string;
 }
 
 export interface Slot {
@@ -47,6 +49,8 @@ const stack = (services: Json, extra: Json = {}): string => yaml({ version: '3.8
 const node = (extra: Json = {}): Json => ({ name: 'node1', address: '192.168.56.11', role: 'manager', ...extra });
 const inventory = (nodes: Json[], extra: Json = {}): string => yaml({ nodes, ...extra });
 const ansible = (host: string, vars: Json): string => yaml({ _meta: { hostvars: { [host]: vars } }, all: { children: ['ungrouped'] }, ungrouped: { hosts: [host] } });
+const lock = (ips: Json, fwmarks: Json = { web: 256 }): string =>
+  yaml({ version: 1, ports: {}, fwmarks, ips: { nodes: { local: '10.0.0.2' }, vips: { web: '10.0.0.3' }, tasks: { 'stack_web.1': '10.0.0.4' }, ...ips } });
 const health = (test: unknown): Json => ({ healthcheck: { test, interval: '5s' } });
 
 export const SLOTS: readonly Slot[] = [
@@ -85,6 +89,9 @@ export const SLOTS: readonly Slot[] = [
   { name: 'inventory host_bridge', positioned: true, build: (h) => ({ stack: stack({ web: svc() }), inventory: inventory([node()], { network: { host_bridge: h } }) }) },
   { name: 'x-meshc health http path', positioned: true, build: (h) => ({ stack: stack({ web: svc({ 'x-meshc': { health: { http: { path: `/${h}` } } } }) }) }) },
   { name: 'x-meshc ingress_subnet', positioned: true, build: (h) => ({ stack: stack({ web: svc() }, { 'x-meshc': { ingress_subnet: h } }) }) },
+  { name: 'lock task address', positioned: true, build: (h) => ({ stack: stack({ web: svc() }), lock: lock({ tasks: { 'stack_web.1': h } }) }) },
+  { name: 'lock node address', positioned: true, build: (h) => ({ stack: stack({ web: svc() }), lock: lock({ nodes: { local: h } }) }) },
+  { name: 'lock service key', positioned: true, build: (h) => ({ stack: stack({ web: svc() }), lock: lock({}, { [h]: 300 }) }) },
   { name: 'healthcheck CMD argument', positioned: true, build: (h) => ({ stack: stack({ web: svc(health(['CMD', 'check', h])) }) }) },
 ];
 
@@ -92,6 +99,7 @@ export const SLOTS: readonly Slot[] = [
 export function slotFiles(input: SlotInput): { files: Record<string, string>; argv: string[] } {
   const stackFile = input.stackFile ?? 'stack.yml';
   const files: Record<string, string> = { [stackFile]: input.stack };
+  if (input.lock !== undefined) files[stackFile.replace(/\.[^.]*$/, '.meshc-lock.json')] = input.lock;
   const argv = ['compile', stackFile, '--format', 'json', '--diagnostics', 'json', ...(input.argv ?? [])];
   if (input.inventory !== undefined) {
     files['inventory.yml'] = input.inventory;
