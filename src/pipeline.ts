@@ -13,7 +13,7 @@ import { readComposeFile, type FrontEndIo } from './validate/read-compose.js';
 import { mergeDocuments } from './normalize/merge.js';
 import { normalizeStack } from './normalize/normalize-stack.js';
 import type { ComposeDocument } from './model/compose.js';
-import { buildPlan } from './plan/build-plan.js';
+import { buildPlan, type PlanOptions } from './plan/build-plan.js';
 import type { Lock } from './plan/lock.js';
 
 export interface StackInput {
@@ -55,10 +55,10 @@ export function loadStack(input: StackInput, io: FrontEndIo, sink: DiagnosticSin
 export function planStack(
   stack: NormalizedStack,
   inventory: Inventory,
-  lock: { lock?: Lock; lockFile?: string },
+  opts: PlanOptions,
   sink: DiagnosticSink,
 ): { plan: Plan; lock: Lock } | undefined {
-  const result = buildPlan(stack, inventory, lock, sink);
+  const result = buildPlan(stack, inventory, opts, sink);
   return result && !sink.hasErrors() ? result : undefined;
 }
 

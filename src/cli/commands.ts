@@ -11,13 +11,15 @@ import { normalizeStack } from '../normalize/normalize-stack.js';
 import { printConfig } from '../normalize/print-config.js';
 import { readInventory } from '../plan/read-inventory.js';
 import { lockChanged, lockPathFor, parseLock, serializeLock, type Lock } from '../plan/lock.js';
-import type { Plan } from '../model/plan.js';
+import type { NetworkSettings, Plan } from '../model/plan.js';
 import type { OutputFile, RuleSets } from '../model/rules.js';
 import { readInputs, readOptional } from './inputs.js';
 import { writeFileAtomic, writeOutputTree } from './output-tree.js';
 
 export interface StackOptions {
   readonly overrides: readonly string[];
+  /** Network settings from flags: they win over the inventory and the stack's x-meshc. */
+  readonly settings: Partial<NetworkSettings>;
   readonly inventory?: string;
   readonly stack?: string;
   readonly frozen: boolean;
@@ -30,7 +32,7 @@ export function validateFiles(files: readonly string[], opts: StackOptions, io: 
     const input: StackInput = { files: [file], stackName: opts.stack };
     const stack = withInput(input, io, sink, (fio) => loadStack(input, fio, sink));
     if (!stack || !inventory) continue;
-    planWithLock(file, stack, inventory, opts.frozen, io, sink);
+    planWithLock(file, stack, inventory, opts, io, sink);
   }
 }
 
@@ -84,14 +86,14 @@ function planFile(file: string, opts: StackOptions, io: CliIo, sink: DiagnosticS
   const inventory = readInventory(opts.inventory, io, sink);
   const stack = withInput(input, io, sink, (fio) => loadStack(input, fio, sink));
   if (!stack || !inventory || sink.hasErrors()) return undefined;
-  return planWithLock(file, stack, inventory, opts.frozen, io, sink);
+  return planWithLock(file, stack, inventory, opts, io, sink);
 }
 
 function planWithLock(
   file: string,
   stack: Parameters<typeof planStack>[0],
   inventory: Parameters<typeof planStack>[1],
-  frozen: boolean,
+  opts: StackOptions,
   io: CliIo,
   sink: DiagnosticSink,
 ) {
@@ -99,9 +101,9 @@ function planWithLock(
   const lockText = readOptional(lockFile, io, sink);
   const lock = lockText === undefined ? undefined : parseLock(lockText, lockFile, sink);
   if (lockText !== undefined && !lock) return undefined;
-  const result = planStack(stack, inventory, { lock, lockFile }, sink);
+  const result = planStack(stack, inventory, { lock, lockFile, settings: opts.settings }, sink);
   if (!result) return undefined;
-  if (frozen && lockChanged(lock, result.lock)) {
+  if (opts.frozen && lockChanged(lock, result.lock)) {
     sink.report(diag('LOCK_STALE', { file: lockFile, line: 1, col: 1 }, lockFile));
     return undefined;
   }

@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { CliIo } from './io.js';
+import type { NetworkSettings } from '../model/plan.js';
 import { nodeIo } from './io.js';
 import { DiagnosticSink } from '../diagnostics/types.js';
 import { diag } from '../diagnostics/catalog.js';
@@ -28,6 +29,12 @@ interface CommonFlags {
   warningsAsErrors?: boolean;
   out?: string;
   diff?: boolean;
+  ingressSubnet?: string;
+  gatewaySubnet?: string;
+  vni?: number;
+  vxlanPort?: number;
+  fwmarkBase?: number;
+  dynamicPorts?: readonly [number, number];
 }
 
 const EXAMPLES = {
@@ -67,7 +74,13 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: { code: number; di
     state.toStdout = toStdout && state.diagnostics !== 'text';
     state.policy = { warningsAsErrors: Boolean(f.warningsAsErrors), maxWarnings: f.maxWarnings };
   };
-  const stackOpts = (f: CommonFlags): StackOptions => ({ overrides: f.file ?? [], inventory: f.inventory, stack: f.stack, frozen: Boolean(f.frozen) });
+  const stackOpts = (f: CommonFlags): StackOptions => ({
+    overrides: f.file ?? [],
+    inventory: f.inventory,
+    stack: f.stack,
+    frozen: Boolean(f.frozen),
+    settings: settingsFrom(f),
+  });
 
   withPolicy(withStack(program.command('validate').argument('<files...>', 'stack files; each is checked as its own stack')))
     .description('check stack files (parse, schema, Swarm deploy-time rules, allocation); writes nothing')
@@ -145,8 +158,33 @@ async function diffText(oldFiles: Map<string, string>, newFiles: Map<string, str
 function withStack(cmd: Command): Command {
   return cmd
     .option('-i, --inventory <file>', 'cluster inventory: meshc YAML, or `ansible-inventory --list` JSON; - for stdin')
-    .option('--stack <name>', 'stack name (default: the stack file name without extension)')
-    .option('--frozen', 'fail if the lock file would change (CI, pre-commit)');
+    .option('--stack <name>', 'stack name (default: the stack file name up to its first dot)')
+    .option('--frozen', 'fail if the lock file would change (CI, pre-commit)')
+    .option('--ingress-subnet <cidr>', 'ingress network (default 10.0.0.0/24)')
+    .option('--gateway-subnet <cidr>', 'host-side bridge network (default 172.18.0.0/16)')
+    .option('--vni <n>', 'VXLAN network identifier of the ingress network (default 4096)', parseCount)
+    .option('--vxlan-port <n>', 'VXLAN UDP port (default 4789)', parseCount)
+    .option('--fwmark-base <n>', 'first fwmark (default 256)', parseCount)
+    .option('--dynamic-ports <lo-hi>', 'range for ports without `published` (default 30000-32767)', parseRange);
+}
+
+/** Flags win over the inventory's `network:` and the stack's `x-meshc` (the planner checks the values). */
+function settingsFrom(f: CommonFlags): Partial<NetworkSettings> {
+  const entries = Object.entries({
+    ingressSubnet: f.ingressSubnet,
+    gatewaySubnet: f.gatewaySubnet,
+    vni: f.vni,
+    vxlanPort: f.vxlanPort,
+    fwmarkBase: f.fwmarkBase,
+    dynamicPortRange: f.dynamicPorts,
+  }).filter(([, v]) => v !== undefined);
+  return Object.fromEntries(entries) as Partial<NetworkSettings>;
+}
+
+function parseRange(value: string): readonly [number, number] {
+  const m = /^(\d{1,5})-(\d{1,5})$/.exec(value);
+  if (!m) throw new InvalidArgumentError('expected LO-HI, e.g. 30000-32767');
+  return [Number(m[1]), Number(m[2])];
 }
 function withOverrides(cmd: Command): Command {
   return cmd.option('-f, --file <override>', 'override file, merged in order (repeatable)', (v: string, prev: string[] = []) => [...prev, v]);

@@ -42,7 +42,7 @@ export function buildPlan(stack: NormalizedStack, inventory: Inventory, opts: Pl
   const nodes = [...inventory.nodes].sort((a, b) => compare(a.name, b.name));
   const resolved = resolveSettings(opts.settings ?? {}, inventory, stack.settings, sink);
   const settings = resolved?.values;
-  const placed = placeTasks(stack.name, services, nodes, sink);
+  const placed = placeTasks(stack.name, services, nodes, locked.placement, sink);
   if (!resolved || !settings || !placed) return undefined;
   checkNodeAddresses(nodes, resolved, sink);
   // The allocators are independent: run them all so one compile reports every problem.
@@ -60,7 +60,7 @@ export function buildPlan(stack: NormalizedStack, inventory: Inventory, opts: Pl
     nodes: nodes.map((n): PlanNode => ({ name: n.name, address: n.address, role: n.role, labels: labelMap(n.labels), ingressIp: ips.nodes[n.name] ?? '' })),
     services: services.map((s) => planService(stack.name, s, all)),
   };
-  return { plan, lock: { version: 1, ports: ports.lock, fwmarks, ips } };
+  return { plan, lock: { version: 1, ports: ports.lock, fwmarks, ips, placement: placementOf(placed) } };
 }
 
 function planService(stackName: string, service: Service, all: Allocations): PlanService {
@@ -76,6 +76,11 @@ function planService(stackName: string, service: Service, all: Allocations): Pla
     tasks: (all.placed.get(service.name) ?? []).map((t) => ({ name: t.name, slot: t.slot, node: t.node, ip: ingress ? (all.ips.tasks[t.name] ?? null) : null })),
     health: planHealth(service, ports),
   };
+}
+
+/** Every task's node, global tasks too: the lock then holds the whole task → node map operators read. */
+function placementOf(placed: ReadonlyMap<string, readonly PlacedTask[]>): Lock['placement'] {
+  return Object.fromEntries([...placed.values()].flatMap((tasks) => tasks.map((t) => [t.name, t.node])));
 }
 
 function hasIngressPorts(service: Service): boolean {

@@ -7,6 +7,7 @@ const lock: Lock = {
   ports: { web: { '80/tcp': [30001, 30000] } },
   fwmarks: { web: 256, api: 257 },
   ips: { nodes: { n2: '10.0.0.3', n1: '10.0.0.2' }, vips: { web: '10.0.0.4' }, tasks: { 'st_web.1': '10.0.0.5' } },
+  placement: { 'st_web.2': 'n1', 'st_web.10': 'n2', 'st_web.1': 'n2' },
 };
 
 describe('lock file', () => {
@@ -21,7 +22,9 @@ describe('lock file', () => {
     expect(text.indexOf('"api"')).toBeLessThan(text.indexOf('"web": 256'));
     expect(text.indexOf('"n1"')).toBeLessThan(text.indexOf('"n2"'));
     expect(text).toContain('[\n        30001,\n        30000\n      ]');
-    expect(Object.keys(JSON.parse(text) as object)).toEqual(['fwmarks', 'ips', 'ports', 'version']);
+    expect(Object.keys(JSON.parse(text) as object)).toEqual(['fwmarks', 'ips', 'placement', 'ports', 'version']);
+    // Code-unit order, not numeric: the same bytes whatever order the tasks were placed in.
+    expect(Object.keys((JSON.parse(text) as Lock).placement)).toEqual(['st_web.1', 'st_web.10', 'st_web.2']);
   });
 
   it('round-trips through parseLock', () => {
@@ -37,6 +40,26 @@ describe('lock file', () => {
     expect(lockChanged(lock, { ...lock, fwmarks: { api: 257, web: 258 } })).toBe(true);
     expect(lockChanged(lock, { ...lock, ports: { web: { '80/tcp': [30000, 30001] } } })).toBe(true);
     expect(lockChanged(undefined, EMPTY_LOCK)).toBe(true);
+    expect(lockChanged(lock, { ...lock, placement: { ...lock.placement, 'st_web.2': 'n2' } })).toBe(true);
+    expect(lockChanged(lock, { ...lock, placement: { 'st_web.1': 'n2', 'st_web.2': 'n1' } })).toBe(true);
+  });
+
+  it('reads a lock written before placement was recorded as one with no task placed', () => {
+    const sink = new DiagnosticSink();
+    const { placement: _dropped, ...old } = lock;
+    const parsed = parseLock(JSON.stringify(old), 'old.meshc-lock.json', sink);
+    expect(sink.items).toEqual([]);
+    expect(parsed?.placement).toEqual({});
+    expect(lockChanged(parsed, { ...lock, placement: {} })).toBe(false);
+    expect(lockChanged(parsed, lock)).toBe(true);
+  });
+
+  it('rejects a placement that is not task name → node name', () => {
+    for (const placement of ['x', { 'st_web.1': 3 }, { 'st_web.1': '' }]) {
+      const sink = new DiagnosticSink();
+      expect(parseLock(JSON.stringify({ ...lock, placement }), 'bad.meshc-lock.json', sink)).toBeUndefined();
+      expect(sink.items.map((d) => d.code)).toEqual(['LOCK_INVALID']);
+    }
   });
 
   it('reports a damaged lock at the offending line and column', () => {

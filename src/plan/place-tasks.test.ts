@@ -7,7 +7,7 @@ import type { InventoryNode } from '../model/inventory.js';
 
 function place(services: Service[], nodes: InventoryNode[]) {
   const sink = new DiagnosticSink();
-  const placed = placeTasks('st', services, nodes, sink);
+  const placed = placeTasks('st', services, nodes, {}, sink);
   const byService = (name: string) => (placed?.get(name) ?? []).map((t) => `${t.name}@${t.node}`);
   const perNode = (name: string) => {
     const counts: Record<string, number> = {};
@@ -115,8 +115,8 @@ describe('placeTasks: the round-robin fast path', () => {
         (specs, n) => {
           const make = (spread: string[]) =>
             specs.map((s, i) => svc(`s${i}`, { replicas: s.replicas, maxReplicasPerNode: s.max || undefined, constraints: s.constraints, spread }));
-          const fast = placeTasks('st', make([]), cluster(n), new DiagnosticSink());
-          const walk = placeTasks('st', make(['node.labels.none']), cluster(n), new DiagnosticSink());
+          const fast = placeTasks('st', make([]), cluster(n), {}, new DiagnosticSink());
+          const walk = placeTasks('st', make(['node.labels.none']), cluster(n), {}, new DiagnosticSink());
           expect(fast && [...fast]).toEqual(walk && [...walk]);
           if (fast) placedSomething ||= [...fast.values()].some((t) => t.length > 3);
         },

@@ -1,16 +1,18 @@
 /**
- * Placement: which node runs each task. Replicated services go one task at a time
- * to the least-loaded eligible node (tasks of this service, then tasks of all
- * services placed so far, then node name), after descending the `spread` tree the
- * way Swarm does (least-loaded label value first); global services get one task on
- * every eligible node. Services are placed in name order, so the result is
- * deterministic whatever order the stack lists them in.
+ * Placement: which node runs each task. A task recorded in the lock stays on its node
+ * while that node is still valid for it (keep-placement.ts). The other tasks of
+ * replicated services go one at a time to the least-loaded eligible node (tasks of
+ * this service, then tasks on the node so far, then node name), after descending the
+ * `spread` tree the way Swarm does (least-loaded label value first); global services
+ * get one task on every eligible node. Services are placed in name order, so the
+ * result is deterministic whatever order the stack lists them in.
  */
 import { diag, diagWithNotes } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { InventoryNode } from '../model/inventory.js';
 import type { Service } from '../model/stack.js';
 import { checkPlacementKeys, constraintMatches } from './constraints.js';
+import { keepLocked, type MovedTask } from './keep-placement.js';
 import { LoadIndex, type TrackedSet } from './load-index.js';
 import { spreadOut, spreadTree, type SpreadGroup } from './spread.js';
 
@@ -20,60 +22,105 @@ export interface PlacedTask {
   readonly node: string;
 }
 
-/** Per-compile memo: services with the same constraints (and spread) share one evaluation. */
-interface Memo {
-  readonly eligible: Map<string, { readonly nodes: readonly InventoryNode[]; readonly tracked: TrackedSet }>;
-  readonly trees: Map<string, readonly SpreadGroup[]>;
-  readonly index: LoadIndex;
+interface Eligible {
+  readonly nodes: readonly InventoryNode[];
+  readonly byName: ReadonlyMap<string, InventoryNode>;
+  readonly tracked: TrackedSet;
 }
 
-/** Tasks per service name (services sorted by name, nodes sorted by name); undefined after errors. */
+/** Per-compile memo: services with the same constraints (and spread) share one evaluation. */
+interface Memo {
+  readonly eligible: Map<string, Eligible>;
+  readonly trees: Map<string, readonly SpreadGroup[]>;
+  readonly index: LoadIndex;
+  readonly known: ReadonlySet<string>;
+}
+
+/** A service that passed its checks, with the slots it keeps from the lock (none for global). */
+interface Prepared {
+  readonly service: Service;
+  readonly fullName: string;
+  readonly key: string;
+  readonly eligible: Eligible;
+  readonly slots: readonly (InventoryNode | undefined)[];
+  readonly moved: readonly MovedTask[];
+}
+
+/**
+ * Tasks per service name (services sorted by name, nodes sorted by name); undefined
+ * after errors. `locked` is the lock's task → node record.
+ */
 export function placeTasks(
   stackName: string,
   services: readonly Service[],
   nodes: readonly InventoryNode[],
+  locked: Readonly<Record<string, string>>,
   sink: DiagnosticSink,
 ): Map<string, PlacedTask[]> | undefined {
   const before = sink.errorCount;
+  const memo: Memo = { eligible: new Map(), trees: new Map(), index: new LoadIndex(), known: new Set(nodes.map((n) => n.name)) };
+  const prepared = services.map((s) => prepare(`${stackName}_${s.name}`, s, nodes, locked, memo, sink));
+  // Kept tasks are already running: all of them weigh on their nodes before any task is placed afresh.
+  for (const p of prepared) for (const n of p?.slots ?? []) if (n) memo.index.add(n);
   const placed = new Map<string, PlacedTask[]>();
-  const memo: Memo = { eligible: new Map(), trees: new Map(), index: new LoadIndex() };
-  const byName = new Map(nodes.map((n) => [n.name, n]));
-  for (const service of services) {
-    const tasks = placeService(`${stackName}_${service.name}`, service, nodes, memo, sink);
-    for (const t of tasks) memo.index.add(byName.get(t.node) as InventoryNode);
+  for (const [i, service] of services.entries()) {
+    const p = prepared[i];
+    const tasks = p ? placeRest(p, memo) : [];
+    if (p) {
+      for (const [j, t] of tasks.entries()) if (!p.slots[j]) memo.index.add(p.eligible.byName.get(t.node) as InventoryNode);
+      reportMoved(p, tasks, sink);
+    }
     placed.set(service.name, tasks);
   }
   return sink.errorCount === before ? placed : undefined;
 }
 
-function placeService(
+function prepare(
   fullName: string,
   service: Service,
   nodes: readonly InventoryNode[],
+  locked: Readonly<Record<string, string>>,
   memo: Memo,
   sink: DiagnosticSink,
-): PlacedTask[] {
+): Prepared | undefined {
   const wanted = service.mode === 'global' ? 1 : (service.replicas ?? 1);
-  if (wanted === 0 || !checkPlacementKeys(service, sink)) return [];
+  if (wanted === 0 || !checkPlacementKeys(service, sink)) return undefined;
   const key = JSON.stringify(service.placement.constraints.map((c) => [c.key, c.op, c.value]));
-  const { nodes: eligible, tracked } = memoized(memo.eligible, key, () => {
+  const eligible = memoized(memo.eligible, key, () => {
     const matching = nodes.filter((n) => service.placement.constraints.every((c) => constraintMatches(c, n)));
-    return { nodes: matching, tracked: memo.index.track(matching) };
+    return { nodes: matching, byName: new Map(matching.map((n) => [n.name, n])), tracked: memo.index.track(matching) };
   });
-  if (eligible.length === 0) {
+  if (eligible.nodes.length === 0) {
     reportNoNode(service, nodes.length, sink);
-    return [];
+    return undefined;
   }
-  if (service.mode === 'global') return eligible.map((n) => ({ name: `${fullName}.${n.name}`, slot: null, node: n.name }));
+  if (service.mode === 'global') return { service, fullName, key, eligible, slots: [], moved: [] };
   const max = service.placement.maxReplicasPerNode ?? 0;
-  if (max > 0 && wanted > max * eligible.length) {
-    sink.report(diag('MAX_REPLICAS_UNSATISFIABLE', service.loc, service.name, wanted, eligible.length, max));
-    return [];
+  if (max > 0 && wanted > max * eligible.nodes.length) {
+    sink.report(diag('MAX_REPLICAS_UNSATISFIABLE', service.loc, service.name, wanted, eligible.nodes.length, max));
+    return undefined;
   }
+  return { service, fullName, key, eligible, ...keepLocked(fullName, wanted, eligible.byName, max, locked, memo.known) };
+}
+
+/** Every task of the service: kept slots as they are, the others placed. */
+function placeRest(p: Prepared, memo: Memo): PlacedTask[] {
+  const { service, fullName, eligible, slots } = p;
+  if (service.mode === 'global') return eligible.nodes.map((n) => ({ name: `${fullName}.${n.name}`, slot: null, node: n.name }));
   const descriptors = service.placement.spread.map((s) => s.descriptor);
-  if (descriptors.length === 0) return named(fullName, roundRobin(memo.index, tracked, wanted));
-  const tree = memoized(memo.trees, `${key}|${descriptors.join('|')}`, () => spreadTree(eligible, descriptors));
-  return named(fullName, spreadOut(tree, eligible, wanted, memo.index.load, max));
+  const fresh = slots.every((n) => n === undefined);
+  if (descriptors.length === 0 && fresh) return named(fullName, roundRobin(memo.index, eligible.tracked, slots.length));
+  if (slots.every((n) => n !== undefined)) return named(fullName, slots as readonly InventoryNode[]);
+  const tree = descriptors.length === 0 ? [] : memoized(memo.trees, `${p.key}|${descriptors.join('|')}`, () => spreadTree(eligible.nodes, descriptors));
+  return named(fullName, spreadOut(tree, eligible.nodes, slots, memo.index.load, service.placement.maxReplicasPerNode ?? 0));
+}
+
+/** A moved task's container must be started on its new node: say so, as the other allocators do. */
+function reportMoved(p: Prepared, tasks: readonly PlacedTask[], sink: DiagnosticSink): void {
+  for (const m of p.moved) {
+    const next = tasks.find((t) => t.name === m.task)?.node ?? '?';
+    sink.report(diag('LOCK_VALUE_REALLOCATED', p.service.loc, `node of task '${m.task}'`, `'${m.from}'`, `'${next}'`, m.why));
+  }
 }
 
 function named(fullName: string, chosen: readonly InventoryNode[]): PlacedTask[] {

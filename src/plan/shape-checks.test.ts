@@ -17,7 +17,8 @@ const validLock = fc.record({
   ports: dict(fc.dictionary(fc.constantFrom('80/tcp', '53/udp', '3868/sctp', '65535/tcp'), fc.array(fc.integer({ min: 1, max: 65535 }), { maxLength: 3 }), { maxKeys: 3 })),
   fwmarks: dict(fc.integer({ min: 1, max: 2 ** 32 - 1 })),
   ips: fc.record({ nodes: dict(fc.ipV4()), vips: dict(fc.ipV4()), tasks: dict(fc.ipV4()) }),
-});
+  placement: fc.option(dict(fc.string({ minLength: 1, maxLength: 5 })), { nil: undefined }),
+}).map(({ placement, ...rest }) => (placement === undefined ? rest : { ...rest, placement }));
 
 const validInventory = fc.record(
   {

@@ -107,6 +107,20 @@ describe('meshc CLI', () => {
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
+  it('takes network settings from flags, over the defaults, and rejects bad ones', async () => {
+    const dir = workdir();
+    const m = memIo(dir);
+    expect(await run(['plan', 'stack.yml', '--ingress-subnet', '10.9.0.0/24', '--dynamic-ports', '31000-31010'], m.io)).toBe(0);
+    const plan = JSON.parse(m.stdout());
+    expect(plan.settings.ingressSubnet).toBe('10.9.0.0/24');
+    expect(plan.settings.dynamicPortRange).toEqual([31000, 31010]);
+    expect(plan.nodes[0].ingressIp).toMatch(/^10\.9\.0\./);
+    const bad = memIo(dir);
+    expect(await run(['plan', 'stack.yml', '--ingress-subnet', '10.9.0.0/33'], bad.io)).toBe(1);
+    expect(bad.stdout()).toBe('');
+    expect(await run(['plan', 'stack.yml', '--dynamic-ports', 'lots'], memIo(dir).io)).toBe(2);
+  });
+
   it('fails on warnings only when asked to', async () => {
     const dir = workdir('services:\n  web:\n    image: nginx\n    ports:\n      - "127.0.0.1:8080:80"\n');
     expect(await run(['validate', 'stack.yml'], memIo(dir).io)).toBe(0);

@@ -1,12 +1,17 @@
 import { it } from 'vitest';
+import fc from 'fast-check';
 import { writeFileSync } from 'node:fs';
-import { judge } from './verdict.js';
-import { SLOTS, hostileStrings } from './hostile.js';
+import { runMem, crashText } from './harness.js';
+import { mutationArb, stackFixtures } from './mutations.js';
 it('explore', async () => {
-  const rows: string[] = [];
-  for (const slot of SLOTS.filter((s) => s.name.startsWith('lock'))) for (const h of hostileStrings('/tmp/CANARY')) {
-    const v = await judge(slot, h);
-    rows.push(`${slot.name}\t${JSON.stringify(h).slice(0, 40)}\t${v.code}\t${v.errors.join(',')}\t${v.problems.join(' | ').slice(0, 300)}`);
+  const fixtures = stackFixtures();
+  let n = 0;
+  for (const [i, muts] of fc.sample(fc.tuple(fc.nat(fixtures.length - 1), fc.array(mutationArb, { minLength: 1, maxLength: 6 })), 20000)) {
+    const bytes = muts.reduce((b, m) => m(b), fixtures[i]!);
+    writeFileSync('/tmp/h7explore/cur.yml', bytes);
+    const t = Date.now();
+    const r = await runMem(['compile', 'stack.yml', '--format', 'json'], { 'stack.yml': bytes });
+    const ms = Date.now() - t;
+    if (ms > 2000 || crashText(r.stderr) || ![0, 1].includes(r.code)) { n++; writeFileSync(`/tmp/h7explore/bad-${n}.yml`, bytes); writeFileSync(`/tmp/h7explore/bad-${n}.txt`, `${ms} ms code ${r.code}\n${r.stderr.slice(0, 3000)}`); }
   }
-  writeFileSync('/tmp/h7explore/lock.tsv', rows.join('\n'));
-}, 300_000);
+}, 3_000_000);
