@@ -6,6 +6,7 @@
  */
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { OutputFile } from '../model/rules.js';
 
 const SAFE_PATH = /^[A-Za-z0-9_][A-Za-z0-9_.@+-]*(\/[A-Za-z0-9_][A-Za-z0-9_.@+-]*)*$/;
@@ -63,9 +64,18 @@ function swapIn(staging: string, target: string): void {
   rmSync(old, { recursive: true, force: true });
 }
 
-/** Writes one file atomically (temp file + rename), for the lock file. */
+/**
+ * Writes one file atomically (temp file + rename), for the lock file. The temp name is
+ * unpredictable and opened with O_EXCL, so a symlink planted beside the lock is never
+ * followed; rename replaces a symlink at `path` itself rather than writing through it.
+ */
 export function writeFileAtomic(path: string, content: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.meshc-tmp`);
-  writeFileSync(tmp, content);
-  renameSync(tmp, path);
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.meshc-tmp`);
+  try {
+    writeFileSync(tmp, content, { flag: 'wx' });
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }

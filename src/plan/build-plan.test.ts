@@ -28,7 +28,7 @@ describe('buildPlan', () => {
         health: null,
       },
     ]);
-    expect(lock).toEqual({ version: 1, ports: {}, fwmarks: { ngx: 256 }, ips: { nodes: { local: '10.0.0.2' }, vips: { ngx: '10.0.0.3' }, tasks: { 'seed_ngx.1': '10.0.0.4' } } });
+    expect(lock).toEqual({ version: 1, ports: {}, fwmarks: { ngx: 256 }, ips: { nodes: { local: '10.0.0.2' }, vips: { ngx: '10.0.0.3' }, tasks: { 'seed_ngx.1': '10.0.0.4' } }, placement: { 'seed_ngx.1': 'local' } });
   });
 
   it('gives services without ingress ports no mark, VIP or task addresses', () => {

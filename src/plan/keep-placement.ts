@@ -56,5 +56,5 @@ export function keepLocked(
 function whyMoved(from: string, eligible: boolean, known: ReadonlySet<string>, max: number): string {
   if (!known.has(from)) return `node '${from}' is no longer in the inventory`;
   if (!eligible) return `node '${from}' no longer satisfies the service's placement constraints`;
-  return `node '${from}' already runs max_replicas_per_node ${max} lower slot(s)`;
+  return `max_replicas_per_node ${max} is reached on node '${from}' by lower slots`;
 }

@@ -43,7 +43,7 @@ describe('renderRunner', async () => {
     expect(file.mode).toBe(0o755);
   });
 
-  it('is valid bash for every node of several plans', async () => {
+  it('is valid bash for every node of several plans', { timeout: 60_000 }, async () => {
     for (const plan of [seedPlan(1), seedPlan(3), mixedPlan()]) {
       for (const node of plan.nodes) {
         const file = scriptFile(await runnerOf(plan, node.name));
@@ -52,7 +52,8 @@ describe('renderRunner', async () => {
     }
   });
 
-  it.skipIf(!hasShellcheck)('passes shellcheck', async () => {
+  // Generous timeout: shellcheck takes seconds on a busy machine.
+  it.skipIf(!hasShellcheck)('passes shellcheck', { timeout: 60_000 }, async () => {
     const file = scriptFile(await runnerOf(mixedPlan(), 'alpha'));
     const out = spawnSync('shellcheck', ['-s', 'bash', '-f', 'gcc', file], { encoding: 'utf8' });
     expect(out.stdout).toBe('');

@@ -6,8 +6,7 @@
  * the schemas embedded in the local docker CLI binary (skipped when there is none).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Script } from 'node:vm';
@@ -16,7 +15,10 @@ import { SUPPORTED_VERSIONS } from './version.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const GENERATED = join(ROOT, 'src/validate/generated');
-const out = mkdtempSync(join(tmpdir(), 'meshc-schemas-'));
+// Generated under the checkout, not /tmp: the validators require ajv's runtime
+// modules, which resolve only from a directory below node_modules' parent.
+mkdirSync(join(ROOT, '.cache'), { recursive: true });
+const out = mkdtempSync(join(ROOT, '.cache', 'schemas-'));
 execFileSync(process.execPath, [
   join(ROOT, 'scripts/compile-schemas.mjs'), '--out', join(out, 'gen'), '--yaml-out', join(out, 'yaml.cjs'), '--dump', join(out, 'json'), '--code-cache',
 ]);

@@ -242,6 +242,17 @@ describe.skipIf(!canRun)('health agent state machine (netns; STUB ipvsadm)', () 
     serve('hc_web.2', 'http', 80);
   });
 
+  it('before the runner has made the sandbox, the agent waits for it (and still stops on SIGTERM)', async () => {
+    const child = spawn('bash', [agent], { env: { ...env(), MESHC_NETNS_PREFIX: `${PREFIX}none-` }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 100 && !out.includes('waiting'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(out).toBe(`meshc-health: node=node1 waiting for the ingress sandbox /run/netns/${PREFIX}none-ingress_sbox\n`);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
   it('a refused connection is reported with its errno text', () => {
     stopServer('hc_dns.2');
     round(agent);

@@ -8,20 +8,29 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Plan } from '../../src/model/plan.js';
 import { renderHealthAgent } from '../../src/render/render-health.js';
 import { healthPlan, nodeOnly } from '../unit/health-fixture.js';
 import { bootVm, prepareVm, scenarioDir, vmUnavailable, writeVariant, type VmResult } from './harness.js';
 
 const skip = vmUnavailable();
 // Short enough for a test, long enough for process start-up under software emulation on a busy
-// host (an exec costs about a second there, and a CMD check is two): bound 12 s, recovery 8 s.
+// host, where an exec costs about a second: web/dns bound 12 s, recovery 8 s. `job`'s CMD check
+// runs two execs (nsenter, bash), so it gets 6 s: bound 18 s, recovery 12 s.
 const TIMING = { intervalMs: 4000, timeoutMs: 4000, retries: 2, startPeriodMs: 0 };
+const JOB_TIMING = { intervalMs: 6000, timeoutMs: 6000 };
+
+function vmPlan(): Plan {
+  const plan = healthPlan(TIMING);
+  const services = plan.services.map((s) => (s.name === 'job' && s.health ? { ...s, health: { ...s.health, ...JOB_TIMING } } : s));
+  return { ...plan, services };
+}
 
 describe.skipIf(skip !== null)('health-driven failover in a VM', () => {
   let vm: VmResult;
   beforeAll(async () => {
     prepareVm();
-    const plan = healthPlan(TIMING);
+    const plan = vmPlan();
     const dir = scenarioDir(['health-failover.sh']);
     await writeVariant(dir, 'hc', plan);
     // Until the lead wires renderHealthAgent into renderFiles, add the agent here (same bytes).
@@ -29,7 +38,8 @@ describe.skipIf(skip !== null)('health-driven failover in a VM', () => {
       for (const f of renderHealthAgent(plan, nodeOnly(node.name))) writeFileSync(join(dir, 'hc', f.path), f.content, { mode: f.mode });
     }
     const { intervalMs, timeoutMs, retries } = TIMING;
-    writeFileSync(join(dir, 'hc', 'timing'), `INTERVAL_MS=${intervalMs}\nTIMEOUT_MS=${timeoutMs}\nRETRIES=${retries}\n`);
+    const job = `JOB_INTERVAL_MS=${JOB_TIMING.intervalMs}\nJOB_TIMEOUT_MS=${JOB_TIMING.timeoutMs}\n`;
+    writeFileSync(join(dir, 'hc', 'timing'), `INTERVAL_MS=${intervalMs}\nTIMEOUT_MS=${timeoutMs}\nRETRIES=${retries}\n${job}`);
     vm = bootVm(dir, 'legacy');
     console.log([...vm.metrics].map(([k, v]) => `${k}=${v}`).join(' '));
   });

@@ -1,6 +1,6 @@
 /**
  * Pathological inputs for the fuzz suites, generated (never committed: some are 100 MB).
- * Each case names the file it is (stack or inventory) and its bounds: the time and peak
+ * Each case names the file it is (stack or inventory) and its bounds: the CPU time and peak
  * memory meshc may take to answer it. The bounds are limits against blow-ups, set
  * several times above what a sane implementation needs on a small shared machine, not
  * performance targets.

@@ -4,13 +4,16 @@
 # web (HTTP check), dns (UDP 5353 + TCP health port 8080), job (compose CMD check: local
 # in the task's netns, TCP from the other node), plain (no check). Each step measures how
 # long until every node's sandbox has the expected weight, then sends real traffic.
-# Timing comes from the plan: INTERVAL_MS, RETRIES, TIMEOUT_MS in /scenario/hc/timing.
+# Timing comes from the plan (/scenario/hc/timing): INTERVAL_MS, RETRIES, TIMEOUT_MS, and
+# JOB_INTERVAL_MS, JOB_TIMEOUT_MS for `job`, whose CMD check costs two execs.
 source /scenario/lib.sh
 V=/scenario/hc
 TOPO=$V/topo.txt
 source "$V/timing"
 BOUND_MS=$((INTERVAL_MS * RETRIES + TIMEOUT_MS)) # the documented detection time
 RECOVER_MS=$((INTERVAL_MS + TIMEOUT_MS))
+JOB_BOUND_MS=$((JOB_INTERVAL_MS * RETRIES + JOB_TIMEOUT_MS))
+JOB_RECOVER_MS=$((JOB_INTERVAL_MS + JOB_TIMEOUT_MS))
 NODES=(node1 node2)
 declare -A MARK=([web]=259 [dns]=256 [job]=257 [plain]=258)
 declare -A TIP=([hc_web.1]=10.0.0.11 [hc_web.2]=10.0.0.12 [hc_dns.1]=10.0.0.21 [hc_dns.2]=10.0.0.22
@@ -22,7 +25,7 @@ now_ms() { local us=${EPOCHREALTIME//[!0-9]/}; echo $((us / 1000)); }
 exec {NAP_FD}<> <(:)
 nap() { read -rt "$1" -u "$NAP_FD"; } # sleep without an exec
 sbox() { in_net "$1-ingress_sbox" ipvsadm -Sn; }
-LIMIT=$((BOUND_MS * 4)) # how long to wait before declaring a timeout
+LIMIT=$((JOB_BOUND_MS * 3)) # how long to wait before declaring a timeout
 # W["node task"]=weight for every task, from one listing per node (polling stays cheap).
 declare -A W=()
 snapshot() {
@@ -117,6 +120,11 @@ web_get() { # address → the answering task (the HTTP body), or "-"
   r=$(printf 'GET / HTTP/1.0\r\n\r\n' | in_net lan timeout 6 socat -T3 -t2 - "TCP:$1:8080,connect-timeout=3" 2>/dev/null | tail -1)
   echo "${r:--}"
 }
+udp_get() { # address → the answering task, or "-" (the echo server execs per datagram: be patient)
+  local r
+  r=$(in_net lan timeout 15 socat -T8 -t8 - "UDP:$1:5353" <<<ping 2>/dev/null)
+  echo "${r:--}"
+}
 # N new connections through every node's published port reach exactly the tasks $3...
 traffic() { # label kind(web|udp) task...
   local label=$1 kind=$2 node addr got want bad='' i
@@ -125,7 +133,7 @@ traffic() { # label kind(web|udp) task...
   for node in "${NODES[@]}"; do
     addr=$(node_addr "$TOPO" "$node")
     got=$(for ((i = 0; i < 6; i++)); do
-      if [[ $kind == web ]]; then web_get "$addr"; else probe udp "$addr" 5353; fi
+      if [[ $kind == web ]]; then web_get "$addr"; else udp_get "$addr"; fi
     done | sort -u | tr '\n' ' ')
     [[ $got == "$want" ]] || bad+=" $node got [$got] want [$want];"
   done
@@ -141,13 +149,17 @@ transitions() { # node task → its status transitions, space-separated
 }
 
 # ---- the cluster, the runner, the foreign IPVS service ---------------------------------
+step() { echo "STEP $* $(now_ms)" >&3; }
+step cluster
 lan_up
+step lan
 while read -r kind a b rest; do
   case $kind in
     node) node_up "$a" "$b" ;;
     task) ip netns add "$a-$b"; ip -n "$a-$b" link set lo up ;;
   esac
 done <"$TOPO"
+step servers
 for n in 1 2; do
   web_serve "node$n" "hc_web.$n"
   echo_serve "node$n" "hc_dns.$n" udp 53; echo_serve "node$n" "hc_dns.$n" tcp 8080
@@ -155,6 +167,7 @@ for n in 1 2; do
   echo_serve "node$n" "hc_plain.$n" tcp 6060
 done
 sleep 0.5
+step apply
 run_all "$V" 2 hc.apply
 metric hc.runner_new_real_weight "$(weight node1 hc_web.1)"
 # Someone else's IPVS service in the sandbox, and a real server meshc did not plan in a
@@ -165,6 +178,7 @@ in_net node1-ingress_sbox ipvsadm -a -f 259 -r 10.0.0.251:0 -m -w 0
 foreign_before=$(sbox node1 | grep -E -- '-f 4000|10\.0\.0\.25[01]:')
 
 # ---- 1. a task that has never passed its check stays out; the others join ------------
+step agents
 # What starting one process costs here (software emulation); the agent's TCP and HTTP probes
 # are forks of itself and pay none of it.
 t0=$(now_ms)
@@ -177,15 +191,21 @@ got=$(wait_all "$t0" "$LIMIT" hc_web.1=1 hc_web.2=1 hc_dns.1=1 hc_dns.2=1 hc_job
 metric hc.initial_ms "$got"
 check hc.first-success-only "$([[ $got != timeout ]]; echo $?)" "all checked tasks at 1 but hc_job.1 (server down from the start) at 0 on every node after $got ms"
 [[ $got != timeout ]] || dump_agents initial
-mark hc_job.1 'starting->healthy'
+# It is unhealthy once it has failed `retries` times (start_period 0); then it comes up.
+mark hc_job.1 'starting->unhealthy'
+SEEN["node1 hc_job.1 starting->unhealthy"]=0 SEEN["node2 hc_job.1 starting->unhealthy"]=0
+got=$(wait_logged "$(now_ms)" hc_job.1 'starting->unhealthy')
+[[ $got != timeout ]] || dump_agents job.1-unhealthy
+mark hc_job.1 'unhealthy->healthy'
 T0=$(now_ms)
 echo_serve node1 hc_job.1 tcp 7070
-timed_check hc.cmd-joins hc_job.1 'starting->healthy' 1 "$RECOVER_MS"
+timed_check hc.cmd-joins hc_job.1 'unhealthy->healthy' 1 "$JOB_RECOVER_MS"
 healthy_state=$(for n in "${NODES[@]}"; do sbox "$n" | sed "s/^/$n /"; done | sort)
 traffic hc.tcp-shared web hc_web.1 hc_web.2
 traffic hc.udp-shared udp hc_dns.1 hc_dns.2
 
 # ---- 2. TCP: web.1's server dies, then comes back -------------------------------------
+step tcp
 mark hc_web.1 'healthy->unhealthy'
 T0=$(now_ms)
 stop_task node1 hc_web.1
@@ -198,6 +218,7 @@ timed_check hc.tcp-recover hc_web.1 'unhealthy->healthy' 1 "$RECOVER_MS"
 traffic hc.tcp-back web hc_web.1 hc_web.2
 
 # ---- 3. UDP: dns.2 dies (its UDP server and its TCP health port), then comes back -----
+step udp
 mark hc_dns.2 'healthy->unhealthy'
 T0=$(now_ms)
 stop_task node2 hc_dns.2
@@ -210,21 +231,27 @@ timed_check hc.udp-recover hc_dns.2 'unhealthy->healthy' 1 "$RECOVER_MS"
 traffic hc.udp-back udp hc_dns.1 hc_dns.2
 
 # ---- 4. hanging checks: web.1 accepts and never answers, dns.1 drops SYNs; meanwhile
+step hanging
 # job.2 dies and must still be detected in time; the healthy tasks must not flap.
 for t in hc_web.1 hc_dns.1 hc_job.2; do mark "$t" 'healthy->unhealthy'; done
-T0=$(now_ms)
+declare -A BEFORE=()
+for n in "${NODES[@]}"; do for t in hc_web.2 hc_dns.2 hc_job.1; do BEFORE["$n $t"]=$(transitions "$n" "$t"); done; done
+# Each clock starts just before its action (an exec here takes a second: that counts too).
+T0_WEB=$(now_ms)
 stop_task node1 hc_web.1
 in_net node1-hc_web.1 socat TCP-LISTEN:80,fork,reuseaddr SYSTEM:'sleep 600' </dev/null >/dev/null 2>&1 &
+T0_DNS=$(now_ms)
 in_net node1-hc_dns.1 iptables -w -I INPUT 1 -p tcp --dport 8080 -j DROP
+T0_JOB=$(now_ms)
 stop_task node2 hc_job.2
-timed_check hc.hang-detect-http hc_web.1 'healthy->unhealthy' 0 "$BOUND_MS"
-timed_check hc.hang-detect-tcp hc_dns.1 'healthy->unhealthy' 0 "$BOUND_MS"
-timed_check hc.hang-others-detect hc_job.2 'healthy->unhealthy' 0 "$BOUND_MS"
+T0=$T0_WEB timed_check hc.hang-detect-http hc_web.1 'healthy->unhealthy' 0 "$BOUND_MS"
+T0=$T0_DNS timed_check hc.hang-detect-tcp hc_dns.1 'healthy->unhealthy' 0 "$BOUND_MS"
+T0=$T0_JOB timed_check hc.hang-others-detect hc_job.2 'healthy->unhealthy' 0 "$JOB_BOUND_MS"
 nap "$((BOUND_MS / 1000 + 1))" # a few more rounds with both probes hanging
 flaps=''
 for n in "${NODES[@]}"; do
   for t in hc_web.2 hc_dns.2 hc_job.1; do
-    [[ $(transitions "$n" "$t") == "starting->healthy " ]] || flaps+=" $n/$t: $(transitions "$n" "$t");"
+    [[ $(transitions "$n" "$t") == "${BEFORE["$n $t"]}" ]] || flaps+=" $n/$t: $(transitions "$n" "$t");"
     [[ $(weight "$n" "$t") == 1 ]] || flaps+=" $n/$t weight $(weight "$n" "$t");"
   done
 done
@@ -238,6 +265,7 @@ t0=$(now_ms)
 metric hc.hang-recover_ms "$(wait_all "$t0" "$LIMIT" hc_web.1=1 hc_dns.1=1 hc_job.2=1)"
 
 # ---- 5. weights back exactly, foreign objects untouched, transitions logged -----------
+step weights
 back_state=$(for n in "${NODES[@]}"; do sbox "$n" | sed "s/^/$n /"; done | sort)
 check hc.weights-restored "$([[ $back_state == "$healthy_state" ]]; echo $?)" \
   "$(diff <(echo "$healthy_state") <(echo "$back_state") | tr '\n' ' ')"
@@ -251,7 +279,7 @@ declare -A WANT=(
   [hc_web.1]="starting->healthy healthy->unhealthy unhealthy->healthy healthy->unhealthy unhealthy->healthy "
   [hc_dns.1]="starting->healthy healthy->unhealthy unhealthy->healthy "
   [hc_dns.2]="starting->healthy healthy->unhealthy unhealthy->healthy "
-  [hc_job.1]="starting->healthy "
+  [hc_job.1]="starting->unhealthy unhealthy->healthy "
   [hc_job.2]="starting->healthy healthy->unhealthy unhealthy->healthy "
   [hc_web.2]="starting->healthy ")
 for n in "${NODES[@]}"; do
@@ -263,6 +291,7 @@ check hc.transitions-logged "$([[ -z $bad ]]; echo $?)" "$bad"
 dump_agents final
 
 # ---- 6. SIGTERM: clean exit, no probe left behind ---------------------------------------
+step sigterm
 bad=''
 for n in "${NODES[@]}"; do
   pid=$(<"/tmp/agent.$n.pid")

@@ -111,22 +111,26 @@ rcs_all() { # tree args... → the exit codes of every node's runner, space-sepa
 probe() { # proto address port → the answering task's name, or "-"
   local r
   case $1 in
-    tcp) r=$(in_net lan socat -T3 -t2 - "TCP:$2:$3,connect-timeout=3" </dev/null 2>/dev/null) ;;
-    udp) r=$(in_net lan socat -T3 -t2 - "UDP:$2:$3" <<<ping 2>/dev/null) ;;
+    tcp) r=$(in_net lan socat -T6 -t4 - "TCP:$2:$3,connect-timeout=6" </dev/null 2>/dev/null) ;;
+    udp) r=$(in_net lan socat -T6 -t4 - "UDP:$2:$3" <<<ping 2>/dev/null) ;;
   esac
   echo "${r:--}"
 }
 
 # Every node answers on published port $3/$2 with round robin over exactly the tasks $4...:
 # N consecutive requests (N = number of tasks) reach each task once.
-check_rr() { # label proto port task...
-  local label=$1 proto=$2 port=$3 node addr got want bad='' i
+check_rr() { # label proto port task...: nodes probed in parallel (each node's order matters, not theirs)
+  local label=$1 proto=$2 port=$3 node addr want bad='' i pids=()
   shift 3
   want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
   for node in $(topo_nodes "$TOPO"); do
     addr=$(node_addr "$TOPO" "$node")
-    got=$(for ((i = 0; i < $#; i++)); do probe "$proto" "$addr" "$port"; done | sort | tr '\n' ' ')
-    [[ $got == "$want" ]] || bad+=" $node got [$got] want [$want];"
+    (for ((i = 0; i < $#; i++)); do probe "$proto" "$addr" "$port"; done | sort | tr '\n' ' ' >/tmp/rr.$node) &
+    pids+=($!)
+  done
+  wait "${pids[@]}"
+  for node in $(topo_nodes "$TOPO"); do
+    [[ $(</tmp/rr.$node) == "$want" ]] || bad+=" $node got [$(</tmp/rr.$node)] want [$want];"
   done
   check "$label" "$([[ -z $bad ]]; echo $?)" "$bad"
 }

@@ -51,7 +51,7 @@ awk '!done && /^COMMIT$/ { print "-A MESHC-MARK -p tcp -m tcp --dport 1 -j NO-SU
 run_node node1 /tmp/broken
 mesh_state node1 | cmp -s - /tmp/f.before
 same=$?
-check fault.broken-file.unchanged "$([[ $RC == 1 && $same == 0 ]]; echo $?)" "rc=$RC same=$same $JSON"
+check fault.broken-file.unchanged "$([[ $RC == 1 && $same == 0 && $JSON == *'"errors":["'* ]]; echo $?)" "rc=$RC same=$same $JSON"
 serves_seed fault.broken-file.serves
 
 # c. A failure half-way (after the host rules were applied; after IPVS was changed): the
