@@ -92,6 +92,10 @@ export const catalog = {
       `yaml: document contains excessive aliasing (aliases would make ${aliased} of its ${total} nodes; go-yaml's limit, as docker)`,
   },
   YAML_SYNTAX: { severity: 'error', message: (what: string) => `yaml: ${what}` },
+  YAML_TOO_DEEP: {
+    severity: 'error',
+    message: () => 'yaml: the document is nested too deeply to read (thousands of levels); no Compose file needs this',
+  },
 
   // normalize, merge and Swarm's deploy-time checks (keep sorted)
   CONSTRAINT_INVALID: {

@@ -27,6 +27,30 @@ export interface ParsedYaml {
 
 /** Parses `text`; reports every syntax, duplicate-key and key-type error and returns undefined if any. */
 export function parseYaml(text: string, file: string, sink: DiagnosticSink): ParsedYaml | undefined {
+  try {
+    return parseGuarded(text, file, sink);
+  } catch (e) {
+    // yaml's parser and meshc's walks recurse once per nesting level: a file nested a few
+    // thousand levels deep exhausts the stack. That is the user's file, not a meshc bug.
+    if (!(e instanceof RangeError)) throw e;
+    sink.report(diag('YAML_TOO_DEEP', deepestLine(text, file)));
+    return undefined;
+  }
+}
+
+/** The first of the most indented lines: where a too-deep nesting is easiest to see. */
+function deepestLine(text: string, file: string): SourceLoc {
+  let best = { line: 1, col: 1 };
+  let n = 0;
+  for (const line of text.split('\n')) {
+    n++;
+    const indent = line.length - line.trimStart().length;
+    if (indent + 1 > best.col) best = { line: n, col: indent + 1 };
+  }
+  return { file, ...best };
+}
+
+function parseGuarded(text: string, file: string, sink: DiagnosticSink): ParsedYaml | undefined {
   const lineCounter = new yaml.LineCounter();
   const docs = parseAllDocuments(text, {
     lineCounter,

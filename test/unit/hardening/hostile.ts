@@ -1,25 +1,21 @@
 /**
- * Hostile strings and the places ("slots") a user can put them. Each slot builds a whole
+ * Hostile strings (fixtures/hostile/strings.json) and the places ("slots") a user can put them. Each slot builds a whole
  * input (stack, inventory, flags, environment) around one string; the stack and the
  * inventory are JSON, which YAML 1.2 reads as is, so any string (NUL, newlines, quotes)
  * reaches meshc exactly as written. Shared by the unit suite (verdicts, bash -n,
  * shellcheck) and the kernel suite (iptables-restore, running the runner).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defaultStackName } from '../../../src/pipeline.js';
 
-/** Every string that, run by a shell, would create `canary`. */
+/** Every string of fixtures/hostile/strings.json; each, run by a shell, would create `canary`. */
 export function hostileStrings(canary: string): readonly string[] {
-  const touch = `touch ${canary}`;
-  return [
-    `a'b`, `a"b`, `$(${touch})`, `\`${touch}\``, `x;${touch}`, `x\n${touch}`, `x\r\n${touch}`,
-    `x&&${touch}`, `x|${touch}`, `x>${canary}`, `'; ${touch}; '`, `"; ${touch}; "`, `\${IFS}${touch}`,
-    '--', '-j', '-j ACCEPT', '--help', '-rf', 'x -j ACCEPT -m comment --comment y', 'x" -j ACCEPT "',
-    '\n-A INPUT -j ACCEPT\nCOMMIT\n', '*nat', '#', 'COMMIT',
-    '../../../etc/passwd', '..', '.', '/abs/path', 'a/b',
-    'x'.repeat(300), 'y'.repeat(70_000),
-    'ｗｅｂ', 'wеb', 'web\u200b', '\u202eweb', 'we\u0301b',
-    '%s%n%x', '%00', 'a\\b', '\\', 'a\tb', 'a\u0000b', 'a b', '~root', '*', '?', '$HOME', '!!', '{a,b}',
-  ];
+  const file = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'hostile', 'strings.json');
+  const { strings } = JSON.parse(readFileSync(file, 'utf8')) as { strings: string[] };
+  return strings.map((s) =>
+    s.replace(/^@REPEAT (.) (\d+)@$/, (_m, c: string, n: string) => c.repeat(Number(n))).replaceAll('@CANARY@', canary),
+  );
 }
 
 export interface SlotInput {
