@@ -37,10 +37,10 @@ export interface Measured {
 
 /** Runs meshc validate on the case's file in a child; wall time and peak RSS as GNU time reports them. */
 function measure(c: FuzzCase): Measured {
-  const file = join(work, c.role === 'stack' ? 'stack.yml' : 'inventory.yml');
-  writeFileSync(file, c.bytes());
-  if (c.role === 'inventory') copyFileSync(join(ROOT, 'fixtures', 'seed', 'stack.yml'), join(work, 'stack.yml'));
   rmSync(join(work, 'stack.meshc-lock.json'), { force: true });
+  const file = join(work, { stack: 'stack.yml', inventory: 'inventory.yml', lock: 'stack.meshc-lock.json' }[c.role]);
+  if (c.role !== 'stack') copyFileSync(join(ROOT, 'fixtures', 'seed', 'stack.yml'), join(work, 'stack.yml'));
+  writeFileSync(file, c.bytes());
   const args = ['validate', 'stack.yml', ...(c.role === 'inventory' ? ['-i', 'inventory.yml'] : [])];
   // Killed (by `timeout`, inside `time`, so no orphan survives) at four times the bound (wall time): a blow-up fails the test instead of hanging the suite.
   const kill = ['timeout', '-s', 'KILL', String(c.maxSeconds * 4)];

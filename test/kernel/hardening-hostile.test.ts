@@ -78,6 +78,7 @@ describe.skipIf(skip !== null)(`hostile inputs in the kernel${skip ? ` (skipped:
       }
       failures.push(...runScripts(label, files));
     }
+    console.log(`${accepted.length} distinct accepted outputs, ${loaded.size} distinct rules files loaded on ${BACKENDS.length} backends`);
     expect(failures).toEqual([]);
     expect(existsSync(CANARY)).toBe(false);
   }, 900_000);

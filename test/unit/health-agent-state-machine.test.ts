@@ -127,7 +127,8 @@ describe.skipIf(!canRun)('health agent state machine (netns; STUB ipvsadm)', () 
   let agent: string;
   beforeAll(() => {
     setUp();
-    agent = render('fast', { intervalMs: 1000, timeoutMs: 500, retries: 2, startPeriodMs: 0 });
+    // A generous timeout: the HTTP test server execs per request, and this machine is shared.
+    agent = render('fast', { intervalMs: 1000, timeoutMs: 3000, retries: 2, startPeriodMs: 0 });
   });
   afterAll(() => {
     for (const t of [...servers.keys()]) stopServer(t);
@@ -176,8 +177,8 @@ describe.skipIf(!canRun)('health agent state machine (netns; STUB ipvsadm)', () 
     round(agent);
     const { log } = round(agent);
     expect(transitions(log).sort()).toEqual(['hc_dns.1 healthy->unhealthy', 'hc_job.1 healthy->unhealthy', 'hc_web.2 healthy->unhealthy']);
-    expect(log.find((l) => l.includes('task=hc_web.2 '))).toMatch(/reason="Health check exceeded timeout \(0\.500s\)"/);
-    expect(log.find((l) => l.includes('task=hc_dns.1 '))).toMatch(/reason="Health check exceeded timeout \(0\.500s\)"/);
+    expect(log.find((l) => l.includes('task=hc_web.2 '))).toMatch(/reason="Health check exceeded timeout \(3\.000s\)"/);
+    expect(log.find((l) => l.includes('task=hc_dns.1 '))).toMatch(/reason="Health check exceeded timeout \(3\.000s\)"/);
     // The CMD check ran inside hc_job.1's namespace: its loopback server is gone.
     expect(log.find((l) => l.includes('task=hc_job.1 '))).toMatch(/reason=".*Connection refused.* exit status 1"/);
     expect([weightOf(259, '10.0.0.12'), weightOf(256, '10.0.0.21'), weightOf(257, '10.0.0.31'), weightOf(259, '10.0.0.11')]).toEqual(['0', '0', '0', '1']);

@@ -4,6 +4,7 @@
  * inputs that break each stage (a sprinkle of bad names, ports, modes, settings).
  */
 import fc from 'fast-check';
+import { stringify } from 'yaml';
 
 type Json = Record<string, unknown>;
 
@@ -101,18 +102,22 @@ export interface StackCase {
   readonly services: readonly (readonly [string, Json])[];
   readonly version: string;
   readonly settings: Json | undefined;
+  /** Block-style YAML text, or JSON (which YAML reads too). */
+  readonly blockYaml: boolean;
 }
 
 export const stackArb: fc.Arbitrary<StackCase> = fc.record({
   services: fc.uniqueArray(fc.tuple(nameArb, serviceArb), { minLength: 1, maxLength: 4, selector: ([n]) => n }),
   version: mostly(fc.constantFrom('3.8', '3.13', '3.9'), fc.constantFrom('3.0', '3.2', '3', '2.4')),
   settings: fc.option(settingsArb, { nil: undefined }),
+  blockYaml: fc.boolean(),
 });
 
-/** The stack as YAML text (JSON, which YAML reads), services in the given order. */
+/** The stack as YAML text (block style or JSON), services in the given order. */
 export function stackText(c: StackCase, order: readonly number[] = c.services.map((_, i) => i)): string {
   const services = Object.fromEntries(order.map((i) => c.services[i]!));
-  return JSON.stringify({ version: c.version, services, ...(c.settings ? { 'x-meshc': c.settings } : {}) }, null, 2) + '\n';
+  const doc = { version: c.version, services, ...(c.settings ? { 'x-meshc': c.settings } : {}) };
+  return c.blockYaml ? stringify(doc) : JSON.stringify(doc, null, 2) + '\n';
 }
 
 const nodeArb = fc.record({
@@ -136,7 +141,7 @@ export function inventoryText(c: InventoryCase): string | undefined {
   const address = (o: number) => `192.168.56.${o}`;
   if (c.format === 'none') return undefined;
   if (c.format === 'meshc') {
-    return JSON.stringify({ nodes: c.nodes.map((n) => ({ name: n.name, address: address(n.octet), role: n.role, labels: { zone: n.zone } })) });
+    return stringify({ nodes: c.nodes.map((n) => ({ name: n.name, address: address(n.octet), role: n.role, labels: { zone: n.zone } })) });
   }
   const hostvars = Object.fromEntries(c.nodes.map((n) => [n.name, { ansible_host: address(n.octet), meshc_role: n.role, meshc_labels: { zone: n.zone } }]));
   return JSON.stringify({ _meta: { hostvars }, all: { children: ['ungrouped'] }, ungrouped: { hosts: Object.keys(hostvars) } });

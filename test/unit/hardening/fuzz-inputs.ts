@@ -12,7 +12,7 @@ import { ROOT } from './private-build.js';
 export interface FuzzCase {
   readonly name: string;
   /** Which input the bytes are. */
-  readonly role: 'stack' | 'inventory';
+  readonly role: 'stack' | 'inventory' | 'lock';
   readonly bytes: () => Buffer;
   /** Exit codes that are a right answer (0 valid, 1 diagnosed). */
   readonly exits: readonly number[];
@@ -68,5 +68,8 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
   { name: '100 MB stack', role: 'stack', bytes: () => Buffer.concat([text(HEAD), Buffer.alloc(100_000_000, 0x20), text('\n')]), exits: [1], maxSeconds: 30, maxMb: 1024 },
   { name: '100 MB inventory', role: 'inventory', bytes: () => Buffer.concat([text(inventoryHead), text('#'), Buffer.alloc(100_000_000, 0x78), text('\n')]), exits: [0, 1], maxSeconds: 30, maxMb: 1536 },
   { name: 'deep inventory (3,000 levels)', role: 'inventory', bytes: () => text(`${inventoryHead}${deepBlockMap(3_000).toString().split('\n').slice(1, 3_002).join('\n')}\n`), exits: [1], ...small },
+  { name: 'inventory with an unknown alias', role: 'inventory', bytes: () => text('nodes:\n  - name: *node3\n    address: 192.168.56.11\n'), exits: [1], ...small },
+  { name: 'inventory alias bomb', role: 'inventory', bytes: () => text(`${billionLaughs(8).toString().replace('version: "3.8"\n', '').split('\nservices:')[0]}\n${inventoryHead}`), exits: [1], ...small },
+  { name: 'lock file with an unknown alias', role: 'lock', bytes: () => text('{"version": 1, "ports": *x, "fwmarks": {}, "ips": {"nodes": {}, "vips": {}, "tasks": {}}}\n'), exits: [1], ...small },
   { name: 'binary inventory', role: 'inventory', bytes: () => Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)), exits: [1], ...small },
 ];

@@ -10,16 +10,20 @@ import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { crashText, runMem, POSITIONED_ERROR } from './harness.js';
 import { FUZZ_CASES } from './fuzz-inputs.js';
-import { mutationArb, stackFixtures } from './mutations.js';
+import { mutationArb, sideFixtures, stackFixtures } from './mutations.js';
 
 const NUM_RUNS = Number(process.env.MESHC_FUZZ_RUNS ?? 300);
 
 /** A hang cannot be interrupted in-process: with MESHC_FUZZ_LOG set, each input is written there first. */
 const LOG = process.env.MESHC_FUZZ_LOG;
 
-async function expectAnswered(bytes: Buffer): Promise<void> {
+const SEED_STACK = 'version: "3.8"\nservices:\n  ngx:\n    image: nginx\n    ports: ["8888:80"]\n';
+
+/** meshc compile with `bytes` as the stack, or as the inventory or lock next to a valid stack. */
+async function expectAnswered(bytes: Buffer, role: 'stack' | 'inventory' | 'lock' = 'stack', env: Record<string, string> = {}): Promise<void> {
   if (LOG) writeFileSync(LOG, bytes);
-  const r = await runMem(['compile', 'stack.yml', '--format', 'json'], { 'stack.yml': bytes });
+  const files = role === 'stack' ? { 'stack.yml': bytes } : { 'stack.yml': SEED_STACK, [role === 'lock' ? 'stack.meshc-lock.json' : 'inv.yml']: bytes };
+  const r = await runMem(['compile', 'stack.yml', '--format', 'json', ...(role === 'inventory' ? ['-i', 'inv.yml'] : [])], files, env);
   expect(crashText(r.stderr), r.stderr.slice(0, 2000)).toBeUndefined();
   expect([0, 1]).toContain(r.code);
   if (r.code === 1) expect(r.stderr).toMatch(POSITIONED_ERROR);
@@ -41,6 +45,30 @@ describe('fuzz: no input crashes meshc', () => {
     );
   }, 120_000);
 
+  it.each(['inventory', 'lock'] as const)('mutated %s files are answered with exit 0 or a positioned error', async (role) => {
+    const inputs = sideFixtures(role);
+    expect(inputs.length).toBeGreaterThan(3);
+    await fc.assert(
+      fc.asyncProperty(fc.nat(inputs.length - 1), fc.array(mutationArb, { minLength: 1, maxLength: 6 }), async (i, mutations) => {
+        await expectAnswered(mutations.reduce((b, m) => m(b), inputs[i]!), role);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  }, 120_000);
+
+  it('interpolation templates and environment values are answered with exit 0 or a positioned error', async () => {
+    const piece = fc.constantFrom('${', '}', '$', '$$', 'V', 'W', ':-', '-', ':?', '?', ':+', 'x', '"', '8080', ':', '80', '{', ' ');
+    const template = fc.array(piece, { maxLength: 12 }).map((p) => p.join(''));
+    const env = fc.dictionary(fc.constantFrom('V', 'W'), fc.oneof(fc.constantFrom('8080', '', '${V}', '$$', 'a b'), fc.string({ maxLength: 5 })));
+    await fc.assert(
+      fc.asyncProperty(template, template, env, async (image, port, vars) => {
+        const stack = `version: "3.8"\nservices:\n  web:\n    image: ${JSON.stringify(image)}\n    ports: [${JSON.stringify(port)}]\n`;
+        await expectAnswered(Buffer.from(stack), 'stack', vars);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  }, 120_000);
+
   it('random bytes are answered with exit 0 or a positioned error', async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), async (bytes) => {
@@ -51,7 +79,7 @@ describe('fuzz: no input crashes meshc', () => {
   }, 120_000);
 
   // The small pathological cases of the kernel fuzz suite, in-process (no 10/100 MB files here).
-  it.each(FUZZ_CASES.filter((c) => c.role === 'stack' && c.maxMb <= 512))('$name', async (c) => {
-    await expectAnswered(c.bytes());
+  it.each(FUZZ_CASES.filter((c) => c.maxMb <= 512))('$name ($role)', async (c) => {
+    await expectAnswered(c.bytes(), c.role);
   }, 60_000);
 });

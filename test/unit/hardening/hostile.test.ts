@@ -41,3 +41,13 @@ describe.each(SLOTS)('hostile strings in $name', (slot) => {
     expect(failures).toEqual([]);
   }, 120_000);
 });
+
+describe('the script checks', () => {
+  it('can fail: bash -n rejects a broken script, shellcheck an unquoted expansion', () => {
+    const dir = writeTree(new Map([['a/broken.sh', '#!/bin/bash\nX=$(touch\n'], ['b/unquoted.sh', '#!/bin/bash\nX=$1\nrm -rf $X\n']]), 'control');
+    dirs.push(dir);
+    const problems = checkScripts(dir, ['a/broken.sh', 'b/unquoted.sh']);
+    expect(problems.some((p) => p.startsWith('bash -n a/broken.sh'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('shellcheck') && p.includes('SC2086'))).toBe(true);
+  });
+});

@@ -1,6 +1,7 @@
 /**
- * Hostile strings (fixtures/hostile/strings.json) and the places ("slots") a user can put them. Each slot builds a whole
- * input (stack, inventory, flags, environment) around one string; the stack and the
+ * Hostile strings (fixtures/hostile/strings.json) and the places ("slots") a user can put
+ * them. Each slot builds a whole input (stack, inventory, flags, environment, lock file)
+ * around one string; the stack and the
  * inventory are JSON, which YAML 1.2 reads as is, so any string (NUL, newlines, quotes)
  * reaches meshc exactly as written. Shared by the unit suite (verdicts, bash -n,
  * shellcheck) and the kernel suite (iptables-restore, running the runner).
@@ -9,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultStackName } from '../../../src/pipeline.js';
 
-/** Every string of fixtures/hostile/strings.json; each, run by a shell, would create `canary`. */
+/** The strings of fixtures/hostile/strings.json; those with shell syntax would create `canary` if a shell ran them. */
 export function hostileStrings(canary: string): readonly string[] {
   const file = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'hostile', 'strings.json');
   const { strings } = JSON.parse(readFileSync(file, 'utf8')) as { strings: string[] };

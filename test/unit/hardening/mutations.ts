@@ -8,6 +8,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './private-build.js';
 
+/** Every inventory and lock file under fixtures/ (the other inputs meshc reads). */
+export function sideFixtures(kind: 'inventory' | 'lock'): Buffer[] {
+  const test = kind === 'inventory' ? (f: string) => /inventory\.ya?ml$/.test(f) : (f: string) => /lock\.json$/.test(f);
+  return walk(join(ROOT, 'fixtures')).filter(test).sort().map((f) => readFileSync(f));
+}
+
 export function stackFixtures(): Buffer[] {
   const dirs = [join(ROOT, 'fixtures', 'compile'), join(ROOT, 'fixtures', 'differential'), join(ROOT, 'fixtures', 'errors')];
   const files = dirs.flatMap((d) => walk(d)).filter((f) => /\.ya?ml$/.test(f) && !f.includes('inventory')).sort();

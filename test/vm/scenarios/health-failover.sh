@@ -120,9 +120,12 @@ web_get() { # address → the answering task (the HTTP body), or "-"
   r=$(printf 'GET / HTTP/1.0\r\n\r\n' | in_net lan timeout 6 socat -T3 -t2 - "TCP:$1:8080,connect-timeout=3" 2>/dev/null | tail -1)
   echo "${r:--}"
 }
-udp_get() { # address → the answering task, or "-" (the echo server execs per datagram: be patient)
-  local r
-  r=$(in_net lan timeout 15 socat -T8 -t8 - "UDP:$1:5353" <<<ping 2>/dev/null)
+udp_get() { # address → the answering task, or "-" (UDP may drop one datagram: one retry)
+  local r try
+  for try in 1 2; do
+    r=$(in_net lan timeout 15 socat -T8 -t8 - "UDP:$1:5353" <<<ping 2>/dev/null)
+    [[ -z $r ]] || break
+  done
   echo "${r:--}"
 }
 # N new connections through every node's published port reach exactly the tasks $3...
