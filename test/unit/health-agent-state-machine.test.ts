@@ -123,7 +123,8 @@ function setUp(): void {
   for (const t of ['hc_job.1', 'hc_job.2']) serve(t, 'echo', 7070);
 }
 
-describe.skipIf(!canRun)('health agent state machine (netns; STUB ipvsadm)', () => {
+// Rounds wait for probe timeouts (3 s each): longer than the unit project's default test timeout.
+describe.skipIf(!canRun)('health agent state machine (netns; STUB ipvsadm)', { timeout: 60_000 }, () => {
   let agent: string;
   beforeAll(() => {
     setUp();

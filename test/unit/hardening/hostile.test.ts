@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkScripts, removeTree, writeTree } from './harness.js';
 import { SLOTS, hostileStrings } from './hostile.js';
-import { judge } from './verdict.js';
+import { judge, ruleShapeProblems } from './verdict.js';
 
 const CANARY = '/tmp/meshc-h7-canary';
 // Scripts already checked, by content hash: most accepted inputs render identical runners.
@@ -49,5 +49,11 @@ describe('the script checks', () => {
     const problems = checkScripts(dir, ['a/broken.sh', 'b/unquoted.sh']);
     expect(problems.some((p) => p.startsWith('bash -n a/broken.sh'))).toBe(true);
     expect(problems.some((p) => p.startsWith('shellcheck') && p.includes('SC2086'))).toBe(true);
+  });
+
+  it('can fail: the rule shape check flags a smuggled rule, a broken-out comment and a foreign hook', () => {
+    const text = ['# hook: -t filter -I INPUT 1 -j ACCEPT', '*filter', ':MESHC-X - [0:0]', '-A INPUT -j ACCEPT', '-A MESHC-X -m comment --comment "a"b" -j ACCEPT', 'COMMIT', ''].join('\n');
+    expect(ruleShapeProblems('n/host.rules', text)).toHaveLength(3);
+    expect(ruleShapeProblems('n/ipvs.rules', '-A -f 256 -s rr\ntouch /tmp/x\n')).toHaveLength(1);
   });
 });

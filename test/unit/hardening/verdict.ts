@@ -5,6 +5,9 @@
  */
 import { parseDocument } from 'yaml';
 import { checkConsistency } from '../../../src/emit/check-consistency.js';
+import type { Plan } from '../../../src/model/plan.js';
+import type { NodeRuleSet } from '../../../src/model/rules.js';
+import { healthManaged, renderHealthAgent } from '../../../src/render/render-health.js';
 import { crashText, runMem } from './harness.js';
 import { slotFiles, type Slot } from './hostile.js';
 
@@ -36,11 +39,26 @@ export async function judge(slot: Slot, hostile: string): Promise<Verdict> {
   if (crash) problems.push(`crashed: ${crash}`);
   const diags = parseDiagnostics(r.stderr);
   const errors = diags.filter((d) => d.severity === 'error');
-  const out = r.code === 0 ? new Map(Object.entries((JSON.parse(r.stdout) as { files: Record<string, string> }).files)) : new Map<string, string>();
+  const out = r.code === 0 ? withHealthAgents(JSON.parse(r.stdout) as { plan: Plan; files: Record<string, string> }) : new Map<string, string>();
   if (r.code === 0) problems.push(...acceptedProblems(out));
   else if (r.code === 1) problems.push(...rejectionProblems(slot, hostile, errors, files));
   else if (!(r.code === 2 && input.stackFile && hostile.startsWith('-'))) problems.push(`exit ${r.code}: ${r.stderr.slice(0, 500)}`);
   return { slot: slot.name, hostile, code: r.code, problems, errors: errors.map((d) => d.code), files: out };
+}
+
+/**
+ * The compiled files, plus each node's health agent rendered from the plan when the
+ * pipeline does not (yet) emit it: it is the script that prints healthcheck commands and
+ * HTTP paths, the most exposed text of all, so the suite checks it either way.
+ */
+function withHealthAgents(compiled: { plan: Plan; files: Record<string, string> }): Map<string, string> {
+  const files = new Map(Object.entries(compiled.files));
+  if (healthManaged(compiled.plan).length === 0) return files;
+  for (const node of compiled.plan.nodes) {
+    if (files.has(`${node.name}/health-agent.sh`)) continue;
+    for (const f of renderHealthAgent(compiled.plan, { node: node.name } as NodeRuleSet)) files.set(f.path, f.content);
+  }
+  return files;
 }
 
 function parseDiagnostics(stderr: string): Diag[] {
@@ -64,9 +82,25 @@ function acceptedProblems(files: ReadonlyMap<string, string>): string[] {
     const doc = parseDocument(playbook);
     if (doc.errors.length > 0) problems.push(`playbook.yml does not parse: ${doc.errors[0]?.message}`);
   }
+  for (const [path, content] of files) problems.push(...ruleShapeProblems(path, content));
   const consistency = checkConsistency([...files].map(([path, content]) => ({ path, content })));
   for (const p of consistency) problems.push(`inconsistent ${p.file}:${p.line}: ${p.message}`);
   return problems;
+}
+
+// A rules file holds only meshc's own chains: text that smuggled a line in (a newline in a
+// name) would still load, so iptables-restore --test alone cannot catch it; the shape can.
+const RULE_LINE = /^(|#.*|\*(nat|filter|mangle|raw)|:MESHC-[A-Za-z0-9_-]+ - \[0:0\]|-A MESHC-[A-Za-z0-9_-]+ [^"]*("[^"]*"[^"]*)*|COMMIT)$/;
+const HOOK_LINE = /^# hook: -t (nat|filter|mangle|raw) -I [A-Z]+ 1 [A-Za-z0-9 ./_-]*-j MESHC-[A-Za-z0-9_-]+$/;
+const IPVS_LINE = /^(|#.*|-[Aa] -f \d+ [-A-Za-z0-9 .:]*)$/;
+
+export function ruleShapeProblems(path: string, content: string): string[] {
+  if (!path.endsWith('.rules')) return [];
+  const shape = path.endsWith('/ipvs.rules') ? IPVS_LINE : RULE_LINE;
+  return content.split('\n').flatMap((line, i) => {
+    const bad = !shape.test(line) || (line.startsWith('# hook:') && !HOOK_LINE.test(line));
+    return bad ? [`${path}:${i + 1} has an unexpected line: ${JSON.stringify(line).slice(0, 200)}`] : [];
+  });
 }
 
 /**

@@ -110,6 +110,18 @@ echo_serve() { # node task proto port
     udp) in_net "$1-$2" socat "UDP-RECVFROM:$4,fork" "SYSTEM:echo $2" </dev/null >/dev/null 2>&1 & ;;
   esac
 }
+# A recovery is timed from the moment the restarted server accepts connections (starting it
+# costs execs, which are no part of the agent's reaction time): T0 = start of the first
+# successful check from inside the task.
+ready_t0() { # node task port
+  local t
+  while :; do
+    t=$(now_ms)
+    in_net "$1-$2" bash -c "exec 3<>/dev/tcp/127.0.0.1/$3" 2>/dev/null && { T0=$t; return 0; }
+    (($(now_ms) - t > LIMIT)) && { T0=$t; return 1; }
+    nap 0.1
+  done
+}
 stop_task() { # node task: every process of the task ("the container's server dies")
   local pids
   pids=$(ip netns pids "$1-$2")
@@ -121,8 +133,8 @@ web_get() { # address → the answering task (the HTTP body), or "-"
   echo "${r:--}"
 }
 udp_get() { # address → the answering task, or "-" (UDP may drop one datagram: one retry)
-  local r try
-  for try in 1 2; do
+  local r
+  for _ in 1 2; do
     r=$(in_net lan timeout 15 socat -T8 -t8 - "UDP:$1:5353" <<<ping 2>/dev/null)
     [[ -z $r ]] || break
   done
@@ -200,8 +212,8 @@ SEEN["node1 hc_job.1 starting->unhealthy"]=0 SEEN["node2 hc_job.1 starting->unhe
 got=$(wait_logged "$(now_ms)" hc_job.1 'starting->unhealthy')
 [[ $got != timeout ]] || dump_agents job.1-unhealthy
 mark hc_job.1 'unhealthy->healthy'
-T0=$(now_ms)
 echo_serve node1 hc_job.1 tcp 7070
+ready_t0 node1 hc_job.1 7070
 timed_check hc.cmd-joins hc_job.1 'unhealthy->healthy' 1 "$JOB_RECOVER_MS"
 healthy_state=$(for n in "${NODES[@]}"; do sbox "$n" | sed "s/^/$n /"; done | sort)
 traffic hc.tcp-shared web hc_web.1 hc_web.2
@@ -215,8 +227,8 @@ stop_task node1 hc_web.1
 timed_check hc.tcp-detect hc_web.1 'healthy->unhealthy' 0 "$BOUND_MS"
 traffic hc.tcp-failover web hc_web.2
 mark hc_web.1 'unhealthy->healthy'
-T0=$(now_ms)
 web_serve node1 hc_web.1
+ready_t0 node1 hc_web.1 80
 timed_check hc.tcp-recover hc_web.1 'unhealthy->healthy' 1 "$RECOVER_MS"
 traffic hc.tcp-back web hc_web.1 hc_web.2
 
@@ -228,8 +240,8 @@ stop_task node2 hc_dns.2
 timed_check hc.udp-detect hc_dns.2 'healthy->unhealthy' 0 "$BOUND_MS"
 traffic hc.udp-failover udp hc_dns.1
 mark hc_dns.2 'unhealthy->healthy'
-T0=$(now_ms)
 echo_serve node2 hc_dns.2 udp 53; echo_serve node2 hc_dns.2 tcp 8080
+ready_t0 node2 hc_dns.2 8080
 timed_check hc.udp-recover hc_dns.2 'unhealthy->healthy' 1 "$RECOVER_MS"
 traffic hc.udp-back udp hc_dns.1 hc_dns.2
 

@@ -112,14 +112,16 @@ probe() { # proto address port → the answering task's name, or "-"
   local r
   case $1 in
     tcp) r=$(in_net lan socat -T6 -t4 - "TCP:$2:$3,connect-timeout=6" </dev/null 2>/dev/null) ;;
-    udp) r=$(in_net lan socat -T6 -t4 - "UDP:$2:$3" <<<ping 2>/dev/null) ;;
+    udp) r=$(in_net lan socat -T10 -t8 - "UDP:$2:$3" <<<ping 2>/dev/null) ;; # the server forks a shell per datagram
   esac
   echo "${r:--}"
 }
 
 # Every node answers on published port $3/$2 with round robin over exactly the tasks $4...:
 # N consecutive requests (N = number of tasks) reach each task once.
-check_rr() { # label proto port task...: nodes probed in parallel (each node's order matters, not theirs)
+# TCP probes of different nodes run in parallel (only each node's own order matters); UDP
+# ones one after the other: socat's forking UDP server mixes up concurrent datagrams.
+check_rr() { # label proto port task...
   local label=$1 proto=$2 port=$3 node addr want bad='' i pids=()
   shift 3
   want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
@@ -127,6 +129,7 @@ check_rr() { # label proto port task...: nodes probed in parallel (each node's o
     addr=$(node_addr "$TOPO" "$node")
     (for ((i = 0; i < $#; i++)); do probe "$proto" "$addr" "$port"; done | sort | tr '\n' ' ' >/tmp/rr.$node) &
     pids+=($!)
+    [[ $proto == tcp ]] || wait "${pids[@]}"
   done
   wait "${pids[@]}"
   for node in $(topo_nodes "$TOPO"); do
