@@ -27,10 +27,34 @@ export function parseSource(text: string, file: string, onError: (why: string, l
     for (const e of doc.errors) onError(e.message.split('\n')[0] ?? e.message, at(e.pos[0]));
     return undefined;
   }
-  return {
-    data: doc.toJS({ maxAliasCount: 100 }),
-    locate: (path, key) => at(offsetOf(doc.contents, path, key ?? false)),
-  };
+  let data: unknown;
+  try {
+    // Building data is where yaml refuses an unknown alias or an alias bomb (its count limit
+    // is the guard; inventories and locks have no reason to expand many aliases). A too-deep
+    // file exhausts the stack. All of these are the user's file, never a meshc bug.
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    const where = e instanceof Error && e.message.includes('alias') ? aliasOffset(doc, e.message) : 0;
+    onError(e instanceof RangeError ? 'the document is nested too deeply' : (e as Error).message.split('\n')[0] ?? String(e), at(where));
+    return undefined;
+  }
+  return { data, locate: (path, key) => at(offsetOf(doc.contents, path, key ?? false)) };
+}
+
+/** Offset of the first alias node named at the end of yaml's message (`…: node3`), else 0. */
+function aliasOffset(doc: { contents: unknown }, message: string): number {
+  const name = /(\S+)$/.exec(message)?.[1];
+  let offset = 0;
+  yaml.visit(doc as never, {
+    Alias(_key, node) {
+      if (node.source === name && node.range) {
+        offset = node.range[0];
+        return yaml.visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return offset;
 }
 
 function offsetOf(root: unknown, path: Path, key: boolean): number {
