@@ -198,6 +198,13 @@ export const catalog = {
     message: (base: number, needed: number, free: number) =>
       `no firewall mark left above fwmark_base ${base}: ${needed} needed, ${free} free; lower fwmark_base`,
   },
+  HEALTH_PORT_UNREACHABLE: {
+    severity: 'error',
+    message: (service: string, port: number | null, targets: readonly number[]) =>
+      port === null
+        ? `service ${service}: x-meshc health needs a TCP port, and the service publishes no TCP ingress port; give one (its container must listen on it) and publish it`
+        : `service ${service}: x-meshc health port ${port} is not the target of a published TCP ingress port (${targets.length ? targets.join(', ') : 'none'}); the task's filter rules drop it, so the task would never turn healthy`,
+  },
   HOST_PORT_CONFLICT: {
     severity: 'error',
     message: (port: number, proto: string, node: string, task: string, other: string) =>

@@ -12,7 +12,7 @@ import { allocateAddresses } from './allocate-addresses.js';
 import { allocateFwmarks } from './allocate-fwmarks.js';
 import { allocatePorts, infrastructurePorts } from './allocate-ports.js';
 import { checkHostPorts } from './check-host-ports.js';
-import { planHealth } from './health.js';
+import { checkHealthPort, planHealth } from './health.js';
 import { labelMap } from './inventory-checks.js';
 import { EMPTY_LOCK, type Lock } from './lock.js';
 import { placeTasks, type PlacedTask } from './place-tasks.js';
@@ -47,6 +47,7 @@ export function buildPlan(stack: NormalizedStack, inventory: Inventory, opts: Pl
   checkNodeAddresses(nodes, resolved, sink);
   // The allocators are independent: run them all so one compile reports every problem.
   checkHostPorts(services, placed, sink);
+  for (const service of services) checkHealthPort(service, sink);
   const ports = allocatePorts(services, settings.dynamicPortRange, locked.ports, infrastructurePorts(settings.vxlanPort), sink);
   const ingress = services.filter(hasIngressPorts);
   const members = ingress.map((service) => ({ service, tasks: placed.get(service.name) ?? [] }));

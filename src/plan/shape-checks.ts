@@ -23,6 +23,11 @@ function onlyKeys(v: Obj, allowed: ReadonlySet<string>): boolean {
   return Object.keys(v).every((k) => allowed.has(k));
 }
 
+/** A label value as the schema allows it: ajv's `number` excludes Infinity and NaN (YAML `.inf`, `.nan`). */
+function isLabelValue(v: unknown): boolean {
+  return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+}
+
 function isIntIn(v: unknown, lo: number, hi: number): boolean {
   return typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
 }
@@ -54,7 +59,7 @@ export function isInventoryShape(data: unknown): boolean {
 function isNodeShape(n: unknown): boolean {
   if (!isObj(n) || !onlyKeys(n, NODE_KEYS) || typeof n['name'] !== 'string' || typeof n['address'] !== 'string') return false;
   if (n['role'] !== undefined && n['role'] !== 'manager' && n['role'] !== 'worker') return false;
-  return [n['labels'], n['engine_labels']].every((l) => l === undefined || (isObj(l) && values(l).every((v) => ['string', 'number', 'boolean'].includes(typeof v))));
+  return [n['labels'], n['engine_labels']].every((l) => l === undefined || (isObj(l) && values(l).every(isLabelValue)));
 }
 
 function isNetworkShape(n: unknown): boolean {
