@@ -23,6 +23,7 @@ export interface RunnerView {
   readonly vxlanPort: number;
   readonly peers: readonly string[];
   readonly vips: readonly string[];
+  readonly healthMarks: readonly number[];
   readonly hostHooks: readonly string[];
   readonly sandboxHooks: readonly string[];
   readonly tasks: readonly { readonly name: string; readonly ip: string }[];
@@ -54,6 +55,8 @@ export function runnerView(plan: Plan, node: NodeRuleSet): RunnerView {
     vxlanPort: integer(s.vxlanPort, 1, 65_535),
     peers: plan.nodes.filter((n) => n.name !== self.name).map((n) => ipv4(n.address)),
     vips: plan.services.flatMap((svc) => (svc.fwmark !== null && svc.vip !== null ? [ipv4(svc.vip)] : [])),
+    // The health agent owns these services' real-server weights (docs/health.md).
+    healthMarks: plan.services.flatMap((svc) => (svc.fwmark !== null && svc.health !== null ? [integer(svc.fwmark, 1, 4_294_967_295)] : [])),
     hostHooks: node.host.hooks.map(hookLine),
     sandboxHooks: node.ingress.hooks.map(hookLine),
     tasks: node.tasks.map((t) => ({ name: name(t.task), ip: ipv4(t.ip) })),

@@ -5,12 +5,11 @@
  * hangs and restores task servers while sending real TCP and UDP traffic through every
  * node's published ports. Each check below is one line the guest reported.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/model/plan.js';
-import { renderHealthAgent } from '../../src/render/render-health.js';
-import { healthPlan, nodeOnly } from '../unit/health-fixture.js';
+import { healthPlan } from '../unit/health-fixture.js';
 import { bootVm, prepareVm, scenarioDir, vmUnavailable, writeVariant, type VmResult } from './harness.js';
 
 const skip = vmUnavailable();
@@ -33,10 +32,8 @@ describe.skipIf(skip !== null)('health-driven failover in a VM', () => {
     const plan = vmPlan();
     const dir = scenarioDir(['health-failover.sh']);
     await writeVariant(dir, 'hc', plan);
-    // Until the lead wires renderHealthAgent into renderFiles, add the agent here (same bytes).
-    for (const node of plan.nodes) {
-      for (const f of renderHealthAgent(plan, nodeOnly(node.name))) writeFileSync(join(dir, 'hc', f.path), f.content, { mode: f.mode });
-    }
+    // renderFiles (through writeVariant's compilePlan) writes each node's health agent.
+    for (const node of plan.nodes) expect(existsSync(join(dir, 'hc', node.name, 'health-agent.sh'))).toBe(true);
     const { intervalMs, timeoutMs, retries } = TIMING;
     const job = `JOB_INTERVAL_MS=${JOB_TIMING.intervalMs}\nJOB_TIMEOUT_MS=${JOB_TIMING.timeoutMs}\n`;
     writeFileSync(join(dir, 'hc', 'timing'), `INTERVAL_MS=${intervalMs}\nTIMEOUT_MS=${timeoutMs}\nRETRIES=${retries}\n${job}`);
