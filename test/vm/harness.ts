@@ -4,7 +4,7 @@
  * guest's lib.sh reads), boots the QEMU VM once over the folder (scripts/vm/run.sh),
  * and parses what the guest reported on its second serial port.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -103,6 +103,49 @@ export function bootVm(dir: string, backend: 'legacy' | 'nft' = 'legacy'): VmRes
   const console = safeRead(`${results}.console`);
   if (run.status !== 0) throw new Error(`VM run failed: ${run.stderr}\n--- results\n${raw}\n--- console tail\n${console.slice(-4000)}`);
   return { ...parseResults(raw), raw, console };
+}
+
+/**
+ * The same, without blocking: QEMU under TCG uses one core per VM, so on a 2-core machine
+ * two boots side by side take the time of one. At most MESHC_VM_PARALLEL (default 2) run at once.
+ */
+export async function bootVmQueued(dir: string, backend: 'legacy' | 'nft' = 'legacy'): Promise<VmResult> {
+  while (running >= MAX_PARALLEL) await new Promise<void>((wake) => waiting.push(wake));
+  running++;
+  try {
+    const results = join(dir, '..', `${dir.split('/').pop()}.results`);
+    const { status, stderr } = await runAsync('bash', [join(ROOT, 'scripts/vm/run.sh'), dir, results, backend]);
+    const raw = safeRead(results);
+    const console = safeRead(`${results}.console`);
+    if (status !== 0) throw new Error(`VM run failed: ${stderr}\n--- results\n${raw}\n--- console tail\n${console.slice(-4000)}`);
+    return { ...parseResults(raw), raw, console };
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+const MAX_PARALLEL = Math.max(1, Number(process.env.MESHC_VM_PARALLEL ?? 2) || 1);
+let running = 0;
+const waiting: (() => void)[] = [];
+
+function runAsync(cmd: string, args: readonly string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+}
+
+/**
+ * Starts `run` now (queued behind other boots) and returns its promise, marked handled so
+ * a failure surfaces in the beforeAll that awaits it, not as an unhandled rejection.
+ */
+export function startEarly<T>(run: () => Promise<T>): Promise<T> {
+  const p = run();
+  p.catch(() => undefined);
+  return p;
 }
 
 export function parseResults(raw: string): Pick<VmResult, 'checks' | 'metrics'> {

@@ -79,15 +79,21 @@ const deployArb = fc.record(
   { requiredKeys: [] },
 ).map((d) => (d.mode === 'global' ? { ...d, replicas: undefined } : d));
 
-export const serviceArb = fc.record(
-  {
-    image: mostly(fc.constantFrom('nginx', 'redis:7', 'registry.example.com:5000/a/b@sha256:' + 'a'.repeat(64)), fc.constant('')),
-    ports: fc.array(fc.oneof({ weight: 3, arbitrary: shortPortArb }, { weight: 1, arbitrary: longPortArb }), { maxLength: 3 }),
-    deploy: deployArb,
-    'x-meshc': fc.record({ health: healthArb }),
-  },
-  { requiredKeys: ['image'] },
-);
+// A health probe needs a reachable port, so probes are rarer than other keys: most cases should compile.
+export const serviceArb = fc
+  .tuple(
+    fc.record(
+      {
+        image: mostly(fc.constantFrom('nginx', 'redis:7', 'registry.example.com:5000/a/b@sha256:' + 'a'.repeat(64)), fc.constant('')),
+        ports: fc.array(fc.oneof({ weight: 3, arbitrary: shortPortArb }, { weight: 1, arbitrary: longPortArb }), { maxLength: 3 }),
+        deploy: deployArb,
+      },
+      { requiredKeys: ['image'] },
+    ),
+    fc.option(fc.record({ health: healthArb }), { freq: 2, nil: undefined }),
+    fc.nat(4),
+  )
+  .map(([svc, probe, dice]) => (probe && dice === 0 ? { ...svc, 'x-meshc': probe } : svc));
 
 const settingsArb = fc.record(
   {
