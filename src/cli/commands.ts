@@ -74,10 +74,21 @@ export async function compileInMemory(file: string, opts: StackOptions, io: CliI
 export function writeCompiled(out: string, compiled: Compiled, frozen: boolean, io: CliIo, sink: DiagnosticSink): void {
   try {
     writeOutputTree(resolve(io.cwd, out), compiled.files);
-    const text = serializeLock(compiled.lock);
-    if (!frozen && text !== compiled.lockText) writeFileAtomic(resolve(io.cwd, compiled.lockFile), text);
   } catch (err) {
     sink.report(diag('OUTPUT_UNWRITABLE', undefined, resolve(io.cwd, out), (err as Error).message));
+    return;
+  }
+  writeLock(compiled, frozen, io, sink);
+}
+
+/** Records the allocations (also for `--format json`: the next compile must not move them). */
+export function writeLock(compiled: Compiled, frozen: boolean, io: CliIo, sink: DiagnosticSink): void {
+  const text = serializeLock(compiled.lock);
+  if (frozen || text === compiled.lockText) return;
+  try {
+    writeFileAtomic(resolve(io.cwd, compiled.lockFile), text);
+  } catch (err) {
+    sink.report(diag('OUTPUT_UNWRITABLE', undefined, resolve(io.cwd, compiled.lockFile), (err as Error).message));
   }
 }
 
