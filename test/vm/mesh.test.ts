@@ -156,6 +156,11 @@ describe.skipIf(skip !== null)('routing mesh in a VM: several services and fault
     }
   });
   it('scenario 4: after a kill at a random point (6 seeds) the next run converges', () => expectAllPassed(vm, 'fault.kill.', 6));
+  it('scenario 4: a rule deleted from a meshc chain is seen by --check and repaired by apply', () =>
+    expectCheck(vm, 'fault.tamper.rule-deleted'));
+  it('scenario 4: a foreign rule inserted above meshc\'s jump is seen by --check; apply puts the jump back on top', () =>
+    expectCheck(vm, 'fault.tamper.rule-above-hook'));
+  it('scenario 4: two runs at once are serialised by the lock and leave no duplicate', () => expectCheck(vm, 'fault.concurrent'));
   it('every check the guest reported passed', () => expectAllPassed(vm, '', 20));
 });
 

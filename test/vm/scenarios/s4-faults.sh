@@ -95,3 +95,45 @@ for seed in 1 2 3 4 5 6; do
   check "fault.kill.$seed" "$([[ $first =~ ^[02]$ && $RC == 0 && $served == 0 ]]; echo $?)" \
     "killed $how (rc $killed), next run rc $first, --check rc $RC $JSON $out"
 done
+
+# e. Another tool changes the tables between runs: a rule deleted from a meshc chain, then
+# a foreign rule inserted above meshc's jump. --check sees each, apply repairs it, and the
+# foreign rule stays where it was put, below meshc's jump.
+run_node node1 "$SEED"
+in_net node1 iptables -t nat -D MESHC-INGRESS 1
+run_node node1 "$SEED" --check
+c1=$RC
+run_node node1 "$SEED"
+a1=$RC
+run_node node1 "$SEED" --check
+out=$(node_rr node1 tcp 8888 web_ngx.1 web_ngx.2)
+check fault.tamper.rule-deleted "$([[ $c1 == 2 && $a1 == 2 && $RC == 0 && -z $out ]]; echo $?)" \
+  "check rc=$c1, apply rc=$a1, check again rc=$RC $out"
+in_net node1 iptables -t nat -I PREROUTING 1 -p tcp --dport 8888 -m comment --comment foreign-above-meshc -j RETURN
+run_node node1 "$SEED" --check
+c2=$RC
+run_node node1 "$SEED"
+a2=$RC
+first=$(in_net node1 iptables -t nat -S PREROUTING | sed -n 2p)
+foreign=$(in_net node1 iptables -t nat -S PREROUTING | grep -c foreign-above-meshc)
+run_node node1 "$SEED" --check
+out=$(node_rr node1 tcp 8888 web_ngx.1 web_ngx.2)
+check fault.tamper.rule-above-hook "$([[ $c2 == 2 && $a2 == 2 && $first == *'-j MESHC-INGRESS'* && $foreign == 1 && $RC == 0 && -z $out ]]; echo $?)" \
+  "check rc=$c2, apply rc=$a2, first rule [$first], foreign rules $foreign, check again rc=$RC $out"
+in_net node1 iptables -t nat -D PREROUTING -p tcp --dport 8888 -m comment --comment foreign-above-meshc -j RETURN
+
+# f. Two runs at once with a change pending: the lock serialises them (one changes, the
+# other then finds nothing to do) and the node ends in sync, no rule or hook twice.
+pids=()
+for i in 1 2; do
+  (nsenter --net=/run/netns/node1 env MESHC_NETNS_PREFIX=node1- MESHC_TASK_NETNS=netns \
+    bash "$TWO/node1/apply.sh" >/tmp/conc.$i 2>&1; echo $? >/tmp/conc.$i.rc) &
+  pids+=($!)
+done
+wait "${pids[@]}"
+rcs="$(cat /tmp/conc.1.rc) $(cat /tmp/conc.2.rc)"
+run_node node1 "$TWO" --check
+dups=$(in_net node1 iptables-save | grep -e '-j MESHC-' | sort | uniq -d | wc -l)
+out=$(node_rr node1 tcp 9000 web_api.1)
+check fault.concurrent "$([[ ($rcs == '2 0' || $rcs == '0 2') && $RC == 0 && $dups == 0 && -z $out ]]; echo $?)" \
+  "exit codes $rcs, --check rc=$RC, duplicated hooks $dups $out"
