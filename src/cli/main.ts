@@ -12,7 +12,7 @@ import { nodeIo } from './io.js';
 import { DiagnosticSink } from '../diagnostics/types.js';
 import { diag } from '../diagnostics/catalog.js';
 import { applyWarningPolicy, DIAGNOSTICS_FORMATS, exitCodeFor, writeDiagnostics, type DiagnosticsFormat } from './report.js';
-import { compileInMemory, configStack, planCommand, validateFiles, writeCompiled, writeLock, type StackOptions } from './commands.js';
+import { compileInMemory, configStack, planCommand, validateFiles, writeCompiled, type StackOptions } from './commands.js';
 import { readTree } from './read-tree.js';
 import { explainCommand, parseSelector } from './explain-command.js';
 
@@ -103,7 +103,8 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: { code: number; di
       if (!compiled || exitCodeFor(sink.items, state.policy) !== 0) return;
       if (f.format === 'json') {
         io.stdout(JSON.stringify({ plan: compiled.plan, files: Object.fromEntries(compiled.files.map((x) => [x.path, x.content])) }, null, 2) + '\n');
-        writeLock(compiled, Boolean(f.frozen), io, sink);
+        // A pure pipe: nothing is written, the lock included (compile to a directory, or
+        // commit the lock `meshc compile` writes, to record the allocations).
         return;
       }
       const out = f.out ?? 'out';

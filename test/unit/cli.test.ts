@@ -105,8 +105,8 @@ describe('meshc CLI', () => {
     expect(doc.plan.services[0].name).toBe('ngx');
     expect(Object.keys(doc.files)).toContain('plan.json');
     expect(existsSync(join(dir, 'out'))).toBe(false);
-    // The allocations are still recorded: a later compile must not move them.
-    expect(existsSync(join(dir, 'stack.meshc-lock.json'))).toBe(true);
+    // A pure pipe writes nothing, the lock included.
+    expect(existsSync(join(dir, 'stack.meshc-lock.json'))).toBe(false);
   });
 
   it('takes network settings from flags, over the defaults, and rejects bad ones', async () => {
