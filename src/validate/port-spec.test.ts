@@ -36,9 +36,9 @@ describe('parsePortSpec: expansion', () => {
     expect(short(mappings('80/'))).toEqual(['||80/tcp']);
     expect(short(mappings('80/sctp'))).toEqual(['||80/sctp']);
   });
-  it('accepts leading zeros and a leading plus like strconv.ParseInt', () => {
+  it('accepts leading zeros but no sign, like the docker CLI on this machine (ParseUint)', () => {
     expect(short(mappings('0123:080'))).toEqual(['|123|80/tcp']);
-    expect(short(mappings('+80'))).toEqual(['||80/tcp']);
+    expect(parsePortSpec('+80').ok).toBe(false);
   });
   it('reads IPv6 hosts: brackets, and the last-two-parts rule', () => {
     expect(short(mappings('::1:80:80'))).toEqual(['::1|80|80/tcp']);

@@ -122,9 +122,12 @@ function parsePortRange(ports: string): Range | undefined {
   return { start, end };
 }
 
-/** strconv.ParseInt(s, 10, 0): optional sign, decimal digits, leading zeros allowed. */
+/**
+ * Decimal digits, leading zeros allowed, no sign: the docker CLI 28 on this machine rejects
+ * `+80` (its go-connections parses with strconv.ParseUint), which the differential test checks.
+ */
 function parsePortNumber(s: string): number | undefined {
-  if (!/^[+-]?[0-9]+$/.test(s)) return undefined;
+  if (!/^[0-9]+$/.test(s)) return undefined;
   const n = Number(s);
   return n >= 0 && n <= 65535 ? n : undefined;
 }
