@@ -81,8 +81,8 @@ export function writeCompiled(out: string, compiled: Compiled, frozen: boolean, 
   writeLock(compiled, frozen, io, sink);
 }
 
-/** Records the allocations (also for `--format json`: the next compile must not move them). */
-export function writeLock(compiled: Compiled, frozen: boolean, io: CliIo, sink: DiagnosticSink): void {
+/** Records the allocations next to the stack, so the next compile does not move them. */
+function writeLock(compiled: Compiled, frozen: boolean, io: CliIo, sink: DiagnosticSink): void {
   const text = serializeLock(compiled.lock);
   if (frozen || text === compiled.lockText) return;
   try {
