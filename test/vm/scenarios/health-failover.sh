@@ -251,12 +251,14 @@ step hanging
 for t in hc_web.1 hc_dns.1 hc_job.2; do mark "$t" 'healthy->unhealthy'; done
 declare -A BEFORE=()
 for n in "${NODES[@]}"; do for t in hc_web.2 hc_dns.2 hc_job.1; do BEFORE["$n $t"]=$(transitions "$n" "$t"); done; done
-# Each clock starts just before its action (an exec here takes a second: that counts too).
+# The kill clocks start just before their action (an exec here takes a second: that counts
+# too). The SYN-drop clock starts once the DROP rule is in: iptables commits it as it exits,
+# so the target hangs from then on, not from when the guest began to exec nsenter.
 T0_WEB=$(now_ms)
 stop_task node1 hc_web.1
 in_net node1-hc_web.1 socat TCP-LISTEN:80,fork,reuseaddr SYSTEM:'sleep 600' </dev/null >/dev/null 2>&1 &
-T0_DNS=$(now_ms)
 in_net node1-hc_dns.1 iptables -w -I INPUT 1 -p tcp --dport 8080 -j DROP
+T0_DNS=$(now_ms)
 T0_JOB=$(now_ms)
 stop_task node2 hc_job.2
 T0=$T0_WEB timed_check hc.hang-detect-http hc_web.1 'healthy->unhealthy' 0 "$BOUND_MS"
