@@ -3,7 +3,7 @@
  * function of commands.ts, and `finish` computes the exit code in one place.
  * `run` takes its io as a parameter so the whole CLI runs in-process in tests.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { CliIo } from './io.js';
@@ -39,11 +39,12 @@ interface CommonFlags {
 
 const EXAMPLES = {
   validate: '\nExamples:\n  meshc validate stack.yml\n  meshc validate --frozen stacks/*.yml      # pre-commit: also fail on a stale lock\n  meshc validate --format sarif stack.yml > meshc.sarif\n',
-  compile: '\nExamples:\n  meshc compile stack.yml -i inventory.yml -o out/\n  meshc compile stack.yml -f prod.yml -i - --format json < <(ansible-inventory -i hosts --list)\n  meshc compile stack.yml -i inventory.yml -o out/ --diff   # show what changes per node\n',
+  compile: '\nExamples:\n  meshc compile stack.yml -i inventory.yml -o out/\n  meshc compile stack.yml -o out/ --format sarif > meshc.sarif   # CI: write, annotate\n  meshc compile stack.yml -f prod.yml -i - --format json < <(ansible-inventory -i hosts --list)\n  meshc compile stack.yml -i inventory.yml -o out/ --diff   # show what changes per node\n',
   config: '\nExamples:\n  meshc config stack.yml\n  diff <(meshc config stack.yml) <(docker stack config -c stack.yml)\n',
   plan: '\nExamples:\n  meshc plan stack.yml -i inventory.yml | jq .services\n',
   explain: '\nExamples:\n  meshc explain stack.yml -i inventory.yml ngx:8888\n  meshc explain stack.yml web:53/udp\n',
   diff: '\nExamples:\n  meshc diff out.old/ out/\n',
+  completion: '\nExamples:\n  meshc completion bash > ~/.local/share/bash-completion/completions/meshc\n  source <(meshc completion bash)\n',
 };
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -94,11 +95,22 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: { code: number; di
   withDiag(withPolicy(withStack(withOverrides(program.command('compile').argument('<stack>', 'the stack file')))))
     .description('write per-node rule files, runners, plan.json and an Ansible playbook')
     .option('-o, --out <dir>', 'output directory', 'out')
-    .addOption(new Option('--format <format>', 'files: write the tree; json: print one JSON document instead').choices(['files', 'json']).default('files'))
+    .addOption(
+      new Option('--format <format>', 'text (or files): write the tree, diagnostics on stderr; sarif|github: write the tree, diagnostics on stdout; json: print one JSON document instead of writing')
+        .choices(['text', 'files', 'json', 'sarif', 'github'])
+        .default('text'),
+    )
     .option('--diff', 'print what changes against the existing output directory, per node and rule')
     .addHelpText('after', EXAMPLES.compile)
     .action(async (stack: string, f: CommonFlags) => {
-      setPolicy(f, f.diagnostics, false);
+      // sarif and github are for CI, as with validate: the tree is written and stdout
+      // carries the diagnostics. json keeps stdout for the compiled document itself.
+      const ciFormat = f.format === 'sarif' || f.format === 'github';
+      setPolicy(f, ciFormat ? f.format : f.diagnostics, ciFormat);
+      if (f.diff && (ciFormat || f.format === 'json')) {
+        sink.report(diag('USAGE', undefined, `--diff prints to stdout, which --format ${f.format} also uses: run them separately`));
+        return;
+      }
       const compiled = await compileInMemory(stack, stackOpts(f), io, sink);
       if (!compiled || exitCodeFor(sink.items, state.policy) !== 0) return;
       if (f.format === 'json') {
@@ -148,6 +160,15 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: { code: number; di
       if (!oldTree.size) sink.report(diag('FILE_NOT_FOUND', undefined, oldDir));
       if (!newTree.size) sink.report(diag('FILE_NOT_FOUND', undefined, newDir));
       if (!sink.hasErrors()) io.stdout(await diffText(oldTree, newTree));
+    });
+  program
+    .command('completion')
+    .addArgument(new Argument('[shell]', 'the shell').choices(['bash']).default('bash'))
+    .description('print a shell completion script for meshc')
+    .addHelpText('after', EXAMPLES.completion)
+    .action(async (shell: 'bash') => {
+      const { completionScript } = await import('./completion.js');
+      io.stdout(completionScript(program, shell));
     });
   return program;
 }

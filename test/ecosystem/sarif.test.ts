@@ -2,7 +2,10 @@
  * `meshc validate --format sarif|github` from the built CLI, on a stack with errors in
  * two files: the SARIF log passes the SARIF 2.1.0 schema and carries the same positions
  * as the text format; the GitHub lines are one workflow command per diagnostic.
+ * `meshc compile --format sarif|github` likewise: errors (nothing written) and warnings
+ * (the tree written, the warning on stdout).
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,5 +70,28 @@ describe.skipIf(skip)(skip ? `validate --format sarif|github (skipped: ${skip})`
       return m ? `${m[1]}:${m[2]}:${m[3]} ${m[4]}` : l;
     });
     expect(fromGithub).toEqual(textPositions());
+  });
+
+  it('compile --format sarif: errors give a schema-valid log and write nothing; warnings are logged beside the written tree', () => {
+    const check = schemaValidator();
+    const bad = sh(['node', MESHC, 'compile', 'stacks/conflict.yml', '-o', 'out-bad', '--format', 'sarif'], { cwd: scratch.path });
+    expect(bad.status).toBe(1);
+    const badLog = JSON.parse(bad.out);
+    expect(check(badLog), JSON.stringify(check.errors)).toBe(true);
+    expect(badLog.runs[0].results.map((x: { ruleId: string }) => x.ruleId)).toContain('PORT_CONFLICT');
+    expect(existsSync(join(scratch.path, 'out-bad'))).toBe(false);
+
+    // Port 22 shadows the node's own sshd: a warning, so the tree is written and exit is 0.
+    writeFileSync(join(scratch.path, 'stacks', 'ssh.yml'), GOOD.replace('8080:80', '22:22'));
+    const warn = sh(['node', MESHC, 'compile', 'stacks/ssh.yml', '-o', 'out-warn', '--format', 'sarif'], { cwd: scratch.path });
+    expect(warn.status, warn.out).toBe(0);
+    const warnLog = JSON.parse(warn.out);
+    expect(check(warnLog), JSON.stringify(check.errors)).toBe(true);
+    expect(warnLog.runs[0].results.map((x: { ruleId: string; level: string }) => `${x.level} ${x.ruleId}`)).toEqual(['warning PUBLISHED_PORT_SHADOWS_NODE_SERVICE']);
+    expect(existsSync(join(scratch.path, 'out-warn', 'plan.json'))).toBe(true);
+
+    const gh = sh(['node', MESHC, 'compile', 'stacks/ssh.yml', '-o', 'out-warn', '--format', 'github', '--warnings-as-errors'], { cwd: scratch.path });
+    expect(gh.status).toBe(1);
+    expect(gh.out).toMatch(/^::warning (?:[^:]*)title=PUBLISHED_PORT_SHADOWS_NODE_SERVICE::/m);
   });
 });

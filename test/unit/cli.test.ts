@@ -109,6 +109,21 @@ describe('meshc CLI', () => {
     expect(existsSync(join(dir, 'stack.meshc-lock.json'))).toBe(false);
   });
 
+  it('compile --format text is the default; --diff with a stdout format is a usage error that writes nothing', async () => {
+    const a = workdir();
+    const text = memIo(a);
+    expect(await run(['compile', 'stack.yml', '--format', 'text'], text.io)).toBe(0);
+    expect(text.stdout()).toBe('');
+    expect(existsSync(join(a, 'out', 'plan.json'))).toBe(true);
+    const b = workdir();
+    for (const format of ['sarif', 'json']) {
+      const m = memIo(b);
+      expect(await run(['compile', 'stack.yml', '--diff', '--format', format], m.io)).toBe(2);
+      expect(m.stdout() + m.stderr()).toContain('USAGE');
+    }
+    expect(readdirSync(b)).toEqual(['stack.yml']);
+  });
+
   it('takes network settings from flags, over the defaults, and rejects bad ones', async () => {
     const dir = workdir();
     const m = memIo(dir);
