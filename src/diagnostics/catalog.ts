@@ -171,6 +171,11 @@ export const catalog = {
     severity: 'error',
     message: (raw: string) => `invalid placement preference "${raw}": spread takes node.labels.<key> or engine.labels.<key>`,
   },
+  PUBLISHED_PORT_SHADOWS_NODE_SERVICE: {
+    severity: 'warning',
+    message: (port: number, proto: string, service: string, what: string) =>
+      `published port ${port}/${proto} of service "${service}" shadows the node's own ${what}: the routing mesh DNATs it on every local address of every node, loopback included (docker does the same, without a warning)`,
+  },
   REPLICAS_WITH_GLOBAL: { severity: 'error', message: () => `replicas can only be used with replicated or replicated-job mode` },
   TOP_LEVEL_EXTENSION_IGNORED: {
     severity: 'warning',
@@ -268,13 +273,6 @@ export const catalog = {
   },
   SETTING_INVALID: { severity: 'error', message: (name: string, value: string, why: string) => `${name} "${value}" is invalid: ${why}` },
 
-  // ---- emitters -----------------------------------------------------------
-  // (section owned by the emitters; keep sorted)
-  PUBLISHED_PORT_SHADOWS_NODE_SERVICE: {
-    severity: 'warning',
-    message: (port: number, proto: string, service: string, what: string) =>
-      `published port ${port}/${proto} of service "${service}" shadows the node's own ${what}: the routing mesh DNATs it on every local address of every node, loopback included (docker does the same, without a warning)`,
-  },
 } as const satisfies Record<string, Entry>;
 
 export type DiagnosticCode = keyof typeof catalog;

@@ -111,14 +111,6 @@ describe('emitRuleSets edge cases', () => {
     expect(ipvs?.content).toBe('');
   });
 
-  it('warns when a published port shadows the node’s ssh, and not for other ports', () => {
-    const nodes = [planNode('n1', 0)];
-    const svc = service('s', 'gate', 256, '10.0.0.8', [port(22, 22), port(2222, 22), port(22, 22, 'udp')], [task('s', 'gate', 1, 'n1', '10.0.0.5')]);
-    const { sink } = emit({ stack: 's', settings: SETTINGS, nodes, services: [svc] });
-    expect(sink.items.map((d) => [d.code, d.severity])).toEqual([['PUBLISHED_PORT_SHADOWS_NODE_SERVICE', 'warning']]);
-    expect(sink.items[0]!.message).toContain('22/tcp');
-  });
-
   it('throws an internal error on a plan with an ingress port but no fwmark (a planner bug, not user input)', () => {
     const svc = service('s', 'a', null, null, [port(80, 80)], [task('s', 'a', 1, 'n1', '10.0.0.5')]);
     expect(() => emit({ stack: 's', settings: SETTINGS, nodes: [planNode('n1', 0)], services: [svc] })).toThrow(/internal/);

@@ -10,14 +10,16 @@ import type { Plan } from '../model/plan.js';
 import type { NodeRuleSet, RuleSets, TaskRules } from '../model/rules.js';
 import { emitHostRules } from './host-rules.js';
 import { meshServices, type MeshService } from './mesh-services.js';
-import { reportNodePortShadowing } from './node-port-warnings.js';
 import { emitIpvsServices, emitSandboxMangle, emitSandboxRules } from './sandbox-rules.js';
 import { emitTaskRules } from './task-rules.js';
 
-/** Nodes in plan order; a node's tasks sorted by task name. Throws only on an inconsistent plan (a planner bug). */
-export function emitRuleSets(plan: Plan, sink: DiagnosticSink): RuleSets {
+/**
+ * Nodes in plan order; a node's tasks sorted by task name. Throws only on an inconsistent
+ * plan (a planner bug). Reports nothing today (the port-shadowing warning is the front
+ * end's, where ports have positions); the sink keeps every stage's signature alike.
+ */
+export function emitRuleSets(plan: Plan, _sink: DiagnosticSink): RuleSets {
   const services = meshServices(plan);
-  reportNodePortShadowing(services, sink);
   const host = emitHostRules(plan, services);
   const ipvs = emitIpvsServices(services);
   const mangle = emitSandboxMangle(plan, services);

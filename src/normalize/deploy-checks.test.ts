@@ -52,6 +52,20 @@ describe('port checks', () => {
     expect(r.items[0]?.message).toContain('Swarm does not check this');
   });
 
+  it('warns, at the port, when an ingress port shadows a service of the node itself; not for host mode or other ports', () => {
+    const r = normalizeYaml(
+      'services:\n  gate: {image: x, ports: ["22:22", "2222:22", "22:22/udp", {target: 53, published: 53, protocol: udp}]}\n  h: {image: x, ports: [{target: 1, published: 2375, mode: host}]}\n',
+    );
+    expect(r.items.map((d) => [d.code, d.severity])).toEqual([
+      ['PUBLISHED_PORT_SHADOWS_NODE_SERVICE', 'warning'],
+      ['PUBLISHED_PORT_SHADOWS_NODE_SERVICE', 'warning'],
+    ]);
+    // At the short spec, and at the long form's published value.
+    expect(r.codes).toEqual(['2:28 PUBLISHED_PORT_SHADOWS_NODE_SERVICE', '2:85 PUBLISHED_PORT_SHADOWS_NODE_SERVICE']);
+    expect(r.items[0]!.message).toContain('22/tcp of service "gate" shadows the node\'s own ssh server');
+    expect(r.items[1]!.message).toContain('53/udp');
+  });
+
   it('follows a VXLAN port moved by x-meshc', () => {
     const r = normalizeYaml('x-meshc: {vxlan_port: 4790}\nservices:\n  a: {image: x, ports: ["4789:1/udp", "4790:1/udp"]}\n');
     expect(r.items.map((d) => d.message)).toEqual([expect.stringContaining('4790/udp')]);

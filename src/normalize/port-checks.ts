@@ -1,13 +1,25 @@
 /**
  * Swarm's API-time port checks (swarmkit `validateEndpointSpec`, `checkPortConflicts`),
- * all reported in one run with the first claimant as a related note, plus the check
- * Swarm lacks: publishing the cluster's own ports (2377/tcp, 7946/tcp+udp, VXLAN/udp).
+ * all reported in one run with the first claimant as a related note, plus the checks
+ * Swarm lacks: publishing the cluster's own ports (2377/tcp, 7946/tcp+udp, VXLAN/udp) is
+ * an error, and an ingress port that takes over a service the node itself runs is a
+ * warning. The mesh DNATs `--dst-type LOCAL`, so publishing 22/tcp redirects ssh on
+ * *every* node (the operator is locked out), and 53 catches the node's own resolver stub
+ * on 127.0.0.53.
  */
 import { diag, diagWithNotes } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { PortSpec, Service } from '../model/stack.js';
 
 type Claim = { readonly service: string; readonly port: PortSpec };
+
+const NODE_SERVICES: ReadonlyMap<string, string> = new Map([
+  ['22/tcp', 'ssh server'],
+  ['53/tcp', 'DNS resolver (e.g. systemd-resolved on 127.0.0.53)'],
+  ['53/udp', 'DNS resolver (e.g. systemd-resolved on 127.0.0.53)'],
+  ['2375/tcp', 'Docker API'],
+  ['2376/tcp', 'Docker API (TLS)'],
+]);
 
 function reserved(vxlanPort: number): ReadonlyMap<string, string> {
   return new Map([
@@ -43,6 +55,8 @@ export function checkPortConflicts(services: readonly Service[], sink: Diagnosti
       const key = `${port.published}/${port.protocol}`;
       const what = own.get(key);
       if (what) sink.report(diag('PORT_RESERVED', port.loc, port.published, port.protocol, what));
+      const shadowed = port.mode === 'ingress' ? NODE_SERVICES.get(key) : undefined;
+      if (shadowed) sink.report(diag('PUBLISHED_PORT_SHADOWS_NODE_SERVICE', port.loc, port.published, port.protocol, service.name, shadowed));
       const other = ingress.get(key) ?? (port.mode === 'ingress' ? host.get(key) : undefined);
       if (other && other.service !== service.name) {
         const note = { message: `${other.service} publishes it here`, loc: other.port.loc };
