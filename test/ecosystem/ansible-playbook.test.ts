@@ -10,7 +10,7 @@
  * (modes, exit codes, JSON summary) and logs where and how it was called. What this
  * proves: the playbook's staging, validation, check/diff/apply flow, changed/failed
  * logic, stale-file removal and host selection. The real runner under the playbook is
- * ansible-playbook-vm.test.ts (QEMU, opt-in: it is slow).
+ * test/vm/ansible-playbook.test.ts (QEMU, in the VM suite).
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';

@@ -5,7 +5,8 @@
 # validation and apply.sh run inside that node. The generated playbook then runs four
 # times: --check --diff on fresh nodes, apply, apply again, --check.
 # Reports: RUN <label> rc=<n> seconds=<n>, RECAP <label> <host> ok=… changed=… failed=…,
-# STATE <label> <node> chains=<n> sandbox=<yes|no> ipvs=<services>, LOG lines on failure.
+# STATE <label> <node> chains=<n> sandbox=<yes|no> ipvs=<services> real=<servers>,
+# DRYRUN <label> <added rules shown>, LOG lines on failure.
 set -u
 cd /scenario || exit 1
 export LANG=C.UTF-8 PYTHONUTF8=1 HOME=/root ANSIBLE_NOCOLOR=1 ANSIBLE_LOCAL_TEMP=/tmp/ansible-local
@@ -34,9 +35,12 @@ state() {
   local n sbox ipvs
   while read -r kind n _; do
     [[ $kind == node ]] || continue
-    sbox=/run/netns/$n-ingress_sbox ipvs=0
-    if [[ -e $sbox ]]; then ipvs=$(nsenter --net="$sbox" ipvsadm -Sn | grep -c '^-A'); fi
-    echo "STATE $1 $n chains=$(nsenter --net="/run/netns/$n" iptables-save | grep -c '^:MESHC-') sandbox=$([[ -e $sbox ]] && echo yes || echo no) ipvs=$ipvs" >&3
+    sbox=/run/netns/$n-ingress_sbox ipvs=0 real=0
+    if [[ -e $sbox ]]; then
+      ipvs=$(nsenter --net="$sbox" ipvsadm -Sn | grep -c '^-A')
+      real=$(nsenter --net="$sbox" ipvsadm -Sn | grep -c '^-a')
+    fi
+    echo "STATE $1 $n chains=$(nsenter --net="/run/netns/$n" iptables-save | grep -c '^:MESHC-') sandbox=$([[ -e $sbox ]] && echo yes || echo no) ipvs=$ipvs real=$real" >&3
   done </scenario/topo.txt
 }
 
@@ -50,7 +54,8 @@ play() { # label, ansible-playbook options...
   rc=${PIPESTATUS[0]}
   echo "RUN $label rc=$rc seconds=$(($(date +%s) - start))" >&3
   grep -E '^[A-Za-z0-9_.-]+ +: ok=' "/tmp/$label.log" | tr -s ' ' | sed "s/^/RECAP $label /; s/ : / /" >&3
-  grep -q 'would run\|would ' "/tmp/$label.log" && echo "DRYRUN $label shown" >&3
+  # The dry run's added rules, as the debug task prints them ("  + -A MESHC-…").
+  echo "DRYRUN $label $(grep -c '"  + -A MESHC-' "/tmp/$label.log")" >&3
   if [[ $rc != 0 ]]; then tail -n 60 "/tmp/$label.log" | sed 's/^/LOG /' >&3; fi
 }
 

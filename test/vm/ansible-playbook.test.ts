@@ -1,0 +1,156 @@
+/**
+ * The generated playbook under the real `ansible-playbook` against the real apply.sh, in
+ * the VM suite's QEMU machine (Debian's kernel: this machine's has no IPVS, and apply.sh
+ * rightly refuses to run without it).
+ *
+ * One Ansible inventory is the source of truth, as for a user: on this machine the real
+ * `ansible-inventory --list` turns it into the JSON `meshc compile -i -` reads, and in the
+ * VM the same file is the `-i` of ansible-playbook. Python and ansible-core from this
+ * machine's Debian packages are added to the VM's initramfs (ansible/build-layer.sh).
+ * Each inventory host is a simulated node: a network namespace entered by its Python
+ * interpreter (`ansible_connection=local`), with its own `meshc_netns_prefix` and task
+ * containers as named namespaces. The playbook runs --check --diff on fresh nodes
+ * (changed, kernel untouched), applies (changed; MESHC chains and IPVS services), applies
+ * again (no change) and checks again (in sync). Not covered here: ssh and `become`.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/main.js';
+import { nodeIo } from '../../src/cli/io.js';
+import type { Plan } from '../../src/model/plan.js';
+import { ROOT, vmUnavailable } from './harness.js';
+
+const STACK = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    deploy:\n      replicas: 2\n    ports:\n      - "8080:80"\n      - "5353:53/udp"\n';
+const NODES = [
+  { name: 'node1', address: '192.168.100.11' },
+  { name: 'node2', address: '192.168.100.12' },
+];
+
+const skip = skipReason();
+const scratch = mkdtempSync(join(tmpdir(), 'meshc-ansible-vm-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function hasTool(tool: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+}
+
+function skipReason(): string | null {
+  const vm = vmUnavailable();
+  if (vm) return vm;
+  for (const tool of ['ansible-playbook', 'ansible-inventory', 'dpkg-query']) if (!hasTool(tool)) return `needs ${tool}`;
+  if (spawnSync('/usr/bin/python3', ['-c', 'import ansible, jinja2, yaml']).status !== 0) return "needs Debian's python3 with ansible-core";
+  return null;
+}
+if (skip) console.warn(`SKIPPED ansible-playbook in the IPVS VM: ${skip}`);
+
+interface GuestReport {
+  readonly runs: Map<string, { rc: number; seconds: number }>;
+  readonly recaps: Map<string, Record<string, number>>;
+  readonly states: Map<string, string>;
+  readonly dryRun: Map<string, number>;
+  readonly raw: string;
+}
+
+function parseReport(raw: string): GuestReport {
+  const runs = new Map<string, { rc: number; seconds: number }>();
+  const recaps = new Map<string, Record<string, number>>();
+  const states = new Map<string, string>();
+  const dryRun = new Map<string, number>();
+  for (const line of raw.split(/\r?\n/)) {
+    const runLine = /^RUN (\S+) rc=(\d+) seconds=(\d+)/.exec(line);
+    if (runLine) runs.set(runLine[1]!, { rc: Number(runLine[2]), seconds: Number(runLine[3]) });
+    const recap = /^RECAP (\S+) (\S+) (.*)$/.exec(line);
+    if (recap) recaps.set(`${recap[1]} ${recap[2]}`, Object.fromEntries([...recap[3]!.matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1]!, Number(m[2])])));
+    const state = /^STATE (\S+) (\S+) (.*)$/.exec(line);
+    if (state) states.set(`${state[1]} ${state[2]}`, state[3]!);
+    const dry = /^DRYRUN (\S+) (\d+)$/.exec(line);
+    if (dry) dryRun.set(dry[1]!, Number(dry[2]));
+  }
+  return { runs, recaps, states, dryRun, raw };
+}
+
+/** The inventory both tools read: group meshc, each host a simulated node in the VM. */
+function ansibleHosts(): string {
+  const host = (n: (typeof NODES)[number]) =>
+    `${n.name} ansible_host=${n.address} ansible_connection=local ansible_become=false ansible_python_interpreter=/scenario/py-${n.name}` +
+    ` meshc_netns_prefix=${n.name}- meshc_task_netns=netns meshc_dir=/var/lib/meshc-nodes/${n.name}`;
+  return ['[meshc]', ...NODES.map(host), ''].join('\n');
+}
+
+/** `ansible-inventory -i hosts --list | meshc compile stack.yml -i - -o out/`, meshc in-process. */
+async function compileFromAnsibleInventory(dir: string): Promise<Plan> {
+  const list = spawnSync('ansible-inventory', ['-i', join(dir, 'hosts'), '--list'], { encoding: 'utf8', env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
+  if (list.status !== 0) throw new Error(`ansible-inventory failed: ${list.stderr}`);
+  let stderr = '';
+  const io = { ...nodeIo(), cwd: dir, stdout: () => undefined, stderr: (t: string) => void (stderr += t), readStdin: () => Buffer.from(list.stdout) };
+  const code = await run(['compile', join(dir, 'mesh.yml'), '-i', '-', '-o', join(dir, 'out')], io);
+  if (code !== 0) throw new Error(`meshc compile exited ${code}: ${stderr}`);
+  return JSON.parse(readFileSync(join(dir, 'out', 'plan.json'), 'utf8')) as Plan;
+}
+
+describe.skipIf(skip)('the generated playbook, run by ansible-playbook against the real runner in the IPVS VM', () => {
+  let report: GuestReport;
+  let plan: Plan;
+
+  beforeAll(async () => {
+    const work = join(scratch, 'work');
+    const dir = join(scratch, 'scenario');
+    mkdirSync(work);
+    mkdirSync(dir);
+    writeFileSync(join(work, 'mesh.yml'), STACK);
+    writeFileSync(join(work, 'hosts'), ansibleHosts());
+    plan = await compileFromAnsibleInventory(work);
+    // The guest gets the output tree and the very inventory meshc compiled with.
+    spawnSync('cp', ['-a', join(work, 'out'), join(dir, 'out')]);
+    copyFileSync(join(work, 'hosts'), join(dir, 'hosts'));
+    const topo = [...plan.nodes.map((n) => `node ${n.name} ${n.address}`), ...plan.services.flatMap((s) => s.tasks.map((t) => `task ${t.node} ${t.name}`))];
+    writeFileSync(join(dir, 'topo.txt'), topo.join('\n') + '\n');
+    copyFileSync(join(ROOT, 'test/vm/ansible/scenario.sh'), join(dir, 'main.sh'));
+    chmodSync(join(dir, 'main.sh'), 0o755);
+    const results = join(scratch, 'results.txt');
+    const boot = spawnSync('bash', [join(ROOT, 'test/vm/ansible/boot.sh'), dir, results], { encoding: 'utf8', timeout: 3_700_000 });
+    const raw = readFileSync(results, 'utf8');
+    if (boot.status !== 0) throw new Error(`${boot.stderr}\n${raw}\n${readFileSync(`${results}.console`, 'utf8').slice(-3000)}`);
+    report = parseReport(raw);
+    console.log(`ansible-playbook runs: ${[...report.runs].map(([k, v]) => `${k} ${v.seconds}s`).join(', ')}`);
+  }, 3_800_000);
+
+  it('meshc compiled the Ansible inventory: its hosts, addresses and one task each', () => {
+    expect(plan.nodes.map((n) => `${n.name} ${n.address}`)).toEqual(NODES.map((n) => `${n.name} ${n.address}`));
+    expect(plan.services[0]!.tasks.map((t) => t.node).sort()).toEqual(['node1', 'node2']);
+  });
+
+  it('--check --diff on fresh nodes reports changes and shows the rules, without changing the kernel', () => {
+    expect(report.runs.get('check'), report.raw).toMatchObject({ rc: 0 });
+    for (const n of NODES) {
+      expect(report.recaps.get(`check ${n.name}`)?.changed, report.raw).toBeGreaterThan(0);
+      expect(report.states.get(`before ${n.name}`)).toBe('chains=0 sandbox=no ipvs=0 real=0');
+      expect(report.states.get(`check ${n.name}`)).toBe(report.states.get(`before ${n.name}`));
+    }
+    // The dry run's `+ -A MESHC-…` lines (per node: host, sandbox and task rules).
+    expect(report.dryRun.get('check'), report.raw).toBeGreaterThan(10);
+  });
+
+  it('the first run applies and reports changed; the kernel then holds the mesh', () => {
+    expect(report.runs.get('apply1'), report.raw).toMatchObject({ rc: 0 });
+    for (const n of NODES) {
+      expect(report.recaps.get(`apply1 ${n.name}`)?.changed, report.raw).toBeGreaterThan(0);
+      expect(report.recaps.get(`apply1 ${n.name}`)?.failed).toBe(0);
+      // Two published ports, TCP and UDP: one fwmark service with a real server per task.
+      expect(report.states.get(`apply1 ${n.name}`), report.raw).toMatch(/^chains=[1-9]\d* sandbox=yes ipvs=1 real=2$/);
+    }
+    // Not in --diff mode: no dry run is printed.
+    expect(report.dryRun.get('apply1')).toBe(0);
+  });
+
+  it('the second run changes nothing, and --check then says the nodes are in sync', () => {
+    for (const label of ['apply2', 'check2']) {
+      expect(report.runs.get(label), report.raw).toMatchObject({ rc: 0 });
+      for (const n of NODES) expect(report.recaps.get(`${label} ${n.name}`), report.raw).toMatchObject({ changed: 0, failed: 0 });
+    }
+    for (const n of NODES) expect(report.states.get(`end ${n.name}`)).toBe(report.states.get(`apply1 ${n.name}`));
+  });
+});
