@@ -110,7 +110,7 @@ describe.skipIf(skip)(skip ? `pre-commit (skipped: ${skip})` : 'pre-commit runs 
   });
 });
 
-describe.skipIf(skip)(skip ? `plain git hook (skipped: ${skip})` : 'the plain git hook from docs/integrations.md', () => {
+describe.skipIf(skip)(skip ? `plain git hook (skipped: ${skip})` : 'the plain git hook from README.md and docs/integrations.md', () => {
   const repo = join(scratch.path, 'plain');
   const run = (...args: string[]) => sh(['git', ...args], { cwd: repo, env });
 
@@ -118,6 +118,9 @@ describe.skipIf(skip)(skip ? `plain git hook (skipped: ${skip})` : 'the plain gi
     const doc = readFileSync(join(ROOT, 'docs', 'integrations.md'), 'utf8');
     const hook = /```sh\n(#!\/bin\/sh\n# Validate the staged stack files[\s\S]*?)```/.exec(doc)?.[1];
     expect(hook, 'hook script in docs/integrations.md').toBeDefined();
+    // The README shows the same hook: what this test runs is what users copy from either.
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(/```sh\n(#!\/bin\/sh\n# Validate the staged stack files[\s\S]*?)```/.exec(readme)?.[1]).toBe(hook);
     mkdirSync(repo);
     run('init', '-q');
     writeFileSync(join(repo, '.git', 'hooks', 'pre-commit'), hook!);
