@@ -4,12 +4,16 @@
  * when it exists; name from `meshc_name` else the host; address from `meshc_address`,
  * else `ansible_host`, else the host; role from `meshc_role`, else manager when the
  * host is in group `managers` or `meshc_managers` (children included), else worker;
- * labels from `meshc_labels`, engine labels from `meshc_engine_labels` (mappings).
+ * labels from `meshc_labels`, engine labels from `meshc_engine_labels` (mappings);
+ * network settings from `meshc_network` (the mapping a meshc inventory's `network:` holds,
+ * usually a group var of `all` or `meshc`), which must be the same on every node.
  */
 import { diag } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { Inventory, InventoryNode } from '../model/inventory.js';
+import type { NetworkSettings } from '../model/plan.js';
 import { labelMap } from './inventory-checks.js';
+import { settingName } from './settings.js';
 import type { ParsedSource } from './yaml-source.js';
 
 type Vars = Readonly<Record<string, unknown>>;
@@ -52,7 +56,75 @@ export function ansibleInventory(source: ParsedSource, file: string, sink: Diagn
       loc,
     };
   });
-  return sink.errorCount === before ? { source: file, nodes, settings: {} } : undefined;
+  const network = networkSettings(source, hostvars, [...scope].sort(), sink);
+  if (sink.errorCount !== before || !network) return undefined;
+  return { source: file, nodes, ...network };
+}
+
+type Kind = 'string' | 'integer' | 'range';
+const NETWORK_KEYS: Readonly<Record<keyof NetworkSettings, Kind>> = {
+  ingressSubnet: 'string',
+  gatewaySubnet: 'string',
+  hostBridge: 'string',
+  hostBridgeIp: 'string',
+  sandboxGatewayIp: 'string',
+  vni: 'integer',
+  vxlanPort: 'integer',
+  fwmarkBase: 'integer',
+  dynamicPortRange: 'range',
+};
+const KEY_BY_NAME = new Map(Object.keys(NETWORK_KEYS).map((k) => [settingName(k as keyof NetworkSettings), k as keyof NetworkSettings]));
+
+function hasKind(value: unknown, kind: Kind): boolean {
+  if (kind === 'string') return typeof value === 'string';
+  if (kind === 'integer') return Number.isInteger(value);
+  return Array.isArray(value) && value.length === 2 && value.every((v) => Number.isInteger(v));
+}
+
+/**
+ * `meshc_network` of the nodes: one cluster has one network, so every node must carry the
+ * same mapping (or none at all). Values are checked for type here and for meaning by
+ * resolveSettings, like a meshc inventory's `network:`.
+ */
+function networkSettings(
+  source: ParsedSource,
+  hostvars: Readonly<Record<string, Vars>>,
+  hosts: readonly string[],
+  sink: DiagnosticSink,
+): Pick<Inventory, 'settings' | 'settingLocs'> | undefined {
+  const carriers = hosts.filter((h) => hostvars[h]?.['meshc_network'] !== undefined);
+  const first = carriers[0];
+  if (first === undefined) return { settings: {} };
+  const where = (host: string, ...path: string[]) => source.locate(['_meta', 'hostvars', host, 'meshc_network', ...path]);
+  const value = hostvars[first]!['meshc_network'];
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    sink.report(diag('INVENTORY_INVALID', where(first), `${first}.meshc_network`, 'must be a mapping of network settings (ingress_subnet, vni, …)'));
+    return undefined;
+  }
+  const same = JSON.stringify(value);
+  const odd = hosts.find((h) => JSON.stringify(hostvars[h]?.['meshc_network']) !== same);
+  if (odd !== undefined) {
+    sink.report(diag('INVENTORY_INVALID', where(odd), `${odd}.meshc_network`, `differs from ${first}'s: the cluster has one network, so set it once for all nodes (a group var of all or meshc)`));
+    return undefined;
+  }
+  const settings: Record<string, unknown> = {};
+  const settingLocs: Partial<Record<keyof NetworkSettings, ReturnType<typeof where>>> = {};
+  let ok = true;
+  for (const [name, v] of Object.entries(value as Vars)) {
+    const key = KEY_BY_NAME.get(name);
+    if (!key) {
+      sink.report(diag('INVENTORY_INVALID', where(first, name), `${first}.meshc_network.${name}`, `is not a network setting (known: ${[...KEY_BY_NAME.keys()].join(', ')})`));
+      ok = false;
+    } else if (!hasKind(v, NETWORK_KEYS[key])) {
+      const want = { string: 'a string', integer: 'an integer', range: 'two integers [first, last]' }[NETWORK_KEYS[key]];
+      sink.report(diag('INVENTORY_INVALID', where(first, name), `${first}.meshc_network.${name}`, `must be ${want}`));
+      ok = false;
+    } else {
+      settings[key] = v;
+      settingLocs[key] = where(first, name);
+    }
+  }
+  return ok ? { settings: settings as Partial<NetworkSettings>, settingLocs } : undefined;
 }
 
 /** Hosts of `group` and, recursively, of its children (cycles ignored). */

@@ -125,6 +125,43 @@ describe('readInventory: ansible-inventory --list JSON', () => {
   });
 });
 
+describe('readInventory: meshc_network in ansible-inventory --list JSON', () => {
+  const withNetwork = (perHost: Record<string, unknown>) =>
+    JSON.stringify(
+      { _meta: { hostvars: Object.fromEntries(Object.entries(perHost).map(([h, net], i) => [h, { ansible_host: `192.168.7.${i + 1}`, ...(net === undefined ? {} : { meshc_network: net }) }])) } },
+      null,
+      1,
+    );
+  const NET = { ingress_subnet: '10.20.0.0/24', vni: 5000, dynamic_port_range: [31000, 31999] };
+
+  it('reads the network settings every node carries (a group var), with the position of each value', () => {
+    const { inventory, sink } = read(withNetwork({ a: NET, b: NET }), 'inv.json');
+    expect(sink.items).toEqual([]);
+    expect(inventory?.settings).toEqual({ ingressSubnet: '10.20.0.0/24', vni: 5000, dynamicPortRange: [31000, 31999] });
+    expect(inventory?.settingLocs?.vni).toMatchObject({ file: 'inv.json', line: 8, col: 13 });
+  });
+
+  it('rejects settings that differ between nodes, or that only some nodes carry', () => {
+    expect(read(withNetwork({ a: NET, b: { ...NET, vni: 5001 } }), 'inv.json').sink.items.map((d) => d.message)).toEqual([
+      expect.stringContaining("b.meshc_network differs from a's: the cluster has one network"),
+    ]);
+    expect(read(withNetwork({ a: undefined, b: NET }), 'inv.json').sink.items.map((d) => d.message)).toEqual([expect.stringContaining('a.meshc_network differs from b')]);
+  });
+
+  it('rejects unknown keys, wrong types and a non-mapping, at the value', () => {
+    const bad = read(withNetwork({ a: { ingress_subnet: 10, vni: '5000', mtu: 1400, dynamic_port_range: [1] } }), 'inv.json');
+    expect(bad.inventory).toBeUndefined();
+    expect(bad.sink.items.map((d) => d.message)).toEqual([
+      'inventory: a.meshc_network.ingress_subnet must be a string',
+      'inventory: a.meshc_network.vni must be an integer',
+      expect.stringMatching(/^inventory: a.meshc_network.mtu is not a network setting \(known: ingress_subnet, /),
+      'inventory: a.meshc_network.dynamic_port_range must be two integers [first, last]',
+    ]);
+    expect(bad.where).toEqual(['INVENTORY_INVALID@7:24', 'INVENTORY_INVALID@8:13', 'INVENTORY_INVALID@9:13', 'INVENTORY_INVALID@10:28']);
+    expect(read(withNetwork({ a: '10.0.0.0/24' }), 'inv.json').sink.items.map((d) => d.code)).toEqual(['INVENTORY_INVALID']);
+  });
+});
+
 describe('readInventory: sources', () => {
   it('is one local manager node without -i', () => {
     expect(readInventory(undefined, io({}), new DiagnosticSink())).toBe(LOCAL_INVENTORY);

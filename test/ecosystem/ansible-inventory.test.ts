@@ -89,6 +89,31 @@ describe.skipIf(!hasAnsible)('ansible-inventory --list → readInventory', () =>
     ]);
   });
 
+  it('reads meshc_network from a group var (YAML inventory), the same for every node', () => {
+    const json = listing(
+      'net.yml',
+      [
+        'meshc:',
+        '  vars:',
+        '    meshc_network: { ingress_subnet: 10.40.0.0/24, vni: 7000, dynamic_port_range: [31000, 31099] }',
+        '  hosts:',
+        '    n1: { ansible_host: 10.50.0.1 }',
+        '    n2: { ansible_host: 10.50.0.2 }',
+        '',
+      ].join('\n'),
+    );
+    const { inventory, sink } = read(json);
+    expect(sink.items).toEqual([]);
+    expect(inventory?.settings).toEqual({ ingressSubnet: '10.40.0.0/24', vni: 7000, dynamicPortRange: [31000, 31099] });
+  });
+
+  it('rejects a meshc_network that one host overrides (INI host var over the group var)', () => {
+    const json = listing('net.ini', ['[meshc]', 'n1 ansible_host=10.50.0.1', 'n2 ansible_host=10.50.0.2 meshc_network=\'{"vni": 7001}\'', '', '[meshc:vars]', 'meshc_network={"vni": 7000}', ''].join('\n'));
+    const { inventory, sink } = read(json);
+    expect(inventory).toBeUndefined();
+    expect(sink.items.map((d) => d.message)).toEqual([expect.stringContaining("n2.meshc_network differs from n1's")]);
+  });
+
   it('reports hosts whose names or addresses meshc cannot use, at their place in the listing', () => {
     const json = listing('bad.ini', '[web]\nWeb_1 ansible_host=web1.example.com\n');
     const { inventory, sink } = read(json);
