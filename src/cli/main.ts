@@ -11,6 +11,7 @@ import type { NetworkSettings } from '../model/plan.js';
 import { nodeIo } from './io.js';
 import { DiagnosticSink } from '../diagnostics/types.js';
 import { diag } from '../diagnostics/catalog.js';
+import { counts, toJson } from '../diagnostics/format.js';
 import { applyWarningPolicy, DIAGNOSTICS_FORMATS, exitCodeFor, writeDiagnostics, type DiagnosticsFormat } from './report.js';
 import { compileInMemory, configStack, planCommand, validateFiles, writeCompiled, type StackOptions } from './commands.js';
 import { readTree } from './read-tree.js';
@@ -49,7 +50,7 @@ const EXAMPLES = {
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const sink = new DiagnosticSink();
-  const state = { code: 0, diagnostics: 'text' as DiagnosticsFormat, toStdout: false, policy: { warningsAsErrors: false } as { warningsAsErrors: boolean; maxWarnings?: number } };
+  const state: CliState = { code: 0, diagnostics: 'text', toStdout: false, embedded: false, policy: { warningsAsErrors: false } };
   const program = buildProgram(io, sink, state);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
@@ -59,11 +60,21 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 3;
   }
   applyWarningPolicy(sink, state.policy);
-  writeDiagnostics(io, sink, state.diagnostics, state.toStdout, VERSION);
+  if (!state.embedded) writeDiagnostics(io, sink, state.diagnostics, state.toStdout, VERSION);
   return Math.max(state.code, exitCodeFor(sink.items, state.policy));
 }
 
-function buildProgram(io: CliIo, sink: DiagnosticSink, state: { code: number; diagnostics: DiagnosticsFormat; toStdout: boolean; policy: { warningsAsErrors: boolean; maxWarnings?: number } }): Command {
+interface CliState {
+  code: number;
+  diagnostics: DiagnosticsFormat;
+  /** Diagnostics go to stdout (machine formats of validate and compile), else stderr. */
+  toStdout: boolean;
+  /** The command already printed the diagnostics inside its own stdout document. */
+  embedded: boolean;
+  policy: { warningsAsErrors: boolean; maxWarnings?: number };
+}
+
+function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command {
   const program = new Command('meshc')
     .description("Compile a Compose v3 stack into Docker Swarm's routing mesh for every node, without the Swarm control plane")
     .version(VERSION, '-V, --version')
@@ -96,25 +107,29 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: { code: number; di
     .description('write per-node rule files, runners, plan.json and an Ansible playbook')
     .option('-o, --out <dir>', 'output directory', 'out')
     .addOption(
-      new Option('--format <format>', 'text (or files): write the tree, diagnostics on stderr; sarif|github: write the tree, diagnostics on stdout; json: print one JSON document instead of writing')
+      new Option('--format <format>', 'text (or files): write the tree, diagnostics on stderr; sarif|github: write the tree, diagnostics on stdout; json: print the tree and its diagnostics as one JSON document instead of writing')
         .choices(['text', 'files', 'json', 'sarif', 'github'])
         .default('text'),
     )
     .option('--diff', 'print what changes against the existing output directory, per node and rule')
     .addHelpText('after', EXAMPLES.compile)
     .action(async (stack: string, f: CommonFlags) => {
-      // sarif and github are for CI, as with validate: the tree is written and stdout
-      // carries the diagnostics. json keeps stdout for the compiled document itself.
-      const ciFormat = f.format === 'sarif' || f.format === 'github';
-      setPolicy(f, ciFormat ? f.format : f.diagnostics, ciFormat);
-      if (f.diff && (ciFormat || f.format === 'json')) {
+      // sarif, github and json put the diagnostics on stdout, as validate does. sarif and
+      // github are for CI: the tree is written too. json is one document either way: the
+      // compiled tree with its diagnostics, or (on errors) validate's diagnostics document.
+      const toStdout = f.format === 'sarif' || f.format === 'github' || f.format === 'json';
+      setPolicy(f, toStdout ? f.format : f.diagnostics, toStdout);
+      if (f.diff && toStdout) {
         sink.report(diag('USAGE', undefined, `--diff prints to stdout, which --format ${f.format} also uses: run them separately`));
         return;
       }
       const compiled = await compileInMemory(stack, stackOpts(f), io, sink);
       if (!compiled || exitCodeFor(sink.items, state.policy) !== 0) return;
       if (f.format === 'json') {
-        io.stdout(JSON.stringify({ plan: compiled.plan, files: Object.fromEntries(compiled.files.map((x) => [x.path, x.content])) }, null, 2) + '\n');
+        const files = Object.fromEntries(compiled.files.map((x) => [x.path, x.content]));
+        const diagnostics = sink.items.map((d) => toJson(d, io.cwd));
+        io.stdout(JSON.stringify({ plan: compiled.plan, files, diagnostics, ...counts(sink.items) }, null, 2) + '\n');
+        state.embedded = true;
         // A pure pipe: nothing is written, the lock included (compile to a directory, or
         // commit the lock `meshc compile` writes, to record the allocations).
         return;

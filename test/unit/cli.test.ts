@@ -104,6 +104,7 @@ describe('meshc CLI', () => {
     const doc = JSON.parse(m.stdout());
     expect(doc.plan.services[0].name).toBe('ngx');
     expect(Object.keys(doc.files)).toContain('plan.json');
+    expect(doc).toMatchObject({ diagnostics: [], errors: 0, warnings: 0 });
     expect(existsSync(join(dir, 'out'))).toBe(false);
     // A pure pipe writes nothing, the lock included.
     expect(existsSync(join(dir, 'stack.meshc-lock.json'))).toBe(false);
@@ -122,6 +123,22 @@ describe('meshc CLI', () => {
       expect(m.stdout() + m.stderr()).toContain('USAGE');
     }
     expect(readdirSync(b)).toEqual(['stack.yml']);
+  });
+
+  it('compile --format json carries warnings in the document, and on errors prints only the diagnostics document', async () => {
+    const warn = memIo(workdir('services:\n  gate:\n    image: x\n    ports:\n      - "22:22"\n'));
+    expect(await run(['compile', 'stack.yml', '--format', 'json'], warn.io)).toBe(0);
+    const doc = JSON.parse(warn.stdout());
+    expect(doc.plan.services[0].name).toBe('gate');
+    expect(doc.diagnostics.map((d: { code: string; loc: { line: number } }) => `${d.code}@${d.loc.line}`)).toEqual(['PUBLISHED_PORT_SHADOWS_NODE_SERVICE@5']);
+    expect(doc).toMatchObject({ errors: 0, warnings: 1 });
+    expect(warn.stderr()).toBe('');
+
+    const bad = memIo(workdir('services:\n  web:\n    image: x\n    ports:\n      - "80:80/http"\n'));
+    expect(await run(['compile', 'stack.yml', '--format', 'json'], bad.io)).toBe(1);
+    const errors = JSON.parse(bad.stdout());
+    expect(errors.plan).toBeUndefined();
+    expect(errors).toMatchObject({ errors: 1, diagnostics: [{ severity: 'error', loc: { file: 'stack.yml', line: 5 } }] });
   });
 
   it('takes network settings from flags, over the defaults, and rejects bad ones', async () => {

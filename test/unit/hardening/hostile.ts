@@ -92,12 +92,12 @@ export const SLOTS: readonly Slot[] = [
   { name: 'healthcheck CMD argument', positioned: true, build: (h) => ({ stack: stack({ web: svc(health(['CMD', 'check', h])) }) }) },
 ];
 
-/** The slot's input as files and argv for `meshc compile --format json --diagnostics json`. */
+/** The slot's input as files and argv for `meshc compile --format json` (tree and diagnostics on stdout). */
 export function slotFiles(input: SlotInput): { files: Record<string, string>; argv: string[] } {
   const stackFile = input.stackFile ?? 'stack.yml';
   const files: Record<string, string> = { [stackFile]: input.stack };
   if (input.lock !== undefined) files[stackFile.replace(/\.[^.]*$/, '.meshc-lock.json')] = input.lock;
-  const argv = ['compile', stackFile, '--format', 'json', '--diagnostics', 'json', ...(input.argv ?? [])];
+  const argv = ['compile', stackFile, '--format', 'json', ...(input.argv ?? [])];
   if (input.inventory !== undefined) {
     files['inventory.yml'] = input.inventory;
     argv.push('-i', 'inventory.yml');

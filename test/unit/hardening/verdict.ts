@@ -37,7 +37,7 @@ export async function judge(slot: Slot, hostile: string): Promise<Verdict> {
   const problems: string[] = [];
   const crash = crashText(r.stderr);
   if (crash) problems.push(`crashed: ${crash}`);
-  const diags = parseDiagnostics(r.stderr);
+  const diags = parseDiagnostics(r.stdout);
   const errors = diags.filter((d) => d.severity === 'error');
   const out = r.code === 0 ? withHealthAgents(JSON.parse(r.stdout) as { plan: Plan; files: Record<string, string> }) : new Map<string, string>();
   if (r.code === 0) problems.push(...acceptedProblems(out));
@@ -61,9 +61,10 @@ function withHealthAgents(compiled: { plan: Plan; files: Record<string, string> 
   return files;
 }
 
-function parseDiagnostics(stderr: string): Diag[] {
+/** `compile --format json` prints one document on stdout, with the diagnostics either way. */
+function parseDiagnostics(stdout: string): Diag[] {
   try {
-    return (JSON.parse(stderr) as { diagnostics: Diag[] }).diagnostics;
+    return (JSON.parse(stdout) as { diagnostics: Diag[] }).diagnostics;
   } catch {
     return [];
   }
