@@ -7,6 +7,11 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${MESHC_VM_CACHE:-$here/../../.cache/vm}
+# Two VM runs at once (two suites, or a suite and a manual boot): one builds (the kernel
+# fetch included), the other waits here and then finds the archive.
+mkdir -p "$cache"
+exec 8>"$cache/.build.lock"
+flock 8
 version=$("$here/fetch-kernel.sh")
 cache=$(cd "$cache" && pwd)
 stamp=$(cat "$0" "$here/init.sh" "$cache/kernel/version" | sha256sum | cut -c1-16)

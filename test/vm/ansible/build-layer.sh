@@ -10,6 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${MESHC_VM_CACHE:-$here/../../../.cache/vm}
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
+exec 8>"$cache/.layer.lock"   # one build at a time (two runs at once share the cache)
+flock 8
 py=$(readlink -f /usr/bin/python3)
 pyver=$(basename "$py")                       # python3.11
 stamp=$( (cat "$0"; dpkg-query -W -f '${Version}\n' ansible-core "$(basename "$py")-minimal" 2>/dev/null) | sha256sum | cut -c1-16)
