@@ -142,6 +142,9 @@ describe.skipIf(skip !== null)('routing mesh in a VM: several services and fault
   });
   it('scenario 2: re-applying changes nothing', () => expectCheck(vm, 'multi.reapply'));
 
+  it('scenario 4: a first run that fails mid-plumbing or at verify leaves the node as it found it', () => {
+    for (const at of ['plumbing-tasks', 'verify']) expectCheck(vm, `fault.first-run.${at}`);
+  });
   it('scenario 4: a missing task namespace gets weight 0 and a warning, and comes back', () => {
     for (const c of ['apply', 'no-traffic', 'stable', 'back']) expectCheck(vm, `fault.absent-task.${c}`);
   });

@@ -1,13 +1,38 @@
 #!/bin/bash
-# Scenario 4: faults. A task namespace goes missing; a rules file is broken; a run fails
-# half-way (test hook) and rolls back; runs are killed at random points (several seeds)
-# and the next run converges. The node keeps serving its last good configuration.
+# Scenario 4: faults. A failed first run leaves nothing behind; a task namespace goes
+# missing; a rules file is broken; a run fails half-way (test hook) and rolls back; runs are
+# killed at random points (several seeds) and the next run converges. The node keeps
+# serving its last good configuration.
 source /scenario/lib.sh
 world_reset
 SEED=/scenario/seed TWO=/scenario/two
 TOPO=$TWO/topo.txt
 lan_up
 topo_up "$TOPO"
+
+# 0. A first run that fails, half-way through the plumbing or at the very end (rules and
+# IPVS applied), leaves the node as it found it: no namespace, link, address, sysctl, rule
+# or state of meshc's.
+bare_state() { # node: everything a run may add
+  local n=$1 ns
+  echo "netns: $(ip netns list | awk '{ print $1 }' | grep "^$n-" | sort | tr '\n' ' ')"
+  for ns in "$n" $(ip netns list | awk '{ print $1 }' | grep "^$n-" | sort); do
+    echo "$ns links: $(in_net "$ns" ip -o link show | awk -F': ' '{ print $2 }' | sort | tr '\n' ' ')"
+    echo "$ns addrs: $(in_net "$ns" ip -o -4 addr show | awk '{ print $2, $4 }' | sort | tr '\n' ' ')"
+    echo "$ns meshc rules: $(in_net "$ns" iptables-save | grep -c MESHC)"
+  done
+  echo "ip_forward: $(in_net "$n" cat /proc/sys/net/ipv4/ip_forward)"
+  echo "state: $(compgen -G "/var/lib/meshc/$n-*" | tr '\n' ' ')"
+}
+bare_state node1 >/tmp/f.bare
+for at in plumbing-tasks verify; do
+  MESHC_TEST_FAIL_AT=$at run_node node1 "$SEED"
+  bare_state node1 | cmp -s - /tmp/f.bare
+  same=$?
+  check "fault.first-run.$at" "$([[ $RC == 1 && $same == 0 ]]; echo $?)" \
+    "rc=$RC same=$same $JSON $(diff /tmp/f.bare <(bare_state node1) | grep '^[<>]' | head -6 | tr '\n' ' ')"
+done
+
 run_all "$SEED" 2 fault.setup
 run_node node3 "$TWO"   # node3 runs the api task of variant two; node1 moves between both
 
