@@ -3,13 +3,14 @@
  * Pure with respect to the file system except through the io object it is given, so
  * the whole pipeline runs in tests without touching disk.
  */
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { DiagnosticSink } from './diagnostics/types.js';
 import type { NormalizedStack } from './model/stack.js';
 import type { Inventory } from './model/inventory.js';
 import type { Plan } from './model/plan.js';
 import type { OutputFile, RuleSets } from './model/rules.js';
 import { readComposeFile, type FrontEndIo } from './validate/read-compose.js';
+import { resolveEnvironment } from './validate/environment.js';
 import { mergeDocuments } from './normalize/merge.js';
 import { normalizeStack } from './normalize/normalize-stack.js';
 import type { ComposeDocument } from './model/compose.js';
@@ -34,9 +35,11 @@ export function defaultStackName(file: string): string {
 /** Front end: every file read and validated (all errors of all files), then merged and normalised. */
 export function loadDocument(input: StackInput, io: FrontEndIo, sink: DiagnosticSink): ComposeDocument | undefined {
   const docs: ComposeDocument[] = [];
+  // docker stack deploy's working directory: env_file paths of every file are relative to it.
+  const workingDir = input.files[0] === '-' ? '.' : dirname(input.files[0] ?? '.');
   for (const file of input.files) {
     const doc = readComposeFile(file, io, sink);
-    if (doc) docs.push(doc);
+    if (doc) docs.push(resolveEnvironment(doc, workingDir, io, sink));
   }
   if (sink.hasErrors() || docs.length === 0) return undefined;
   const merged = mergeDocuments(docs, sink);

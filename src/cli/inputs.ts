@@ -20,6 +20,7 @@ export function readInputs(files: readonly string[], io: CliIo, sink: Diagnostic
   return {
     env: io.env,
     readFile: (path) => cache.get(path) ?? io.readFile(path),
+    ...(io.isRegularFile ? { isRegularFile: io.isRegularFile } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
  * Everything the CLI touches outside the process, as one object: tests run the whole
  * CLI in-process with an in-memory io, and the real one is a thin wrapper over node:fs.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 
 export interface CliIo {
   readonly cwd: string;
@@ -13,6 +13,8 @@ export interface CliIo {
   stderr(text: string): void;
   readFile(path: string): Buffer;
   readStdin(): Buffer;
+  /** False for devices, FIFOs and directories (an env_file named by a stack must not hang meshc on /dev/zero). */
+  isRegularFile?(path: string): boolean;
 }
 
 export function nodeIo(): CliIo {
@@ -25,5 +27,6 @@ export function nodeIo(): CliIo {
     stderr: (text) => void process.stderr.write(text),
     readFile: (path) => readFileSync(path),
     readStdin: () => readFileSync(0),
+    isRegularFile: (path) => statSync(path, { throwIfNoEntry: false })?.isFile() ?? true,
   };
 }

@@ -54,6 +54,14 @@ export const catalog = {
     severity: 'error',
     message: (key: string, line: number) => `mapping key "${key}" already defined at line ${line}`,
   },
+  ENV_FILE_INVALID: {
+    severity: 'error',
+    message: (file: string, why: string) => `invalid env file ${file}: ${why} (docker stack deploy refuses it)`,
+  },
+  ENV_FILE_UNREADABLE: {
+    severity: 'error',
+    message: (entry: string, path: string, why: string) => `env_file ${JSON.stringify(entry)} cannot be read (${path}): ${why}; docker stack deploy would fail`,
+  },
   FORBIDDEN_OPTION: {
     severity: 'error',
     message: (path: string, why: string) => `Compose file contains unsupported option ${path}: ${why} (docker stack deploy refuses the file)`,

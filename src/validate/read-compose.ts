@@ -19,6 +19,8 @@ import { selectVersion } from './version.js';
 export interface FrontEndIo {
   readFile(path: string): Buffer;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** See CliIo.isRegularFile; absent in in-memory tests. */
+  isRegularFile?(path: string): boolean;
 }
 
 /**

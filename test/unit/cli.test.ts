@@ -141,6 +141,21 @@ describe('meshc CLI', () => {
     expect(errors).toMatchObject({ errors: 1, diagnostics: [{ severity: 'error', loc: { file: 'stack.yml', line: 5 } }] });
   });
 
+  it('reads env_file next to the stack file; a missing file or a device is an error at the entry', async () => {
+    const dir = workdir('services:\n  web:\n    image: x\n    env_file: [app.env, missing.env, /dev/zero]\n    environment: [B=own]\n');
+    writeFileSync(join(dir, 'app.env'), 'A=1\nB=file\n');
+    const m = memIo(dir);
+    const io = { ...m.io, isRegularFile: (p: string) => statSync(resolve(dir, p), { throwIfNoEntry: false })?.isFile() ?? true };
+    expect(await run(['validate', 'stack.yml'], io)).toBe(1);
+    expect(m.stderr()).toMatch(/^stack\.yml:4:25 error ENV_FILE_UNREADABLE: env_file "missing\.env" cannot be read .*: no such file/m);
+    expect(m.stderr()).toMatch(/^stack\.yml:4:38 error ENV_FILE_UNREADABLE: env_file "\/dev\/zero" cannot be read .*: not a regular file/m);
+
+    writeFileSync(join(dir, 'stack.yml'), 'services:\n  web:\n    image: x\n    env_file: app.env\n    environment: [B=own]\n');
+    const ok = memIo(dir);
+    expect(await run(['config', 'stack.yml'], { ...ok.io, isRegularFile: io.isRegularFile })).toBe(0);
+    expect(ok.stdout()).toContain('    environment:\n      A: "1"\n      B: own\n');
+  });
+
   it('takes network settings from flags, over the defaults, and rejects bad ones', async () => {
     const dir = workdir();
     const m = memIo(dir);
