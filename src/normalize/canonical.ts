@@ -26,6 +26,8 @@ export function stringValues(v: unknown): unknown {
 export function canonicalService(svc: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...svc };
   if ('environment' in out) out.environment = stringValues(listToMapping(out.environment, null));
+  // The loader's StringList: one file or a list, appended when files are merged.
+  if (typeof out.env_file === 'string') out.env_file = [out.env_file];
   if ('labels' in out) out.labels = stringValues(listToMapping(out.labels, ''));
   if ('sysctls' in out) out.sysctls = stringValues(listToMapping(out.sysctls, ''));
   if (Array.isArray(out.networks)) out.networks = Object.fromEntries(out.networks.map((n) => [String(n), null]));

@@ -36,13 +36,26 @@ function isEmpty(v: unknown): boolean {
   return v === null || v === undefined || v === '' || v === false || (Array.isArray(v) && v.length === 0);
 }
 
+// Go maps among the service's fields (the rest are structs): a key the base lacks is added
+// whatever its value, as mergo adds missing map keys; in the string maps an empty value
+// also replaces the base's (environment's values are pointers: "" keeps the base's).
+const GO_MAPS = new Set(['environment', 'labels', 'sysctls']);
+const EMPTY_REPLACES = new Set(['labels', 'sysctls']);
+
 /** Generic mergo semantics for one value at merged path `at`. */
 export function mergeValue(env: MergeEnv, base: unknown, over: Entry, at: JsonPath): unknown {
   if (isEmpty(over.value)) return base;
   if (isRecord(base) && isRecord(over.value)) {
     const out: Record<string, unknown> = { ...base };
+    const field = String(at.at(-1));
     for (const [k, v] of Object.entries(over.value)) {
-      out[k] = mergeValue(env, base[k], { value: v, origin: child(over.origin, k) }, [...at, k]);
+      const origin = child(over.origin, k);
+      if (GO_MAPS.has(field) && (base[k] === undefined || (v === '' && EMPTY_REPLACES.has(field)))) {
+        env.trie.record([...at, k], origin);
+        out[k] = v;
+      } else {
+        out[k] = mergeValue(env, base[k], { value: v, origin }, [...at, k]);
+      }
     }
     return out;
   }
