@@ -11,6 +11,11 @@ V=/scenario/hc
 TOPO=$V/topo.txt
 source "$V/timing"
 BOUND_MS=$((INTERVAL_MS * RETRIES + TIMEOUT_MS)) # the documented detection time
+# A hang is decided exactly at the bound when its first failing probe starts a whole
+# interval after the event; the agent then reaps the probe, decides and logs (a few tens of
+# ms, more on a loaded host: 12,027 ms was seen against 12,000). The checks allow that much
+# and no more: a missed or extra probe round costs a whole interval and still fails.
+SLACK_MS=500
 RECOVER_MS=$((INTERVAL_MS + TIMEOUT_MS))
 JOB_BOUND_MS=$((JOB_INTERVAL_MS * RETRIES + JOB_TIMEOUT_MS))
 JOB_RECOVER_MS=$((JOB_INTERVAL_MS + JOB_TIMEOUT_MS))
@@ -91,8 +96,8 @@ timed_check() { # label task transition weight bound (from T0, set just before t
   applied=$(wait_weight "$T0" "$2" "$4" "$LIMIT")
   metric "$1_decided_ms" "$decided"
   metric "$1_applied_ms" "$applied"
-  check "$1" "$([[ $decided != timeout && $applied != timeout ]] && ((decided <= $5)); echo $?)" \
-    "both agents decided $2 $3 after $decided ms (bound $5 ms); weight $4 on both nodes seen after $applied ms"
+  check "$1" "$([[ $decided != timeout && $applied != timeout ]] && ((decided <= $5 + SLACK_MS)); echo $?)" \
+    "both agents decided $2 $3 after $decided ms (bound $5 ms + ${SLACK_MS} ms for the agent's own work); weight $4 on both nodes seen after $applied ms"
 }
 
 # ---- servers: web answers HTTP with its task name; the others echo it (lib.sh)
