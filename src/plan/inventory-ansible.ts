@@ -13,7 +13,7 @@ import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { Inventory, InventoryNode } from '../model/inventory.js';
 import type { NetworkSettings } from '../model/plan.js';
 import { labelMap } from './inventory-checks.js';
-import { settingName } from './settings.js';
+import { SETTING_KEYS, SETTING_KINDS, settingName, type SettingKind } from './settings.js';
 import type { ParsedSource } from './yaml-source.js';
 
 type Vars = Readonly<Record<string, unknown>>;
@@ -61,21 +61,9 @@ export function ansibleInventory(source: ParsedSource, file: string, sink: Diagn
   return { source: file, nodes, ...network };
 }
 
-type Kind = 'string' | 'integer' | 'range';
-const NETWORK_KEYS: Readonly<Record<keyof NetworkSettings, Kind>> = {
-  ingressSubnet: 'string',
-  gatewaySubnet: 'string',
-  hostBridge: 'string',
-  hostBridgeIp: 'string',
-  sandboxGatewayIp: 'string',
-  vni: 'integer',
-  vxlanPort: 'integer',
-  fwmarkBase: 'integer',
-  dynamicPortRange: 'range',
-};
-const KEY_BY_NAME = new Map(Object.keys(NETWORK_KEYS).map((k) => [settingName(k as keyof NetworkSettings), k as keyof NetworkSettings]));
+const KEY_BY_NAME = new Map(SETTING_KEYS.map((k) => [settingName(k), k]));
 
-function hasKind(value: unknown, kind: Kind): boolean {
+function hasKind(value: unknown, kind: SettingKind): boolean {
   if (kind === 'string') return typeof value === 'string';
   if (kind === 'integer') return Number.isInteger(value);
   return Array.isArray(value) && value.length === 2 && value.every((v) => Number.isInteger(v));
@@ -115,8 +103,8 @@ function networkSettings(
     if (!key) {
       sink.report(diag('INVENTORY_INVALID', where(first, name), `${first}.meshc_network.${name}`, `is not a network setting (known: ${[...KEY_BY_NAME.keys()].join(', ')})`));
       ok = false;
-    } else if (!hasKind(v, NETWORK_KEYS[key])) {
-      const want = { string: 'a string', integer: 'an integer', range: 'two integers [first, last]' }[NETWORK_KEYS[key]];
+    } else if (!hasKind(v, SETTING_KINDS[key])) {
+      const want = { string: 'a string', integer: 'an integer', range: 'two integers [first, last]' }[SETTING_KINDS[key]];
       sink.report(diag('INVENTORY_INVALID', where(first, name), `${first}.meshc_network.${name}`, `must be ${want}`));
       ok = false;
     } else {

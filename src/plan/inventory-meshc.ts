@@ -4,7 +4,7 @@ import type { DiagnosticSink, SourceLoc } from '../diagnostics/types.js';
 import type { Inventory, InventoryNode } from '../model/inventory.js';
 import type { NetworkSettings } from '../model/plan.js';
 import { labelMap } from './inventory-checks.js';
-import { settingName } from './settings.js';
+import { SETTING_KEYS, settingName } from './settings.js';
 import { isInventoryShape } from './shape-checks.js';
 import { schemaProblems, type ParsedSource } from './yaml-source.js';
 
@@ -15,18 +15,6 @@ interface RawNode {
   readonly labels?: unknown;
   readonly engine_labels?: unknown;
 }
-
-const SETTING_KEYS: readonly (keyof NetworkSettings)[] = [
-  'ingressSubnet',
-  'gatewaySubnet',
-  'hostBridge',
-  'hostBridgeIp',
-  'sandboxGatewayIp',
-  'vni',
-  'vxlanPort',
-  'fwmarkBase',
-  'dynamicPortRange',
-];
 
 /** The inventory in `source`, or undefined after reporting every schema problem. */
 export function meshcInventory(source: ParsedSource, file: string, sink: DiagnosticSink): Inventory | undefined {

@@ -23,6 +23,24 @@ const DEFAULTS = {
   dynamicPortRange: [30000, 32767] as const,
 };
 
+/**
+ * Every network setting an inventory may carry, with the kind of value it takes (the
+ * inventory schema's `network` definition says the same for meshc inventories).
+ */
+export type SettingKind = 'string' | 'integer' | 'range';
+export const SETTING_KINDS: Readonly<Record<Key, SettingKind>> = {
+  ingressSubnet: 'string',
+  gatewaySubnet: 'string',
+  hostBridge: 'string',
+  hostBridgeIp: 'string',
+  sandboxGatewayIp: 'string',
+  vni: 'integer',
+  vxlanPort: 'integer',
+  fwmarkBase: 'integer',
+  dynamicPortRange: 'range',
+};
+export const SETTING_KEYS = Object.keys(SETTING_KINDS) as readonly Key[];
+
 /** `ingressSubnet` → `ingress_subnet`, the spelling users write in inventories and x-meshc. */
 export function settingName(key: Key): string {
   return key.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());

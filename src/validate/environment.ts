@@ -11,13 +11,12 @@ import { isAbsolute, join } from 'node:path';
 import { diag } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { ComposeDocument } from '../model/compose.js';
-import { listToMapping } from '../normalize/canonical.js';
+import { listToMapping, stringValues } from '../normalize/canonical.js';
+import { isRecord } from '../normalize/context.js';
 import { parseEnvFile } from './env-file.js';
 import type { FrontEndIo } from './read-compose.js';
 
 type Env = Record<string, string | null>;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function resolveEnvironment(doc: ComposeDocument, workingDir: string, io: FrontEndIo, sink: DiagnosticSink): ComposeDocument {
   const services = doc.data['services'];
@@ -53,8 +52,8 @@ export function resolveEnvironment(doc: ComposeDocument, workingDir: string, io:
       }
       layer(environment, Object.fromEntries(parsed.vars), lookup);
     }
-    const own = listToMapping(svc['environment'], null);
-    if (isRecord(own)) layer(environment, Object.fromEntries(Object.entries(own).map(([k, v]) => [k, v === null || v === undefined ? null : String(v)])), lookup);
+    const own = stringValues(listToMapping(svc['environment'], null));
+    if (isRecord(own)) layer(environment, own as Env, lookup);
     resolved[name] = Object.keys(environment).length > 0 ? { ...svc, environment } : omit(svc, 'environment');
     touched = true;
   }

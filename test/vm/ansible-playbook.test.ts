@@ -21,21 +21,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { nodeIo } from '../../src/cli/io.js';
 import type { Plan } from '../../src/model/plan.js';
+import { NODES, STACK } from '../ecosystem/ansible-helpers.js';
+import { hasTool } from '../ecosystem/tools.js';
 import { ROOT, vmUnavailable } from './harness.js';
-
-const STACK = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    deploy:\n      replicas: 2\n    ports:\n      - "8080:80"\n      - "5353:53/udp"\n';
-const NODES = [
-  { name: 'node1', address: '192.168.100.11' },
-  { name: 'node2', address: '192.168.100.12' },
-];
 
 const skip = skipReason();
 const scratch = mkdtempSync(join(tmpdir(), 'meshc-ansible-vm-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-function hasTool(tool: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
-}
 
 function skipReason(): string | null {
   const vm = vmUnavailable();
