@@ -14,7 +14,7 @@ import { lockChanged, lockPathFor, parseLock, serializeLock, type Lock } from '.
 import type { NetworkSettings, Plan } from '../model/plan.js';
 import type { OutputFile, RuleSets } from '../model/rules.js';
 import { readInputs, readOptional } from './inputs.js';
-import { writeFileAtomic, writeOutputTree } from './output-tree.js';
+import { commitOutputs, OutputNotOwnedError } from './output-tree.js';
 
 export interface StackOptions {
   readonly overrides: readonly string[];
@@ -70,27 +70,21 @@ export async function compileInMemory(file: string, opts: StackOptions, io: CliI
   return { ...planned, ...compiled };
 }
 
-/** compile: writes the lock (unless --frozen) and the output tree, all or nothing. */
+/** compile: writes the lock (unless --frozen or unchanged) and the output tree, as one transaction. */
 export function writeCompiled(out: string, compiled: Compiled, frozen: boolean, io: CliIo, sink: DiagnosticSink): void {
+  const lockText = serializeLock(compiled.lock);
+  const lockPath = resolve(io.cwd, compiled.lockFile);
+  const lock = frozen || lockText === compiled.lockText ? undefined : { path: lockPath, text: lockText };
+  const dir = resolve(io.cwd, out);
   try {
-    writeOutputTree(resolve(io.cwd, out), compiled.files);
+    commitOutputs({ dir, files: compiled.files, lock, protect: [lockPath] });
   } catch (err) {
-    sink.report(diag('OUTPUT_UNWRITABLE', undefined, resolve(io.cwd, out), (err as Error).message));
-    return;
+    if (err instanceof OutputNotOwnedError) sink.report(diag('OUTPUT_NOT_OWNED', undefined, dir, err.reason, OUTPUT_ADVICE));
+    else sink.report(diag('OUTPUT_UNWRITABLE', undefined, dir, (err as Error).message));
   }
-  writeLock(compiled, frozen, io, sink);
 }
 
-/** Records the allocations next to the stack, so the next compile does not move them. */
-function writeLock(compiled: Compiled, frozen: boolean, io: CliIo, sink: DiagnosticSink): void {
-  const text = serializeLock(compiled.lock);
-  if (frozen || text === compiled.lockText) return;
-  try {
-    writeFileAtomic(resolve(io.cwd, compiled.lockFile), text);
-  } catch (err) {
-    sink.report(diag('OUTPUT_UNWRITABLE', undefined, resolve(io.cwd, compiled.lockFile), (err as Error).message));
-  }
-}
+const OUTPUT_ADVICE = 'meshc replaces only a directory it wrote (it holds .meshc-output.json): give a new or empty directory with -o, or move what meshc did not write out of it';
 
 function planFile(file: string, opts: StackOptions, io: CliIo, sink: DiagnosticSink) {
   const input: StackInput = { files: [file, ...opts.overrides], stackName: opts.stack };

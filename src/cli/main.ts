@@ -14,7 +14,7 @@ import { diag } from '../diagnostics/catalog.js';
 import { counts, toJson } from '../diagnostics/format.js';
 import { applyWarningPolicy, DIAGNOSTICS_FORMATS, exitCodeFor, writeDiagnostics, type DiagnosticsFormat } from './report.js';
 import { compileInMemory, configStack, planCommand, validateFiles, writeCompiled, type StackOptions } from './commands.js';
-import { readTree } from './read-tree.js';
+import { readTreeOrReport } from './read-tree.js';
 import { explainCommand, parseSelector } from './explain-command.js';
 
 const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -135,7 +135,11 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
         return;
       }
       const out = f.out ?? 'out';
-      if (f.diff) io.stdout(await diffText(readTree(resolve(io.cwd, out)), new Map(compiled.files.map((x) => [x.path, x.content]))));
+      if (f.diff) {
+        const old = readTreeOrReport(resolve(io.cwd, out), { absentIsEmpty: true }, sink);
+        if (!old) return;
+        io.stdout(await diffText(old, new Map(compiled.files.map((x) => [x.path, x.content]))));
+      }
       writeCompiled(out, compiled, Boolean(f.frozen), io, sink);
     });
 
@@ -171,10 +175,9 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
     .description('what a recompile changes, per node, rule by rule; exit 0 either way')
     .addHelpText('after', EXAMPLES.diff)
     .action(async (oldDir: string, newDir: string) => {
-      const [oldTree, newTree] = [readTree(resolve(io.cwd, oldDir)), readTree(resolve(io.cwd, newDir))];
-      if (!oldTree.size) sink.report(diag('FILE_NOT_FOUND', undefined, oldDir));
-      if (!newTree.size) sink.report(diag('FILE_NOT_FOUND', undefined, newDir));
-      if (!sink.hasErrors()) io.stdout(await diffText(oldTree, newTree));
+      const oldTree = readTreeOrReport(resolve(io.cwd, oldDir), { absentIsEmpty: false }, sink);
+      const newTree = readTreeOrReport(resolve(io.cwd, newDir), { absentIsEmpty: false }, sink);
+      if (oldTree && newTree) io.stdout(await diffText(oldTree, newTree));
     });
   program
     .command('completion')
