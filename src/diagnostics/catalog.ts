@@ -38,6 +38,11 @@ export const catalog = {
     severity: 'error',
     message: (path: string, reason: string, advice: string) => `${path} is not a directory meshc wrote: ${reason}. ${advice}`,
   },
+  LOCK_LEGACY_AMBIGUOUS: {
+    severity: 'warning',
+    message: (legacy: string, stack: string, others: string, lock: string) =>
+      `${legacy} is not read: its old-style name fits ${others} as well as ${stack}, so its allocations may not be ${stack}'s; if they are, rename it to ${lock}`,
+  },
 
   // ---- front end: source, interpolate, schema, normalize, deploy checks ---
   // (section owned by the front end; keep sorted)
