@@ -110,6 +110,10 @@ function legacyEntryProblem(path: string, kind: EntryKind): string | undefined {
 }
 
 function refusedFor(foreign: string): OutputDirState {
+  // output-tree.ts's working directories, left only if meshc was killed mid-commit.
+  if (/^\.meshc-(staging|old)-/.test(foreign)) {
+    return { kind: 'refused', reason: `it holds ${JSON.stringify(foreign.split('/')[0])}, left by an interrupted meshc run (compare it with the tree, then remove it)` };
+  }
   return { kind: 'refused', reason: `it holds ${JSON.stringify(foreign)}, which meshc did not write` };
 }
 

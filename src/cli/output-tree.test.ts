@@ -164,6 +164,14 @@ describe('inspectOutputDir', () => {
     expect(inspectOutputDir(dir).kind).toBe('refused');
   });
 
+  it('names a leftover of an interrupted run as such', () => {
+    const dir = fresh();
+    commitOutputs({ dir, files: [file('plan.json')] });
+    mkdirSync(join(dir, '.meshc-old-abc123'));
+    const state = inspectOutputDir(dir);
+    expect(state.kind === 'refused' && state.reason).toMatch(/"\.meshc-old-abc123", left by an interrupted meshc run/);
+  });
+
   it('refuses / at once, without walking it', () => {
     const t0 = Date.now();
     expect(inspectOutputDir('/').kind).toBe('refused');

@@ -125,6 +125,17 @@ describe.skipIf(skip !== null)(`output locations and special inputs${skip ? ` (s
     expect(readdirSync(stacks).sort()).toEqual(['stack.yml', lockName].sort());
   }, 60_000);
 
+  it('12. an unreadable file inside a diffed output: exit 2 and a diagnostic, no trace', () => {
+    const t = scratch();
+    writeFileSync(join(t, 'stack.yml'), SEED);
+    expect(meshc(t, ['compile', 'stack.yml', '-o', 'out']).status).toBe(0);
+    chmodSync(join(t, 'out', 'plan.json'), 0);
+    const r = meshc(t, ['diff', 'out', 'out'], { nobody: true });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/error FILE_UNREADABLE: .*plan\.json/);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  }, 30_000);
+
   it.each([
     ['a FIFO lock', (t: string) => spawnSync('mkfifo', [join(t, 'stack.yml.meshc-lock.json')]), ['validate', 'stack.yml']],
     ['a FIFO stack', (t: string) => spawnSync('mkfifo', [join(t, 'fifo.yml')]), ['validate', 'fifo.yml']],
