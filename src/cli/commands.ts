@@ -10,11 +10,12 @@ import { loadDocument, loadStack, planStack, compilePlan, defaultStackName, type
 import { normalizeStack } from '../normalize/normalize-stack.js';
 import { printConfig } from '../normalize/print-config.js';
 import { readInventory } from '../plan/read-inventory.js';
-import { lockChanged, lockPathFor, parseLock, serializeLock, type Lock } from '../plan/lock.js';
+import { lockChanged, parseLock, serializeLock, type Lock } from '../plan/lock.js';
 import type { NetworkSettings, Plan } from '../model/plan.js';
 import type { OutputFile, RuleSets } from '../model/rules.js';
 import { readInputs, readOptional } from './inputs.js';
-import { writeFileAtomic, writeOutputTree } from './output-tree.js';
+import { locateLock } from './lock-file.js';
+import { commitOutputs, OutputNotOwnedError } from './output-tree.js';
 
 export interface StackOptions {
   readonly overrides: readonly string[];
@@ -23,6 +24,8 @@ export interface StackOptions {
   readonly inventory?: string;
   readonly stack?: string;
   readonly frozen: boolean;
+  /** `--lock FILE`: the lock to read and write instead of the one named after the stack (needed for a stack on stdin). */
+  readonly lock?: string;
 }
 
 /** validate: each file is its own stack (pre-commit passes a list); nothing is written. */
@@ -57,7 +60,8 @@ export interface Compiled {
   readonly ruleSets: RuleSets;
   readonly files: OutputFile[];
   readonly lock: Lock;
-  readonly lockFile: string;
+  /** Where the lock is written; undefined for a stack on stdin without --lock. */
+  readonly lockFile: string | undefined;
   readonly lockText: string | undefined;
 }
 
@@ -70,27 +74,21 @@ export async function compileInMemory(file: string, opts: StackOptions, io: CliI
   return { ...planned, ...compiled };
 }
 
-/** compile: writes the lock (unless --frozen) and the output tree, all or nothing. */
+/** compile: writes the lock (unless --frozen or unchanged) and the output tree, as one transaction. */
 export function writeCompiled(out: string, compiled: Compiled, frozen: boolean, io: CliIo, sink: DiagnosticSink): void {
+  const lockText = serializeLock(compiled.lock);
+  const lockPath = compiled.lockFile === undefined ? undefined : resolve(io.cwd, compiled.lockFile);
+  const lock = frozen || lockPath === undefined || lockText === compiled.lockText ? undefined : { path: lockPath, text: lockText };
+  const dir = resolve(io.cwd, out);
   try {
-    writeOutputTree(resolve(io.cwd, out), compiled.files);
+    commitOutputs({ dir, files: compiled.files, lock, protect: lockPath === undefined ? [] : [lockPath] });
   } catch (err) {
-    sink.report(diag('OUTPUT_UNWRITABLE', undefined, resolve(io.cwd, out), (err as Error).message));
-    return;
+    if (err instanceof OutputNotOwnedError) sink.report(diag('OUTPUT_NOT_OWNED', undefined, dir, err.reason, OUTPUT_ADVICE));
+    else sink.report(diag('OUTPUT_UNWRITABLE', undefined, dir, (err as Error).message));
   }
-  writeLock(compiled, frozen, io, sink);
 }
 
-/** Records the allocations next to the stack, so the next compile does not move them. */
-function writeLock(compiled: Compiled, frozen: boolean, io: CliIo, sink: DiagnosticSink): void {
-  const text = serializeLock(compiled.lock);
-  if (frozen || text === compiled.lockText) return;
-  try {
-    writeFileAtomic(resolve(io.cwd, compiled.lockFile), text);
-  } catch (err) {
-    sink.report(diag('OUTPUT_UNWRITABLE', undefined, resolve(io.cwd, compiled.lockFile), (err as Error).message));
-  }
-}
+const OUTPUT_ADVICE = 'meshc replaces only a directory it wrote (it holds .meshc-output.json): give a new or empty directory with -o, or move what meshc did not write out of it';
 
 function planFile(file: string, opts: StackOptions, io: CliIo, sink: DiagnosticSink) {
   const input: StackInput = { files: [file, ...opts.overrides], stackName: opts.stack };
@@ -108,16 +106,20 @@ function planWithLock(
   io: CliIo,
   sink: DiagnosticSink,
 ) {
-  const lockFile = lockPathFor(file);
-  const lockText = readOptional(lockFile, io, sink);
-  const lock = lockText === undefined ? undefined : parseLock(lockText, lockFile, sink);
-  if (lockText !== undefined && !lock) return undefined;
-  const result = planStack(stack, inventory, { lock, lockFile, settings: opts.settings }, sink);
+  const where = locateLock(file, opts.lock, io.cwd);
+  if (where.ambiguous) sink.report(diag('LOCK_LEGACY_AMBIGUOUS', undefined, where.ambiguous.legacy, file, where.ambiguous.others.join(', '), where.write ?? ''));
+  const readText = where.read === undefined ? undefined : readOptional(where.read, io, sink);
+  const lock = readText === undefined || where.read === undefined ? undefined : parseLock(readText, where.read, sink);
+  if (readText !== undefined && !lock) return undefined;
+  const lockFile = where.write;
+  const result = planStack(stack, inventory, { lock, lockFile: where.read ?? lockFile, settings: opts.settings }, sink);
   if (!result) return undefined;
-  if (opts.frozen && lockChanged(lock, result.lock)) {
+  if (opts.frozen && lockFile !== undefined && lockChanged(lock, result.lock)) {
     sink.report(diag('LOCK_STALE', { file: lockFile, line: 1, col: 1 }, lockFile));
     return undefined;
   }
+  // An old-style lock read is rewritten under the new name (lockText undefined: it differs).
+  const lockText = where.read === where.write ? readText : undefined;
   return { plan: result.plan, lock: result.lock, lockFile, lockText };
 }
 
