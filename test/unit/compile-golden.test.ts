@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DiagnosticSink, type Diagnostic } from '../../src/diagnostics/types.js';
-import { checkConsistency } from '../../src/emit/check-consistency.js';
+import { checkConsistency } from '../support/consistency/check-consistency.js';
 import { compilePlan, loadStack, planStack } from '../../src/pipeline.js';
 import { readInventory } from '../../src/plan/read-inventory.js';
 
