@@ -6,7 +6,8 @@
  * Terraform directory, the working directory or the stack's own directory fail that test.
  *
  * A tree written before the marker existed is adopted only when it has exactly meshc's
- * shape (see `legacyEntryProblem`): a meshc `plan.json` and nothing but names meshc writes.
+ * shape (see `legacyEntryProblem`): a meshc `plan.json`, `playbook.yml` and a node's
+ * `apply.sh`, and nothing but names meshc writes.
  * The inspection never follows a symlink and never reads more than the marker (or the old
  * plan.json), and stops at the first foreign entry or after MAX_ENTRIES, so `/` is refused
  * at once.
@@ -96,6 +97,11 @@ function legacy(dir: string, names: readonly string[]): OutputDirState {
     return ok;
   });
   if (foreign !== undefined) return refusedFor(foreign);
+  // A whole compile (plan, playbook, a node's runner), not just `meshc plan > plan.json`,
+  // which is a user's file: one plan.json alone never makes a directory meshc's.
+  if (!files.includes('playbook.yml') || !files.some((f) => /^[^/]+\/apply\.sh$/.test(f))) {
+    return { kind: 'refused', reason: `it holds no ${OUTPUT_MARKER}, and is not a whole output of an earlier meshc (plan.json, playbook.yml and a node's apply.sh)` };
+  }
   if (!isMeshcPlan(join(dir, 'plan.json'))) return { kind: 'refused', reason: 'its plan.json is not a plan meshc wrote' };
   return { kind: 'owned', files: files.sort(), hasMarker: false };
 }

@@ -51,6 +51,19 @@ describe('commitOutputs', () => {
     expect(readdirSync(victim)).toEqual([]);
   });
 
+  it('adopts a marker-less tree only when it is a whole output of an older meshc, never a lone plan.json', () => {
+    const plan = JSON.stringify({ stack: 's', settings: {}, nodes: [], services: [] });
+    const lone = fresh();
+    writeFileSync(join(lone, 'plan.json'), plan);
+    expect(inspectOutputDir(lone).kind).toBe('refused');
+    const whole = fresh();
+    writeFileSync(join(whole, 'plan.json'), plan);
+    writeFileSync(join(whole, 'playbook.yml'), '- hosts: all\n');
+    mkdirSync(join(whole, 'node1'));
+    writeFileSync(join(whole, 'node1', 'apply.sh'), '#!/bin/bash\n');
+    expect(inspectOutputDir(whole).kind).toBe('owned');
+  });
+
   it('refuses an output path that is itself a symlink', () => {
     const root = fresh();
     mkdirSync(join(root, 'real'));
