@@ -29,6 +29,11 @@ export const catalog = {
     message: (count: number, max: number) => `${count} warnings, more than --max-warnings ${max} allows`,
   },
   USAGE: { severity: 'error', message: (what: string) => what },
+  DIAGNOSTICS_OMITTED: {
+    severity: 'info',
+    message: (n: number, severity: string, where: string, max: number) =>
+      `\u2026 ${n} more ${severity}${n === 1 ? '' : 's'} ${where} not shown (meshc shows the first ${max} distinct problems per file)`,
+  },
 
   // ---- front end: source, interpolate, schema, normalize, deploy checks ---
   // (section owned by the front end; keep sorted)
