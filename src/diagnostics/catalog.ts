@@ -285,6 +285,11 @@ export const catalog = {
       `placement key "${key}" is not supported by meshc (Swarm would match no node with it): use node.id, node.hostname, node.role, node.platform.os, node.labels.<key> or engine.labels.<key>`,
   },
   SETTING_INVALID: { severity: 'error', message: (name: string, value: string, why: string) => `${name} "${value}" is invalid: ${why}` },
+  TASKS_TOO_MANY: {
+    severity: 'error',
+    message: (total: number, max: number, service: string, tasks: number) =>
+      `the stack asks for ${total} tasks (service '${service}': ${tasks}); meshc plans at most ${max} tasks per compile`,
+  },
 
 } as const satisfies Record<string, Entry>;
 
