@@ -29,7 +29,7 @@ export function normalizeStack(doc: ComposeDocument, opts: { stackName: string }
   const services = names.map((name) => normalizeService(ctx, opts.stackName, name));
   const settings = stackSettings(ctx);
   services.forEach((s) => checkServicePorts(s, sink));
-  checkPortConflicts(services, sink, settings.vxlanPort);
+  checkPortConflicts(services, sink);
   if (sink.errorCount > before) return undefined;
   return { name: opts.stackName, files: doc.files, services, settings };
 }

@@ -17,6 +17,7 @@ import { checkHealthPort, planHealth } from './health.js';
 import { labelMap } from './inventory-checks.js';
 import { EMPTY_LOCK, type Lock } from './lock.js';
 import { placeTasks, type PlacedTask } from './place-tasks.js';
+import { checkReservedPorts } from './reserved-ports.js';
 import { checkNodeAddresses, resolveSettings } from './settings.js';
 
 export interface PlanOptions {
@@ -48,6 +49,7 @@ export function buildPlan(stack: NormalizedStack, inventory: Inventory, opts: Pl
   const placed = fits ? placeTasks(stack.name, services, nodes, locked.placement, sink) : undefined;
   if (!resolved || !settings || !placed) return undefined;
   checkNodeAddresses(nodes, resolved, sink);
+  checkReservedPorts(services, resolved, sink);
   // The allocators are independent: run them all so one compile reports every problem.
   checkHostPorts(services, placed, sink);
   for (const service of services) checkHealthPort(service, sink);

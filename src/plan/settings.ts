@@ -89,7 +89,11 @@ function checkSettings(s: NetworkSettings, locate: Locate, sink: DiagnosticSink)
   const bad = (key: Key, why: string) => sink.report(diag('SETTING_INVALID', locate(key), settingName(key), show(s[key]), why));
   const ingress = checkSubnet(s, 'ingressSubnet', bad);
   const gateway = checkSubnet(s, 'gatewaySubnet', bad);
-  if (ingress && gateway && cidrsOverlap(ingress, gateway)) bad('ingressSubnet', `overlaps gateway_subnet ${s.gatewaySubnet}`);
+  if (ingress && gateway && cidrsOverlap(ingress, gateway)) {
+    // Name the setting that was written (issue 13 item 16): a gateway_subnet moved onto the default ingress subnet is the gateway's fault.
+    if (locate('gatewaySubnet') && !locate('ingressSubnet')) bad('gatewaySubnet', `overlaps ingress_subnet ${s.ingressSubnet}`);
+    else bad('ingressSubnet', `overlaps gateway_subnet ${s.gatewaySubnet}`);
+  }
   if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,14}$/.test(s.hostBridge)) bad('hostBridge', 'an interface name is 1-15 characters of [A-Za-z0-9_.-]');
   if (gateway) {
     checkHostIp(s, 'hostBridgeIp', gateway, bad);
