@@ -285,6 +285,11 @@ export const catalog = {
       `placement key "${key}" is not supported by meshc (Swarm would match no node with it): use node.id, node.hostname, node.role, node.platform.os, node.labels.<key> or engine.labels.<key>`,
   },
   SETTING_INVALID: { severity: 'error', message: (name: string, value: string, why: string) => `${name} "${value}" is invalid: ${why}` },
+  INVENTORY_ADDRESS_UNUSABLE: {
+    severity: 'error',
+    message: (address: string, node: string, why: string) =>
+      `node '${node}': address ${address} is ${why}; VXLAN peers need the node's unicast underlay address`,
+  },
   TASKS_TOO_MANY: {
     severity: 'error',
     message: (total: number, max: number, service: string, tasks: number) =>
