@@ -39,3 +39,21 @@ describe('checkCapacity', () => {
     expect(plan([svc('w', { replicas: 200, ports: ['80:80'] })]).result).toBeDefined();
   });
 });
+
+describe('positions and names in settings diagnostics (item 16)', () => {
+  it('a gateway_subnet written over the default ingress subnet names gateway_subnet', () => {
+    const sink = new DiagnosticSink();
+    const inv = { ...inventoryOf(cluster(1), { gatewaySubnet: '10.0.0.0/16' }), settingLocs: { gatewaySubnet: { file: 'inventory.yml', line: 3, col: 5 } } };
+    buildPlan(stackOf([svc('w')]), inv, {}, sink);
+    expect(sink.items.map((d) => [d.code, d.message.split(' ')[0], d.loc?.line])).toEqual([['SETTING_INVALID', 'gateway_subnet', 3]]);
+  });
+
+  it('the subnet note of NODE_ADDRESS_IN_SUBNET does not say "here" without a position', () => {
+    const sink = new DiagnosticSink();
+    const nodes = cluster(2).map((n, i) => (i === 1 ? { ...n, address: '10.0.0.9' } : n));
+    buildPlan(stackOf([svc('w')]), inventoryOf(nodes), {}, sink);
+    const note = sink.items.find((d) => d.code === 'NODE_ADDRESS_IN_SUBNET')?.notes?.[0];
+    expect(note?.loc).toBeUndefined();
+    expect(note?.message).toBe('ingress_subnet is 10.0.0.0/24, the default or --ingress-subnet');
+  });
+});

@@ -139,7 +139,9 @@ export function checkNodeAddresses(nodes: readonly InventoryNode[], resolved: Re
     for (const node of nodes) {
       const ip = parseIpv4(node.address);
       if (!cidr || ip === undefined || !cidrContains(cidr, ip)) continue;
-      const notes = [{ message: `${settingName(key)} is set here`, loc: resolved.locate(key) }];
+      const at = resolved.locate(key);
+      // A note without a position must not say "here": the default was written nowhere.
+      const notes = [{ message: at ? `${settingName(key)} is set here` : `${settingName(key)} is ${subnet}, the default or --${settingName(key).replace('_', '-')}`, loc: at }];
       sink.report(diagWithNotes('NODE_ADDRESS_IN_SUBNET', node.loc, notes, node.name, node.address, settingName(key), subnet));
     }
   }

@@ -40,3 +40,12 @@ describe('node names share the renderer grammar (item 10)', () => {
     expect(await errorsOf([['db.1.example', '192.168.1.1']])).toEqual([]);
   });
 });
+
+describe('an invalid stack name (item 16)', () => {
+  it('is reported once, without a false "invalid service name"', async () => {
+    const r = await compileJson(STACK, { argv: ['--stack', 'a\u0000b'] });
+    expect(r.code).toBe(1);
+    const codes = (JSON.parse(r.stdout) as { diagnostics: { code: string; message: string }[] }).diagnostics.map((d) => `${d.code}: ${d.message.split(':')[0]}`);
+    expect(codes).toEqual(['NAME_INVALID: invalid stack name "a\\x00b"']);
+  });
+});
