@@ -1,129 +1,47 @@
 /**
- * The commands, each a short sequence of pipeline calls. Option parsing is in
- * main.ts; output and exit codes are in report.ts.
+ * The commands' bodies: each calls the driver (src/driver/drive.ts) and formats what it
+ * returns. Option parsing is in main.ts; exit codes and diagnostics output in report.ts.
  */
 import { resolve } from 'node:path';
 import type { CliIo } from './io.js';
-import { DiagnosticSink } from '../diagnostics/types.js';
+import type { DiagnosticSink } from '../diagnostics/types.js';
 import { diag } from '../diagnostics/catalog.js';
-import { loadDocument, loadStack, planStack, compilePlan, defaultStackName, type StackInput } from '../pipeline.js';
-import { normalizeStack } from '../normalize/normalize-stack.js';
-import { printConfig } from '../normalize/print-config.js';
-import { readInventory } from '../plan/read-inventory.js';
-import { lockChanged, lockPathFor, parseLock, serializeLock, type Lock } from '../plan/lock.js';
-import type { NetworkSettings, Plan } from '../model/plan.js';
-import type { OutputFile, RuleSets } from '../model/rules.js';
-import { readInputs, readOptional } from './inputs.js';
+import { configText, outputCommit, planFile, type Compiled, type OutputCommit } from '../driver/drive.js';
+import type { DriveOptions } from '../driver/drive.js';
 import { writeFileAtomic, writeOutputTree } from './output-tree.js';
 
-export interface StackOptions {
-  readonly overrides: readonly string[];
-  /** Network settings from flags: they win over the inventory and the stack's x-meshc. */
-  readonly settings: Partial<NetworkSettings>;
-  readonly inventory?: string;
-  readonly stack?: string;
-  readonly frozen: boolean;
-}
-
-/** validate: each file is its own stack (pre-commit passes a list); nothing is written. */
-export function validateFiles(files: readonly string[], opts: StackOptions, io: CliIo, sink: DiagnosticSink): void {
-  const inventory = readInventory(opts.inventory, io, sink);
-  for (const file of files) {
-    const input: StackInput = { files: [file], stackName: opts.stack };
-    const stack = withInput(input, io, sink, (fio) => loadStack(input, fio, sink));
-    if (!stack || !inventory) continue;
-    planWithLock(file, stack, inventory, opts, io, sink);
-  }
-}
+export { compileFile, validateFiles, type Compiled } from '../driver/drive.js';
+export type StackOptions = DriveOptions;
 
 /** config: the merged, normalised file in `docker stack config`'s shape, on stdout. */
-export function configStack(file: string, opts: StackOptions, io: CliIo, sink: DiagnosticSink): void {
-  const input: StackInput = { files: [file, ...opts.overrides], stackName: opts.stack };
-  const doc = withInput(input, io, sink, (fio) => loadDocument(input, fio, sink));
-  if (!doc) return;
-  const stack = normalizeStack(doc, { stackName: opts.stack ?? defaultStackName(file) }, sink);
-  if (!stack || sink.hasErrors()) return;
-  io.stdout(printConfig(doc));
+export function configStack(file: string, opts: DriveOptions, io: CliIo, sink: DiagnosticSink): void {
+  const text = configText(file, opts, io, sink);
+  if (text !== undefined) io.stdout(text);
 }
 
 /** plan: the allocation plan as stable JSON on stdout; the lock is read, not written. */
-export function planCommand(file: string, opts: StackOptions, io: CliIo, sink: DiagnosticSink): void {
+export function planCommand(file: string, opts: DriveOptions, io: CliIo, sink: DiagnosticSink): void {
   const result = planFile(file, opts, io, sink);
   if (result) io.stdout(JSON.stringify(result.plan, null, 2) + '\n');
 }
 
-export interface Compiled {
-  readonly plan: Plan;
-  readonly ruleSets: RuleSets;
-  readonly files: OutputFile[];
-  readonly lock: Lock;
-  readonly lockFile: string;
-  readonly lockText: string | undefined;
-}
-
-/** The whole pipeline in memory; nothing written. */
-export async function compileInMemory(file: string, opts: StackOptions, io: CliIo, sink: DiagnosticSink): Promise<Compiled | undefined> {
-  const planned = planFile(file, opts, io, sink);
-  if (!planned) return undefined;
-  const compiled = await compilePlan(planned.plan, sink);
-  if (!compiled) return undefined;
-  return { ...planned, ...compiled };
-}
-
-/** compile: writes the lock (unless --frozen) and the output tree, all or nothing. */
+/** compile: writes the output tree, then the lock (unless --frozen or unchanged). */
 export function writeCompiled(out: string, compiled: Compiled, frozen: boolean, io: CliIo, sink: DiagnosticSink): void {
+  commit(outputCommit(resolve(io.cwd, out), compiled, frozen), io, sink);
+}
+
+function commit(c: OutputCommit, io: CliIo, sink: DiagnosticSink): void {
   try {
-    writeOutputTree(resolve(io.cwd, out), compiled.files);
+    writeOutputTree(c.dir, c.files);
   } catch (err) {
-    sink.report(diag('OUTPUT_UNWRITABLE', undefined, resolve(io.cwd, out), (err as Error).message));
+    sink.report(diag('OUTPUT_UNWRITABLE', undefined, c.dir, (err as Error).message));
     return;
   }
-  writeLock(compiled, frozen, io, sink);
-}
-
-/** Records the allocations next to the stack, so the next compile does not move them. */
-function writeLock(compiled: Compiled, frozen: boolean, io: CliIo, sink: DiagnosticSink): void {
-  const text = serializeLock(compiled.lock);
-  if (frozen || text === compiled.lockText) return;
+  if (!c.lock) return;
+  const path = resolve(io.cwd, c.lock.path);
   try {
-    writeFileAtomic(resolve(io.cwd, compiled.lockFile), text);
+    writeFileAtomic(path, c.lock.text);
   } catch (err) {
-    sink.report(diag('OUTPUT_UNWRITABLE', undefined, resolve(io.cwd, compiled.lockFile), (err as Error).message));
+    sink.report(diag('OUTPUT_UNWRITABLE', undefined, path, (err as Error).message));
   }
-}
-
-function planFile(file: string, opts: StackOptions, io: CliIo, sink: DiagnosticSink) {
-  const input: StackInput = { files: [file, ...opts.overrides], stackName: opts.stack };
-  const inventory = readInventory(opts.inventory, io, sink);
-  const stack = withInput(input, io, sink, (fio) => loadStack(input, fio, sink));
-  if (!stack || !inventory || sink.hasErrors()) return undefined;
-  return planWithLock(file, stack, inventory, opts, io, sink);
-}
-
-function planWithLock(
-  file: string,
-  stack: Parameters<typeof planStack>[0],
-  inventory: Parameters<typeof planStack>[1],
-  opts: StackOptions,
-  io: CliIo,
-  sink: DiagnosticSink,
-) {
-  const lockFile = lockPathFor(file);
-  const lockText = readOptional(lockFile, io, sink);
-  const lock = lockText === undefined ? undefined : parseLock(lockText, lockFile, sink);
-  if (lockText !== undefined && !lock) return undefined;
-  const result = planStack(stack, inventory, { lock, lockFile, settings: opts.settings }, sink);
-  if (!result) return undefined;
-  if (opts.frozen && lockChanged(lock, result.lock)) {
-    sink.report(diag('LOCK_STALE', { file: lockFile, line: 1, col: 1 }, lockFile));
-    return undefined;
-  }
-  return { plan: result.plan, lock: result.lock, lockFile, lockText };
-}
-
-function withInput<T>(input: StackInput, io: CliIo, sink: DiagnosticSink, run: (fio: NonNullable<ReturnType<typeof readInputs>>) => T | undefined): T | undefined {
-  const fio = readInputs(input.files, io, sink);
-  if (!fio) return undefined;
-  for (const f of input.files) sink.sources.set(f, fio.readFile(f).toString('utf8'));
-  return run(fio);
 }

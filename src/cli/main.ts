@@ -13,7 +13,7 @@ import { DiagnosticSink } from '../diagnostics/types.js';
 import { diag } from '../diagnostics/catalog.js';
 import { counts, toJson } from '../diagnostics/format.js';
 import { applyWarningPolicy, DIAGNOSTICS_FORMATS, exitCodeFor, writeDiagnostics, type DiagnosticsFormat } from './report.js';
-import { compileInMemory, configStack, planCommand, validateFiles, writeCompiled, type StackOptions } from './commands.js';
+import { compileFile, configStack, planCommand, validateFiles, writeCompiled, type StackOptions } from './commands.js';
 import { readTree } from './read-tree.js';
 import { explainCommand, parseSelector } from './explain-command.js';
 
@@ -123,7 +123,7 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
         sink.report(diag('USAGE', undefined, `--diff prints to stdout, which --format ${f.format} also uses: run them separately`));
         return;
       }
-      const compiled = await compileInMemory(stack, stackOpts(f), io, sink);
+      const compiled = await compileFile(stack, stackOpts(f), io, sink);
       if (!compiled || exitCodeFor(sink.items, state.policy) !== 0) return;
       if (f.format === 'json') {
         const files = Object.fromEntries(compiled.files.map((x) => [x.path, x.content]));
@@ -160,7 +160,7 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
     .addHelpText('after', EXAMPLES.explain)
     .action(async (stack: string, selector: ReturnType<typeof parseSelector> | undefined, f: CommonFlags) => {
       setPolicy(f, f.diagnostics, false);
-      const compiled = await compileInMemory(stack, stackOpts(f), io, sink);
+      const compiled = await compileFile(stack, stackOpts(f), io, sink);
       if (compiled) await explainCommand(compiled, selector ?? {}, io, sink);
     });
 

@@ -3,12 +3,12 @@
  * diagnostic (exit 2) instead of an exception deep in a stage, and the stages get
  * an io that serves the cached bytes.
  */
-import type { CliIo } from './io.js';
+import type { DriverIo } from './io.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { FrontEndIo } from '../validate/read-compose.js';
 import { diag } from '../diagnostics/catalog.js';
 
-export function readInputs(files: readonly string[], io: CliIo, sink: DiagnosticSink): FrontEndIo | undefined {
+export function readInputs(files: readonly string[], io: DriverIo, sink: DiagnosticSink): FrontEndIo | undefined {
   const cache = new Map<string, Buffer>();
   let ok = true;
   for (const file of files) {
@@ -25,7 +25,7 @@ export function readInputs(files: readonly string[], io: CliIo, sink: Diagnostic
 }
 
 /** The bytes, or undefined after reporting why not. */
-export function tryRead(file: string, io: CliIo, sink: DiagnosticSink): Buffer | undefined {
+export function tryRead(file: string, io: DriverIo, sink: DiagnosticSink): Buffer | undefined {
   try {
     return file === '-' ? io.readStdin() : io.readFile(file);
   } catch (err) {
@@ -38,7 +38,7 @@ export function tryRead(file: string, io: CliIo, sink: DiagnosticSink): Buffer |
 }
 
 /** Reads an optional file (the lock): undefined when it does not exist, no diagnostic. */
-export function readOptional(file: string, io: CliIo, sink: DiagnosticSink): string | undefined {
+export function readOptional(file: string, io: DriverIo, sink: DiagnosticSink): string | undefined {
   try {
     return io.readFile(file).toString('utf8');
   } catch (err) {

@@ -1,0 +1,75 @@
+/**
+ * Reading the lock. A stack file's lock is read as it always was. A cluster's lock holds
+ * every stack under full names (`<stack>_<service>`); a stack that has nothing in it yet
+ * and has a per-stack lock beside its first file (from `meshc compile stack.yml` before
+ * the cluster file existed) brings that lock's allocations along, so its ports, marks,
+ * addresses and placement stay where they were wherever the cluster leaves them free.
+ */
+import type { DiagnosticSink } from '../diagnostics/types.js';
+import type { Cluster, ClusterStack } from '../model/cluster.js';
+import { EMPTY_LOCK, lockPathFor, parseLock, type Lock } from '../plan/lock.js';
+import { readOptional } from './inputs.js';
+import type { DriverIo } from './io.js';
+
+export interface LockInput {
+  readonly lock: Lock | undefined;
+  /** The lock file's text as read (undefined: none yet), to skip rewriting it unchanged. */
+  readonly text: string | undefined;
+}
+
+/** The lock to plan with, or undefined after reporting it unusable (never silently ignored: that would move ports). */
+export function readClusterLock(cluster: Cluster, io: DriverIo, sink: DiagnosticSink): LockInput | undefined {
+  const text = readOptional(cluster.lockFile, io, sink);
+  const lock = text === undefined ? undefined : parseLock(text, cluster.lockFile, sink);
+  if (text !== undefined && !lock) return undefined;
+  if (cluster.file === undefined) return { lock, text };
+  let merged = lock;
+  for (const stack of [...cluster.stacks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (holdsStack(merged, stack.name)) continue;
+    const own = adoptable(stack, io, sink);
+    if (own === null) return undefined;
+    if (own) merged = adopt(merged ?? EMPTY_LOCK, stack.name, own);
+  }
+  return { lock: merged, text };
+}
+
+/** True when the cluster lock already records anything of the stack (it joined before). */
+function holdsStack(lock: Lock | undefined, stack: string): boolean {
+  if (!lock) return false;
+  const prefix = `${stack}_`;
+  const keys = [...Object.keys(lock.placement), ...Object.keys(lock.fwmarks), ...Object.keys(lock.ports)];
+  return keys.some((k) => k.startsWith(prefix));
+}
+
+/** The stack's own lock: undefined when there is none, null after reporting it damaged. */
+function adoptable(stack: ClusterStack, io: DriverIo, sink: DiagnosticSink): Lock | undefined | null {
+  const first = stack.files[0];
+  if (first === undefined) return undefined;
+  const file = lockPathFor(first);
+  const text = readOptional(file, io, sink);
+  if (text === undefined) return undefined;
+  return parseLock(text, file, sink) ?? null;
+}
+
+/**
+ * The stack's lock under full names, beside what the cluster lock holds. Values another
+ * stack already owns are not resolved here: the allocators see them "locked twice" and
+ * move the later claim, with a warning naming both values.
+ */
+function adopt(into: Lock, stack: string, own: Lock): Lock {
+  const prefixed = <T>(table: Readonly<Record<string, T>>) => Object.fromEntries(Object.entries(table).map(([k, v]) => [`${stack}_${k}`, v]));
+  const onlyNew = <T>(base: Readonly<Record<string, T>>, add: Readonly<Record<string, T>>) => ({ ...add, ...base });
+  return {
+    version: 1,
+    ports: onlyNew(into.ports, prefixed(own.ports)),
+    fwmarks: onlyNew(into.fwmarks, prefixed(own.fwmarks)),
+    ips: {
+      // One sandbox per node serves every stack: a node keeps the address the cluster gave it.
+      nodes: onlyNew(into.ips.nodes, own.ips.nodes),
+      vips: onlyNew(into.ips.vips, prefixed(own.ips.vips)),
+      // Task names are already full names (`<stack>_<service>.<slot>`).
+      tasks: onlyNew(into.ips.tasks, own.ips.tasks),
+    },
+    placement: onlyNew(into.placement, own.placement),
+  };
+}
