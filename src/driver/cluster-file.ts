@@ -40,9 +40,10 @@ export function parseClusterFile(bytes: Buffer, file: string, lockFile: string, 
   const map = createSourceMap(parsed.doc, parsed.aliases, parsed.lineCounter, file);
   const errors = clusterValidator()(parsed.data ?? null);
   if (errors.length > 0) {
-    for (const p of reduceSchemaErrors(errors, parsed.data)) {
-      sink.report(diag('SCHEMA_VIOLATION', p.keyPath ? map.locateKey(p.keyPath) : map.locate(p.path), p.field, p.description));
-    }
+    const problems = reduceSchemaErrors(errors, parsed.data)
+      .map((p) => ({ p, loc: p.keyPath ? map.locateKey(p.keyPath) : map.locate(p.path) }))
+      .sort((a, b) => a.loc.line - b.loc.line || a.loc.col - b.loc.col);
+    for (const { p, loc } of problems) sink.report(diag('SCHEMA_VIOLATION', loc, p.field, p.description));
     return undefined;
   }
   const raw = parsed.data as RawCluster;

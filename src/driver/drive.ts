@@ -112,8 +112,7 @@ export function planCluster(cluster: Cluster, opts: DriveOptions, io: DriverIo, 
       : buildClusterPlan(clusterName(cluster.file), stacks, inventory, planOpts, sink);
   if (!result || sink.hasErrors()) return undefined;
   // --frozen compares with the file as it is (an adopted per-stack lock still changes it).
-  const onDisk = read.text === undefined ? undefined : read.lock;
-  if (opts.frozen && (cluster.file === undefined ? lockChanged(onDisk, result.lock) : read.text !== serializeLock(result.lock))) {
+  if (opts.frozen && lockChanged(read.onDisk, result.lock)) {
     sink.report(diag('LOCK_STALE', { file: cluster.lockFile, line: 1, col: 1 }, cluster.lockFile));
     return undefined;
   }

@@ -12,7 +12,10 @@ import { readOptional } from './inputs.js';
 import type { DriverIo } from './io.js';
 
 export interface LockInput {
+  /** What to plan with: the lock file's allocations, plus any adopted per-stack lock. */
   readonly lock: Lock | undefined;
+  /** The lock file alone (--frozen compares against it). */
+  readonly onDisk: Lock | undefined;
   /** The lock file's text as read (undefined: none yet), to skip rewriting it unchanged. */
   readonly text: string | undefined;
 }
@@ -22,7 +25,7 @@ export function readClusterLock(cluster: Cluster, io: DriverIo, sink: Diagnostic
   const text = readOptional(cluster.lockFile, io, sink);
   const lock = text === undefined ? undefined : parseLock(text, cluster.lockFile, sink);
   if (text !== undefined && !lock) return undefined;
-  if (cluster.file === undefined) return { lock, text };
+  if (cluster.file === undefined) return { lock, onDisk: lock, text };
   let merged = lock;
   for (const stack of [...cluster.stacks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (holdsStack(merged, stack.name)) continue;
@@ -30,7 +33,7 @@ export function readClusterLock(cluster: Cluster, io: DriverIo, sink: Diagnostic
     if (own === null) return undefined;
     if (own) merged = adopt(merged ?? EMPTY_LOCK, stack.name, own);
   }
-  return { lock: merged, text };
+  return { lock: merged, onDisk: lock, text };
 }
 
 /** True when the cluster lock already records anything of the stack (it joined before). */
