@@ -123,3 +123,32 @@ describe('cluster lock', () => {
     expect(plan(files, planned!.lock, { frozen: true }).codes).toEqual([]);
   });
 });
+
+describe('meshc validate|plan|compile|explain meshc.yml', () => {
+  it('accepts the cluster file end to end and writes one lock beside it', async () => {
+    const { cpSync, mkdtempSync, existsSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join, resolve } = await import('node:path');
+    const { run } = await import('../../src/cli/main.js');
+    const dir = mkdtempSync(join(tmpdir(), 'meshc-cluster-'));
+    cpSync(join(import.meta.dirname, '../../fixtures/cluster'), dir, { recursive: true, filter: (p) => !p.includes('_expected') && !p.endsWith('-lock.json') });
+    const out: string[] = [];
+    const io = {
+      cwd: dir, env: {}, stdoutIsTTY: false, stderrIsTTY: false,
+      stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t),
+      readFile: (p: string) => readFileSync(resolve(dir, p)), readStdin: () => Buffer.alloc(0),
+    };
+    expect(await run(['validate', 'meshc.yml'], io)).toBe(0);
+    expect(await run(['validate', '--frozen', 'meshc.yml'], io)).toBe(1);
+    expect(await run(['compile', 'meshc.yml', '-o', 'out'], io)).toBe(0);
+    expect(existsSync(join(dir, 'meshc.meshc-lock.json'))).toBe(true);
+    expect(await run(['validate', '--frozen', 'meshc.yml'], io)).toBe(0);
+    out.length = 0;
+    expect(await run(['plan', 'meshc.yml'], io)).toBe(0);
+    expect(JSON.parse(out.join('')).services.map((s: { fullName: string }) => s.fullName)).toContain('proxy_traefik');
+    out.length = 0;
+    expect(await run(['explain', 'meshc.yml', 'proxy_traefik:80'], io)).toBe(0);
+    expect(out.join('')).toContain('proxy_traefik 80/tcp -> target 80');
+    expect(await run(['config', 'meshc.yml'], io)).toBe(2);
+  });
+});
