@@ -6,11 +6,14 @@ import { resolve } from 'node:path';
 import type { CliIo } from './io.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import { diag } from '../diagnostics/catalog.js';
-import { configText, outputCommit, planFile, type Compiled, type OutputCommit } from '../driver/drive.js';
+import { compileFile, configText, outputCommit, planFile, type Compiled, type OutputCommit } from '../driver/drive.js';
+import { counts, toJson } from '../diagnostics/format.js';
+import { explainCommand, type Selector } from './explain-command.js';
+import { readTree } from './read-tree.js';
 import type { DriveOptions } from '../driver/drive.js';
 import { writeFileAtomic, writeOutputTree } from './output-tree.js';
 
-export { compileFile, validateFiles, type Compiled } from '../driver/drive.js';
+export { validateFiles, type Compiled } from '../driver/drive.js';
 export type StackOptions = DriveOptions;
 
 /** config: the merged, normalised file in `docker stack config`'s shape, on stdout. */
@@ -23,6 +26,58 @@ export function configStack(file: string, opts: DriveOptions, io: CliIo, sink: D
 export function planCommand(file: string, opts: DriveOptions, io: CliIo, sink: DiagnosticSink): void {
   const result = planFile(file, opts, io, sink);
   if (result) io.stdout(JSON.stringify(result.plan, null, 2) + '\n');
+}
+
+export interface CompileRequest {
+  readonly out: string;
+  /** text|files: write, diagnostics on stderr; sarif|github: write, diagnostics on stdout; json: one document on stdout, nothing written. */
+  readonly format: string;
+  readonly diff: boolean;
+  readonly frozen: boolean;
+}
+
+/**
+ * compile. Returns true when the diagnostics went inside its own stdout document (json).
+ * `exitCode` is the run's code so far: nothing is written once the warning policy fails it.
+ */
+export async function compileCommand(file: string, opts: DriveOptions, req: CompileRequest, io: CliIo, sink: DiagnosticSink, exitCode: () => number): Promise<boolean> {
+  const toStdout = req.format === 'sarif' || req.format === 'github' || req.format === 'json';
+  if (req.diff && toStdout) {
+    sink.report(diag('USAGE', undefined, `--diff prints to stdout, which --format ${req.format} also uses: run them separately`));
+    return false;
+  }
+  const compiled = await compileFile(file, opts, io, sink);
+  if (!compiled || exitCode() !== 0) return false;
+  if (req.format === 'json') {
+    // A pure pipe: nothing is written, the lock included (compile to a directory, or
+    // commit the lock `meshc compile` writes, to record the allocations).
+    const files = Object.fromEntries(compiled.files.map((x) => [x.path, x.content]));
+    const diagnostics = sink.items.map((d) => toJson(d, io.cwd));
+    io.stdout(JSON.stringify({ plan: compiled.plan, files, diagnostics, ...counts(sink.items) }, null, 2) + '\n');
+    return true;
+  }
+  if (req.diff) io.stdout(await diffText(readTree(resolve(io.cwd, req.out)), new Map(compiled.files.map((x) => [x.path, x.content]))));
+  writeCompiled(req.out, compiled, req.frozen, io, sink);
+  return false;
+}
+
+/** explain: compile in memory, then the path of the selected ports. */
+export async function explainFile(file: string, selector: Selector, opts: DriveOptions, io: CliIo, sink: DiagnosticSink): Promise<void> {
+  const compiled = await compileFile(file, opts, io, sink);
+  if (compiled) await explainCommand(compiled, selector, io, sink);
+}
+
+/** diff: two output trees, rule by rule. */
+export async function diffCommand(oldDir: string, newDir: string, io: CliIo, sink: DiagnosticSink): Promise<void> {
+  const [oldTree, newTree] = [readTree(resolve(io.cwd, oldDir)), readTree(resolve(io.cwd, newDir))];
+  if (!oldTree.size) sink.report(diag('FILE_NOT_FOUND', undefined, oldDir));
+  if (!newTree.size) sink.report(diag('FILE_NOT_FOUND', undefined, newDir));
+  if (!sink.hasErrors()) io.stdout(await diffText(oldTree, newTree));
+}
+
+async function diffText(oldFiles: Map<string, string>, newFiles: Map<string, string>): Promise<string> {
+  const { diffOutputs } = await import('../diff/diff-outputs.js');
+  return diffOutputs(oldFiles, newFiles).text;
 }
 
 /** compile: writes the output tree, then the lock (unless --frozen or unchanged). */
