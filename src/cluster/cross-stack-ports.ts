@@ -16,10 +16,10 @@ interface Owner {
   readonly port: PortSpec;
 }
 
-export function checkCrossStackPorts(members: readonly PlanMember[] | undefined, sink: DiagnosticSink): void {
+export function checkCrossStackPorts(members: readonly PlanMember[], sink: DiagnosticSink): void {
   const owners = new Map<string, Owner>();
   const reported = new Set<Owner>();
-  for (const member of members ?? []) {
+  for (const member of members) {
     for (const port of member.service.ports) {
       if (port.published === 0) continue;
       const key = `${port.protocol}:${port.published}`;

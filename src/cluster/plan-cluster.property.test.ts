@@ -11,6 +11,7 @@ import type { NormalizedStack } from '../model/stack.js';
 import type { Lock } from '../plan/lock.js';
 import { cluster, inventoryOf, stackOf, svc } from '../plan/testing/make.js';
 import { compilePlan } from '../pipeline.js';
+import { checkConsistency } from '../emit/check-consistency.js';
 import { buildClusterPlan } from './plan-cluster.js';
 
 const STACKS = ['proxy', 'app', 'mon', 'db', 'web', 'ops', 'new'];
@@ -89,6 +90,8 @@ describe('cluster plan properties', () => {
         expect(JSON.stringify(b.lock)).toBe(JSON.stringify(a.lock));
         const [fa, fb] = await Promise.all([compilePlan(a.plan, new DiagnosticSink()), compilePlan(b.plan, new DiagnosticSink())]);
         expect(fb?.files).toEqual(fa?.files);
+        // Same service names in several stacks still give one consistent mesh per node.
+        expect(checkConsistency(fa?.files ?? [])).toEqual([]);
       }),
       { numRuns: 25 },
     );

@@ -25,10 +25,12 @@ export function buildClusterPlan(
   sink: DiagnosticSink,
 ): { plan: Plan; lock: Lock } | undefined {
   const sorted = [...stacks].sort((a, b) => compare(a.name, b.name));
+  const before = sink.errorCount;
+  // Every cross-stack check runs, so one compile reports every conflict.
   const members = membersOf(sorted, sink);
   const stackSettings = agreeStackSettings(sorted, sink);
   checkCrossStackPorts(members, sink);
-  if (!members || !stackSettings || sink.hasErrors()) return undefined;
+  if (!stackSettings || sink.errorCount !== before) return undefined;
   return planScope(
     {
       name,
@@ -57,15 +59,13 @@ export function buildClusterPlan(
  * name (`a` + `b_c`, `a_b` + `c`): Swarm refuses the second service create, meshc says so
  * at both definitions.
  */
-function membersOf(stacks: readonly NormalizedStack[], sink: DiagnosticSink): PlanMember[] | undefined {
+function membersOf(stacks: readonly NormalizedStack[], sink: DiagnosticSink): PlanMember[] {
   const byName = new Map<string, PlanMember>();
-  let ok = true;
   for (const stack of stacks) {
     for (const service of stack.services) {
       const fullName = `${stack.name}_${service.name}`;
       const other = byName.get(fullName);
       if (other) {
-        ok = false;
         const note = (m: PlanMember) => [{ message: `service '${m.service.name}' of stack '${m.stack}'`, loc: m.service.loc as SourceLoc }];
         sink.report(diagWithNotes('CLUSTER_SERVICE_NAME_TAKEN', service.loc, note(other), fullName, stack.name, other.stack));
         sink.report(diagWithNotes('CLUSTER_SERVICE_NAME_TAKEN', other.service.loc, note({ stack: stack.name, service, keyed: service }), fullName, other.stack, stack.name));
@@ -75,7 +75,7 @@ function membersOf(stacks: readonly NormalizedStack[], sink: DiagnosticSink): Pl
       byName.set(fullName, { stack: stack.name, service, keyed });
     }
   }
-  return ok ? [...byName.values()].sort((a, b) => compare(a.keyed.name, b.keyed.name)) : undefined;
+  return [...byName.values()].sort((a, b) => compare(a.keyed.name, b.keyed.name));
 }
 
 export type { StackSettings };

@@ -14,6 +14,7 @@ import { DiagnosticSink } from '../../src/diagnostics/types.js';
 import { checkConsistency } from '../../src/emit/check-consistency.js';
 import { compileFile } from '../../src/driver/drive.js';
 import { serializeLock } from '../../src/plan/lock.js';
+import { formatText } from '../../src/diagnostics/format.js';
 import { OPTS } from './cluster-helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -47,5 +48,19 @@ describe('fixtures/cluster', () => {
     // Each rule names its stack and service.
     const ingress = files.get('node1/ingress.rules') ?? '';
     for (const tag of ['proxy/traefik 80/tcp', 'app/api 8000/tcp', 'monitoring/node-exporter 9100/tcp']) expect(ingress).toContain(tag);
+  });
+});
+
+describe('fixtures/cluster-errors', () => {
+  it('reports every cross-stack conflict at its places, as the golden text says', async () => {
+    const dir = join(ROOT, 'fixtures', 'cluster-errors');
+    const sink = new DiagnosticSink();
+    const io = { cwd: dir, env: {}, readFile: (p: string) => readFileSync(join(dir, p)), readStdin: () => Buffer.alloc(0) };
+    expect(await compileFile('meshc.yml', OPTS, io, sink)).toBeUndefined();
+    const text = formatText(sink.items, { cwd: dir, color: false, codeFrame: true, sources: sink.sources });
+    const golden = join(dir, 'meshc.errors.txt');
+    if (UPDATE) writeFileSync(golden, text);
+    expect(text).toBe(readFileSync(golden, 'utf8'));
+    expect(sink.items.map((d) => d.code).sort()).toEqual(['CLUSTER_SERVICE_NAME_TAKEN', 'CLUSTER_SERVICE_NAME_TAKEN', 'CLUSTER_SETTING_CONFLICT', 'PORT_CONFLICT', 'PORT_CONFLICT']);
   });
 });
