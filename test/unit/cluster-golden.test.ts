@@ -14,6 +14,7 @@ import { DiagnosticSink } from '../../src/diagnostics/types.js';
 import { checkConsistency } from '../../src/emit/check-consistency.js';
 import { compileFile } from '../../src/driver/drive.js';
 import { serializeLock } from '../../src/plan/lock.js';
+import { Ajv } from 'ajv';
 import { formatText } from '../../src/diagnostics/format.js';
 import { OPTS } from './cluster-helpers.js';
 
@@ -45,6 +46,9 @@ describe('fixtures/cluster', () => {
       expect(existsSync(join(EXPECTED, path)), `missing golden ${path}`).toBe(true);
       expect(content, path).toBe(readFileSync(join(EXPECTED, path), 'utf8'));
     }
+    // A cluster's plan.json (each service naming its stack) is valid against schemas/plan.schema.json.
+    const validate = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(join(ROOT, 'schemas/plan.schema.json'), 'utf8')));
+    expect(validate(JSON.parse(files.get('plan.json') ?? '{}')), JSON.stringify(validate.errors)).toBe(true);
     // Each rule names its stack and service.
     const ingress = files.get('node1/ingress.rules') ?? '';
     for (const tag of ['proxy/traefik 80/tcp', 'app/api 8000/tcp', 'monitoring/node-exporter 9100/tcp']) expect(ingress).toContain(tag);
