@@ -9,9 +9,9 @@ import { diag } from '../diagnostics/catalog.js';
 import { compileFile, configText, outputCommit, planFile, type Compiled, type OutputCommit } from '../driver/drive.js';
 import { counts, toJson } from '../diagnostics/format.js';
 import { explainCommand, type Selector } from './explain-command.js';
-import { readTree } from './read-tree.js';
+import { readTreeOrReport } from './read-tree.js';
 import type { DriveOptions } from '../driver/drive.js';
-import { writeFileAtomic, writeOutputTree } from './output-tree.js';
+import { commitOutputs, OutputNotOwnedError } from './output-tree.js';
 
 export { validateFiles, type Compiled } from '../driver/drive.js';
 export type StackOptions = DriveOptions;
@@ -56,7 +56,11 @@ export async function compileCommand(file: string, opts: DriveOptions, req: Comp
     io.stdout(JSON.stringify({ plan: compiled.plan, files, diagnostics, ...counts(sink.items) }, null, 2) + '\n');
     return true;
   }
-  if (req.diff) io.stdout(await diffText(readTree(resolve(io.cwd, req.out)), new Map(compiled.files.map((x) => [x.path, x.content]))));
+  if (req.diff) {
+    const old = readTreeOrReport(resolve(io.cwd, req.out), { absentIsEmpty: true }, sink);
+    if (!old) return false;
+    io.stdout(await diffText(old, new Map(compiled.files.map((x) => [x.path, x.content]))));
+  }
   writeCompiled(req.out, compiled, req.frozen, io, sink);
   return false;
 }
@@ -69,10 +73,9 @@ export async function explainFile(file: string, selector: Selector, opts: DriveO
 
 /** diff: two output trees, rule by rule. */
 export async function diffCommand(oldDir: string, newDir: string, io: CliIo, sink: DiagnosticSink): Promise<void> {
-  const [oldTree, newTree] = [readTree(resolve(io.cwd, oldDir)), readTree(resolve(io.cwd, newDir))];
-  if (!oldTree.size) sink.report(diag('FILE_NOT_FOUND', undefined, oldDir));
-  if (!newTree.size) sink.report(diag('FILE_NOT_FOUND', undefined, newDir));
-  if (!sink.hasErrors()) io.stdout(await diffText(oldTree, newTree));
+  const oldTree = readTreeOrReport(resolve(io.cwd, oldDir), { absentIsEmpty: false }, sink);
+  const newTree = readTreeOrReport(resolve(io.cwd, newDir), { absentIsEmpty: false }, sink);
+  if (oldTree && newTree) io.stdout(await diffText(oldTree, newTree));
 }
 
 async function diffText(oldFiles: Map<string, string>, newFiles: Map<string, string>): Promise<string> {
@@ -80,23 +83,18 @@ async function diffText(oldFiles: Map<string, string>, newFiles: Map<string, str
   return diffOutputs(oldFiles, newFiles).text;
 }
 
-/** compile: writes the output tree, then the lock (unless --frozen or unchanged). */
+/** compile: the tree and the lock (unless --frozen or unchanged) as one transaction (output-tree.ts). */
 export function writeCompiled(out: string, compiled: Compiled, frozen: boolean, io: CliIo, sink: DiagnosticSink): void {
-  commit(outputCommit(resolve(io.cwd, out), compiled, frozen), io, sink);
+  commit(outputCommit(resolve(io.cwd, out), compiled, frozen, io.cwd), sink);
 }
 
-function commit(c: OutputCommit, io: CliIo, sink: DiagnosticSink): void {
+const OUTPUT_ADVICE = 'meshc replaces only a directory it wrote (it holds .meshc-output.json): give a new or empty directory with -o, or move what meshc did not write out of it';
+
+function commit(c: OutputCommit, sink: DiagnosticSink): void {
   try {
-    writeOutputTree(c.dir, c.files);
+    commitOutputs(c);
   } catch (err) {
-    sink.report(diag('OUTPUT_UNWRITABLE', undefined, c.dir, (err as Error).message));
-    return;
-  }
-  if (!c.lock) return;
-  const path = resolve(io.cwd, c.lock.path);
-  try {
-    writeFileAtomic(path, c.lock.text);
-  } catch (err) {
-    sink.report(diag('OUTPUT_UNWRITABLE', undefined, path, (err as Error).message));
+    if (err instanceof OutputNotOwnedError) sink.report(diag('OUTPUT_NOT_OWNED', undefined, c.dir, err.reason, OUTPUT_ADVICE));
+    else sink.report(diag('OUTPUT_UNWRITABLE', undefined, c.dir, (err as Error).message));
   }
 }

@@ -2,8 +2,9 @@
  * Everything the CLI touches outside the process, as one object: tests run the whole
  * CLI in-process with an in-memory io, and the real one is a thin wrapper over node:fs.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { DriverIo } from '../driver/io.js';
+import { readGuardedInput, readGuardedStdin } from '../driver/inputs.js';
 
 export interface CliIo extends DriverIo {
   readonly stdoutIsTTY: boolean;
@@ -20,8 +21,9 @@ export function nodeIo(): CliIo {
     stderrIsTTY: Boolean(process.stderr.isTTY),
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
-    readFile: (path) => readFileSync(path),
-    readStdin: () => readFileSync(0),
+    // Every read goes through the one input guard (size limit, regular files only, no hang).
+    readFile: (path) => readGuardedInput(path),
+    readStdin: () => readGuardedStdin(),
     isRegularFile: (path) => statSync(path, { throwIfNoEntry: false })?.isFile() ?? true,
   };
 }

@@ -20,6 +20,7 @@ interface CommonFlags {
   inventory?: string;
   stack?: string;
   frozen?: boolean;
+  lock?: string;
   format?: string;
   diagnostics?: string;
   maxWarnings?: number;
@@ -87,6 +88,7 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
     inventory: f.inventory,
     stack: f.stack,
     frozen: Boolean(f.frozen),
+    lock: f.lock,
     settings: settingsFrom(f),
   });
 
@@ -164,6 +166,7 @@ function withStack(cmd: Command): Command {
     .option('-i, --inventory <file>', 'cluster inventory: meshc YAML, or `ansible-inventory --list` JSON; - for stdin')
     .option('--stack <name>', 'stack name (default: the stack file name up to its first dot)')
     .option('--frozen', 'fail if the lock file would change (CI, pre-commit)')
+    .option('--lock <file>', 'lock file to read and write (default: FILE.meshc-lock.json beside the stack or cluster file; none for a stack on stdin)')
     .option('--ingress-subnet <cidr>', 'ingress network (default 10.0.0.0/24)')
     .option('--gateway-subnet <cidr>', 'host-side bridge network (default 172.18.0.0/16)')
     .option('--vni <n>', 'VXLAN network identifier of the ingress network (default 4096)', parseCount)

@@ -31,7 +31,7 @@ interface RawCluster {
 }
 
 /** The cluster in `bytes` (already read from `file`), or undefined after reporting every problem. */
-export function parseClusterFile(bytes: Buffer, file: string, lockFile: string, sink: DiagnosticSink): Cluster | undefined {
+export function parseClusterFile(bytes: Buffer, file: string, lockOverride: string | undefined, sink: DiagnosticSink): Cluster | undefined {
   const text = decodeSource(bytes, file, sink);
   if (text === undefined) return undefined;
   sink.sources.set(file, text);
@@ -56,7 +56,8 @@ export function parseClusterFile(bytes: Buffer, file: string, lockFile: string, 
     network,
     networkLocs,
     stacks,
-    lockFile,
+    lockNamedAfter: file,
+    ...(lockOverride !== undefined ? { lockOverride } : {}),
   };
 }
 

@@ -1,13 +1,12 @@
 /**
  * The command line's file argument → the Cluster to compile. A file with a top-level
  * `stacks:` key is a cluster file; any other file is a stack file, compiled as a cluster
- * of one stack with its own lock file (`stack.meshc-lock.json`), exactly as before
+ * of one stack with its own lock file (driver/lock-file.ts), exactly as before
  * clusters existed.
  */
 import { diag } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { Cluster } from '../model/cluster.js';
-import { lockPathFor } from '../plan/lock.js';
 import { defaultStackName } from '../pipeline.js';
 import { isClusterText, parseClusterFile } from './cluster-file.js';
 import { tryRead } from './inputs.js';
@@ -20,6 +19,8 @@ export interface ClusterOptions {
   readonly inventory?: string;
   /** `--stack`: a single stack file's name. */
   readonly stack?: string;
+  /** `--lock FILE`: the lock to read and write instead of the one named after the file. */
+  readonly lock?: string;
 }
 
 /** The cluster `file` means, or undefined after reporting why it cannot be read. */
@@ -31,7 +32,7 @@ export function clusterFor(file: string, opts: ClusterOptions, io: DriverIo, sin
     sink.report(diag('USAGE', undefined, `${file} is a cluster file: -f and --stack apply to a stack file (list a stack's files under stacks: instead)`));
     return undefined;
   }
-  const cluster = parseClusterFile(bytes, file, lockPathFor(file), sink);
+  const cluster = parseClusterFile(bytes, file, opts.lock, sink);
   return cluster && opts.inventory !== undefined ? { ...cluster, inventory: opts.inventory } : cluster;
 }
 
@@ -42,6 +43,7 @@ export function singleStack(file: string, opts: ClusterOptions): Cluster {
     network: {},
     networkLocs: {},
     stacks: [{ name: opts.stack ?? defaultStackName(file), files: [file, ...opts.overrides] }],
-    lockFile: lockPathFor(file),
+    lockNamedAfter: file,
+    ...(opts.lock !== undefined ? { lockOverride: opts.lock } : {}),
   };
 }

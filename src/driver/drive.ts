@@ -5,7 +5,7 @@
  * Nothing is written here: compile returns an OutputCommit that the CLI's output tree
  * commits (tree and lock together).
  */
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { diag } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { Cluster, ClusterStack } from '../model/cluster.js';
@@ -34,7 +34,8 @@ export interface DriveOptions extends ClusterOptions {
 export interface Planned {
   readonly plan: Plan;
   readonly lock: Lock;
-  readonly lockFile: string;
+  /** Where the lock is written; undefined for a stack on stdin without --lock. */
+  readonly lockFile: string | undefined;
   readonly lockText: string | undefined;
 }
 
@@ -43,11 +44,13 @@ export interface Compiled extends Planned {
   readonly files: OutputFile[];
 }
 
-/** What compile writes: the tree into `dir`, then the lock when it changed (never with --frozen). */
+/** What compile writes, as one transaction: the tree into `dir`, and the lock when it changed (never with --frozen). */
 export interface OutputCommit {
   readonly dir: string;
   readonly files: readonly OutputFile[];
   readonly lock?: { readonly path: string; readonly text: string };
+  /** Files (the lock) whose directory `dir` must not be or contain. */
+  readonly protect: readonly string[];
 }
 
 /** validate: each file (stack or cluster) on its own, through allocation; nothing written. */
@@ -90,10 +93,11 @@ export async function compileFile(file: string, opts: DriveOptions, io: DriverIo
 }
 
 /** compile's writes: the tree, and the lock unless --frozen or unchanged. */
-export function outputCommit(dir: string, compiled: Compiled, frozen: boolean): OutputCommit {
+export function outputCommit(dir: string, compiled: Compiled, frozen: boolean, cwd: string): OutputCommit {
   const text = serializeLock(compiled.lock);
-  const lock = frozen || text === compiled.lockText ? undefined : { path: compiled.lockFile, text };
-  return { dir, files: compiled.files, ...(lock ? { lock } : {}) };
+  const path = compiled.lockFile === undefined ? undefined : resolve(cwd, compiled.lockFile);
+  const lock = frozen || path === undefined || text === compiled.lockText ? undefined : { path, text };
+  return { dir, files: compiled.files, ...(lock ? { lock } : {}), protect: path === undefined ? [] : [path] };
 }
 
 /** Inventories already read in this run, by path ('' for none). */
@@ -105,18 +109,19 @@ export function planCluster(cluster: Cluster, opts: DriveOptions, io: DriverIo, 
   if (!stacks || !inventory || sink.hasErrors()) return undefined;
   const read = readClusterLock(cluster, io, sink);
   if (!read) return undefined;
-  const planOpts = { lock: read.lock, lockFile: cluster.lockFile, settings: opts.settings };
+  const lockFile = read.write;
+  const planOpts = { lock: read.lock, lockFile: read.read ?? lockFile, settings: opts.settings };
   const result =
     cluster.file === undefined
       ? planStack(stacks[0] as NormalizedStack, inventory, planOpts, sink)
       : buildClusterPlan(clusterName(cluster.file), stacks, inventory, planOpts, sink);
   if (!result || sink.hasErrors()) return undefined;
   // --frozen compares with the file as it is (an adopted per-stack lock still changes it).
-  if (opts.frozen && lockChanged(read.onDisk, result.lock)) {
-    sink.report(diag('LOCK_STALE', { file: cluster.lockFile, line: 1, col: 1 }, cluster.lockFile));
+  if (opts.frozen && lockFile !== undefined && lockChanged(read.onDisk, result.lock)) {
+    sink.report(diag('LOCK_STALE', { file: lockFile, line: 1, col: 1 }, lockFile));
     return undefined;
   }
-  return { plan: result.plan, lock: result.lock, lockFile: cluster.lockFile, lockText: read.text };
+  return { plan: result.plan, lock: result.lock, lockFile, lockText: read.text };
 }
 
 /** `meshc.yml` → `meshc`: the cluster's name in its plan, runner and playbook. */

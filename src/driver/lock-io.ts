@@ -7,11 +7,17 @@
  */
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { Cluster, ClusterStack } from '../model/cluster.js';
-import { EMPTY_LOCK, lockPathFor, parseLock, type Lock } from '../plan/lock.js';
+import { diag } from '../diagnostics/catalog.js';
+import { EMPTY_LOCK, parseLock, type Lock } from '../plan/lock.js';
+import { locateLock } from './lock-file.js';
 import { readOptional } from './inputs.js';
 import type { DriverIo } from './io.js';
 
 export interface LockInput {
+  /** Where the lock is written (undefined: never, a stack on stdin without --lock). */
+  readonly write: string | undefined;
+  /** Where it was read from. */
+  readonly read: string | undefined;
   /** What to plan with: the lock file's allocations, plus any adopted per-stack lock. */
   readonly lock: Lock | undefined;
   /** The lock file alone (--frozen compares against it). */
@@ -22,10 +28,14 @@ export interface LockInput {
 
 /** The lock to plan with, or undefined after reporting it unusable (never silently ignored: that would move ports). */
 export function readClusterLock(cluster: Cluster, io: DriverIo, sink: DiagnosticSink): LockInput | undefined {
-  const text = readOptional(cluster.lockFile, io, sink);
-  const lock = text === undefined ? undefined : parseLock(text, cluster.lockFile, sink);
-  if (text !== undefined && !lock) return undefined;
-  if (cluster.file === undefined) return { lock, onDisk: lock, text };
+  const where = locateLock(cluster.lockNamedAfter, cluster.lockOverride, io.cwd);
+  if (where.ambiguous) sink.report(diag('LOCK_LEGACY_AMBIGUOUS', undefined, where.ambiguous.legacy, cluster.file ?? cluster.stacks[0]?.files[0] ?? '', where.ambiguous.others.join(', '), where.write ?? ''));
+  const readText = where.read === undefined ? undefined : readOptional(where.read, io, sink);
+  const lock = readText === undefined || where.read === undefined ? undefined : parseLock(readText, where.read, sink);
+  if (readText !== undefined && !lock) return undefined;
+  // An old-style lock read is rewritten under the new name (text undefined: it differs).
+  const text = where.read === where.write ? readText : undefined;
+  if (cluster.file === undefined) return { lock, onDisk: lock, text, read: where.read, write: where.write };
   let merged = lock;
   for (const stack of [...cluster.stacks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (holdsStack(merged, stack.name)) continue;
@@ -33,7 +43,7 @@ export function readClusterLock(cluster: Cluster, io: DriverIo, sink: Diagnostic
     if (own === null) return undefined;
     if (own) merged = adopt(merged ?? EMPTY_LOCK, stack.name, own);
   }
-  return { lock: merged, onDisk: lock, text };
+  return { lock: merged, onDisk: lock, text, read: where.read, write: where.write };
 }
 
 /** True when the cluster lock already records anything of the stack (it joined before). */
@@ -47,8 +57,8 @@ function holdsStack(lock: Lock | undefined, stack: string): boolean {
 /** The stack's own lock: undefined when there is none, null after reporting it damaged. */
 function adoptable(stack: ClusterStack, io: DriverIo, sink: DiagnosticSink): Lock | undefined | null {
   const first = stack.files[0];
-  if (first === undefined) return undefined;
-  const file = lockPathFor(first);
+  const file = first === undefined ? undefined : locateLock(first, undefined, io.cwd).read;
+  if (file === undefined) return undefined;
   const text = readOptional(file, io, sink);
   if (text === undefined) return undefined;
   return parseLock(text, file, sink) ?? null;

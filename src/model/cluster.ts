@@ -26,6 +26,11 @@ export interface Cluster {
   readonly networkLocs: Readonly<Partial<Record<keyof NetworkSettings, SourceLoc>>>;
   /** In the cluster file's order (the planner sorts; order never changes an allocation). */
   readonly stacks: readonly ClusterStack[];
-  /** Where every allocation of every stack is recorded. */
-  readonly lockFile: string;
+  /**
+   * The lock that records every allocation of every stack: named after this file
+   * (driver/lock-file.ts), or `--lock FILE`. Located only once the stacks loaded, so a
+   * file name no stack could have never reaches the file system.
+   */
+  readonly lockNamedAfter: string;
+  readonly lockOverride?: string;
 }

@@ -34,8 +34,16 @@ export interface Lock {
 
 export const EMPTY_LOCK: Lock = { version: 1, ports: {}, fwmarks: {}, ips: { nodes: {}, vips: {}, tasks: {} }, placement: {} };
 
-/** `stack.yml` → `stack.meshc-lock.json` in the same directory. */
+/**
+ * `app.yml` → `app.yml.meshc-lock.json` in the same directory: the whole file name, so
+ * `app.yml` and `app.yaml` never share (and silently give away) each other's allocations.
+ */
 export function lockPathFor(stackFile: string): string {
+  return stackFile + '.meshc-lock.json';
+}
+
+/** The name before the above (`app.yml` → `app.meshc-lock.json`), still read when unambiguous. */
+export function legacyLockPathFor(stackFile: string): string {
   return stackFile.replace(/\.[^./]*$/, '') + '.meshc-lock.json';
 }
 

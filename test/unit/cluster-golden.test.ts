@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DiagnosticSink } from '../../src/diagnostics/types.js';
-import { checkConsistency } from '../../src/emit/check-consistency.js';
+import { checkConsistency } from '../support/consistency/check-consistency.js';
 import { compileFile } from '../../src/driver/drive.js';
 import { serializeLock } from '../../src/plan/lock.js';
 import { Ajv } from 'ajv';
@@ -34,7 +34,7 @@ describe('fixtures/cluster', () => {
     const files = new Map(compiled!.files.filter((f) => KEPT.test(f.path)).map((f) => [f.path, f.content]));
     files.set('_diagnostics.txt', sink.items.map((d) => `${d.loc ? `${relative(DIR, join(ROOT, d.loc.file))}:${d.loc.line}:${d.loc.col} ` : ''}${d.code}\n`).join(''));
     // The committed lock is what the compile records: nothing moved.
-    expect(serializeLock(compiled!.lock)).toBe(readFileSync(join(DIR, 'meshc.meshc-lock.json'), 'utf8'));
+    expect(serializeLock(compiled!.lock)).toBe(readFileSync(join(DIR, 'meshc.yml.meshc-lock.json'), 'utf8'));
     if (UPDATE) {
       rmSync(EXPECTED, { recursive: true, force: true });
       for (const [path, content] of files) {

@@ -26,7 +26,7 @@ export function clusterYaml(stacks: readonly string[], extra = ''): string {
 
 export function plan(files: Record<string, string>, lock?: Lock, opts: Partial<DriveOptions> = {}) {
   const sink = new DiagnosticSink();
-  const all = lock ? { ...files, 'meshc.meshc-lock.json': JSON.stringify(lock) } : files;
+  const all = lock ? { ...files, 'meshc.yml.meshc-lock.json': JSON.stringify(lock) } : files;
   const planned = planFile('meshc.yml', { ...OPTS, ...opts }, memoryIo(all), sink);
   return { planned, sink, codes: sink.items.map((d) => `${d.loc ? `${d.loc.file}:${d.loc.line}:${d.loc.col} ` : ''}${d.code}`) };
 }

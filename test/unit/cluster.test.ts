@@ -34,7 +34,7 @@ describe('cluster file', () => {
     const planned = planFile('deploy/meshc.yml', OPTS, memoryIo(files), sink);
     expect(sink.items).toEqual([]);
     expect(planned?.plan.services[0]?.tasks.length).toBe(3);
-    expect(planned?.lockFile).toBe('deploy/meshc.meshc-lock.json');
+    expect(planned?.lockFile).toBe('deploy/meshc.yml.meshc-lock.json');
   });
 
   it('reports schema problems at their position in the cluster file', () => {
@@ -105,20 +105,20 @@ describe('cluster lock', () => {
     const single = new DiagnosticSink();
     const own = planFile('stacks/data.yml', { ...OPTS, stack: 'data', settings: { fwmarkBase: 900, dynamicPortRange: [31000, 31100] } }, memoryIo(files), single);
     expect(own?.lock.fwmarks).toEqual({ db: 900 });
-    const withOwn = { ...files, 'stacks/data.meshc-lock.json': serializeLock(own!.lock) };
+    const withOwn = { ...files, 'stacks/data.yml.meshc-lock.json': serializeLock(own!.lock) };
     const { planned, codes } = plan(withOwn);
     expect(codes).toEqual([]);
     expect(planned?.lock.fwmarks.data_db).toBe(900);
     expect(planned?.lock.ports.data_db).toEqual(own?.lock.ports.db);
     expect(planned?.lock.ips.vips.data_db).toBe(own?.lock.ips.vips.db);
     // Once in the cluster lock, the stack's own lock is no longer read.
-    const again = plan({ ...withOwn, 'stacks/data.meshc-lock.json': '{broken' }, planned!.lock);
+    const again = plan({ ...withOwn, 'stacks/data.yml.meshc-lock.json': '{broken' }, planned!.lock);
     expect(again.codes).toEqual([]);
     expect(again.planned?.lock).toEqual(planned?.lock);
   });
 
   it('--frozen fails while the cluster lock would change, and passes once it is written', () => {
-    expect(plan(files, undefined, { frozen: true }).codes).toEqual(['meshc.meshc-lock.json:1:1 LOCK_STALE']);
+    expect(plan(files, undefined, { frozen: true }).codes).toEqual(['meshc.yml.meshc-lock.json:1:1 LOCK_STALE']);
     const { planned } = plan(files);
     expect(plan(files, planned!.lock, { frozen: true }).codes).toEqual([]);
   });
@@ -141,7 +141,7 @@ describe('meshc validate|plan|compile|explain meshc.yml', () => {
     expect(await run(['validate', 'meshc.yml'], io)).toBe(0);
     expect(await run(['validate', '--frozen', 'meshc.yml'], io)).toBe(1);
     expect(await run(['compile', 'meshc.yml', '-o', 'out'], io)).toBe(0);
-    expect(existsSync(join(dir, 'meshc.meshc-lock.json'))).toBe(true);
+    expect(existsSync(join(dir, 'meshc.yml.meshc-lock.json'))).toBe(true);
     expect(await run(['validate', '--frozen', 'meshc.yml'], io)).toBe(0);
     out.length = 0;
     expect(await run(['plan', 'meshc.yml'], io)).toBe(0);

@@ -5,14 +5,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DiagnosticSink } from '../diagnostics/types.js';
-import type { Plan } from '../model/plan.js';
-import type { NormalizedStack } from '../model/stack.js';
-import type { Lock } from '../plan/lock.js';
-import { cluster, inventoryOf, stackOf, svc } from '../plan/testing/make.js';
-import { compilePlan } from '../pipeline.js';
-import { checkConsistency } from '../emit/check-consistency.js';
-import { buildClusterPlan } from './plan-cluster.js';
+import { DiagnosticSink } from '../../src/diagnostics/types.js';
+import type { Plan } from '../../src/model/plan.js';
+import type { NormalizedStack } from '../../src/model/stack.js';
+import type { Lock } from '../../src/plan/lock.js';
+import { cluster, inventoryOf, stackOf, svc } from '../../src/plan/testing/make.js';
+import { compilePlan } from '../../src/pipeline.js';
+import { checkConsistency } from '../support/consistency/check-consistency.js';
+import { buildClusterPlan } from '../../src/cluster/plan-cluster.js';
 
 const STACKS = ['proxy', 'app', 'mon', 'db', 'web', 'ops', 'new'];
 const SERVICES = ['a', 'b', 'c'];
