@@ -1,7 +1,8 @@
 /**
- * The driver: runs the stages in order and stops after a stage that reported errors.
- * Pure with respect to the file system except through the io object it is given, so
- * the whole pipeline runs in tests without touching disk.
+ * The stages in order, each stopping after a stage that reported errors: front end
+ * (loadDocument, loadStack), planner (planStack), emit and render (compilePlan). Pure
+ * with respect to the file system except through the io object it is given. The driver
+ * (src/driver/drive.ts) calls these for every stack of a cluster and owns all file I/O.
  */
 import { basename, dirname } from 'node:path';
 import type { DiagnosticSink } from './diagnostics/types.js';

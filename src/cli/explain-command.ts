@@ -3,7 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import type { CliIo } from './io.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import { diag } from '../diagnostics/catalog.js';
-import type { Compiled } from './commands.js';
+import type { Compiled } from '../driver/drive.js';
 import type { Protocol } from '../model/stack.js';
 
 export interface Selector {

@@ -3,19 +3,14 @@
  * CLI in-process with an in-memory io, and the real one is a thin wrapper over node:fs.
  */
 import { statSync } from 'node:fs';
-import { readGuardedInput, readGuardedStdin } from './inputs.js';
+import type { DriverIo } from '../driver/io.js';
+import { readGuardedInput, readGuardedStdin } from '../driver/inputs.js';
 
-export interface CliIo {
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
+export interface CliIo extends DriverIo {
   readonly stdoutIsTTY: boolean;
   readonly stderrIsTTY: boolean;
   stdout(text: string): void;
   stderr(text: string): void;
-  readFile(path: string): Buffer;
-  readStdin(): Buffer;
-  /** False for devices, FIFOs and directories (an env_file named by a stack must not hang meshc on /dev/zero). */
-  isRegularFile?(path: string): boolean;
 }
 
 export function nodeIo(): CliIo {

@@ -5,17 +5,13 @@
  */
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
 import type { CliIo } from './io.js';
 import type { NetworkSettings } from '../model/plan.js';
 import { nodeIo } from './io.js';
 import { DiagnosticSink } from '../diagnostics/types.js';
-import { diag } from '../diagnostics/catalog.js';
-import { counts, toJson } from '../diagnostics/format.js';
 import { applyWarningPolicy, DIAGNOSTICS_FORMATS, exitCodeFor, writeDiagnostics, type DiagnosticsFormat } from './report.js';
-import { compileInMemory, configStack, planCommand, validateFiles, writeCompiled, type StackOptions } from './commands.js';
-import { readTreeOrReport } from './read-tree.js';
-import { explainCommand, parseSelector } from './explain-command.js';
+import { compileCommand, configStack, diffCommand, explainFile, planCommand, validateFiles, type StackOptions } from './commands.js';
+import { parseSelector } from './explain-command.js';
 
 const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
@@ -96,7 +92,7 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
     settings: settingsFrom(f),
   });
 
-  withPolicy(withStack(program.command('validate').argument('<files...>', 'stack files; each is checked as its own stack')))
+  withPolicy(withStack(program.command('validate').argument('<files...>', 'stack or cluster files; each is checked on its own')))
     .description('check stack files (parse, schema, Swarm deploy-time rules, allocation); writes nothing')
     .addOption(new Option('--format <format>', 'diagnostics format').choices(DIAGNOSTICS_FORMATS).default('text'))
     .addHelpText('after', EXAMPLES.validate)
@@ -105,7 +101,7 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
       validateFiles(files, stackOpts(f), io, sink);
     });
 
-  withDiag(withPolicy(withStack(withOverrides(program.command('compile').argument('<stack>', 'the stack file')))))
+  withDiag(withPolicy(withStack(withOverrides(program.command('compile').argument('<file>', 'a stack file, or a cluster file (meshc.yml, docs/cluster.md)')))))
     .description('write per-node rule files, runners, plan.json and an Ansible playbook')
     .option('-o, --out <dir>', 'output directory', 'out')
     .addOption(
@@ -115,34 +111,11 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
     )
     .option('--diff', 'print what changes against the existing output directory, per node and rule')
     .addHelpText('after', EXAMPLES.compile)
-    .action(async (stack: string, f: CommonFlags) => {
-      // sarif, github and json put the diagnostics on stdout, as validate does. sarif and
-      // github are for CI: the tree is written too. json is one document either way: the
-      // compiled tree with its diagnostics, or (on errors) validate's diagnostics document.
+    .action(async (file: string, f: CommonFlags) => {
       const toStdout = f.format === 'sarif' || f.format === 'github' || f.format === 'json';
       setPolicy(f, toStdout ? f.format : f.diagnostics, toStdout);
-      if (f.diff && toStdout) {
-        sink.report(diag('USAGE', undefined, `--diff prints to stdout, which --format ${f.format} also uses: run them separately`));
-        return;
-      }
-      const compiled = await compileInMemory(stack, stackOpts(f), io, sink);
-      if (!compiled || exitCodeFor(sink.items, state.policy) !== 0) return;
-      if (f.format === 'json') {
-        const files = Object.fromEntries(compiled.files.map((x) => [x.path, x.content]));
-        const diagnostics = sink.items.map((d) => toJson(d, io.cwd));
-        io.stdout(JSON.stringify({ plan: compiled.plan, files, diagnostics, ...counts(sink.items) }, null, 2) + '\n');
-        state.embedded = true;
-        // A pure pipe: nothing is written, the lock included (compile to a directory, or
-        // commit the lock `meshc compile` writes, to record the allocations).
-        return;
-      }
-      const out = f.out ?? 'out';
-      if (f.diff) {
-        const old = readTreeOrReport(resolve(io.cwd, out), { absentIsEmpty: true }, sink);
-        if (!old) return;
-        io.stdout(await diffText(old, new Map(compiled.files.map((x) => [x.path, x.content]))));
-      }
-      writeCompiled(out, compiled, Boolean(f.frozen), io, sink);
+      const request = { out: f.out ?? 'out', format: f.format ?? 'text', diff: Boolean(f.diff), frozen: Boolean(f.frozen) };
+      state.embedded = await compileCommand(file, stackOpts(f), request, io, sink, () => exitCodeFor(sink.items, state.policy));
     });
 
   withDiag(withOverrides(withStack(program.command('config').argument('<stack>', 'the stack file'))))
@@ -153,7 +126,7 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
       configStack(stack, stackOpts(f), io, sink);
     });
 
-  withDiag(withStack(withOverrides(program.command('plan').argument('<stack>', 'the stack file'))))
+  withDiag(withStack(withOverrides(program.command('plan').argument('<file>', 'a stack file, or a cluster file'))))
     .description('print the allocation plan (nodes, tasks, ports, fwmarks, addresses) as stable JSON')
     .addHelpText('after', EXAMPLES.plan)
     .action((stack: string, f: CommonFlags) => {
@@ -161,13 +134,12 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
       planCommand(stack, stackOpts(f), io, sink);
     });
 
-  withDiag(withStack(withOverrides(program.command('explain').argument('<stack>', 'the stack file').argument('[selector]', 'SERVICE[:PORT[/PROTO]]', parseSelector))))
+  withDiag(withStack(withOverrides(program.command('explain').argument('<file>', 'a stack file, or a cluster file').argument('[selector]', 'SERVICE[:PORT[/PROTO]]', parseSelector))))
     .description('show the path a packet to a published port takes, node by node, with file:line of every rule')
     .addHelpText('after', EXAMPLES.explain)
-    .action(async (stack: string, selector: ReturnType<typeof parseSelector> | undefined, f: CommonFlags) => {
+    .action(async (file: string, selector: ReturnType<typeof parseSelector> | undefined, f: CommonFlags) => {
       setPolicy(f, f.diagnostics, false);
-      const compiled = await compileInMemory(stack, stackOpts(f), io, sink);
-      if (compiled) await explainCommand(compiled, selector ?? {}, io, sink);
+      await explainFile(file, selector ?? {}, stackOpts(f), io, sink);
     });
 
   program
@@ -176,11 +148,7 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
     .argument('<new>', 'new output directory')
     .description('what a recompile changes, per node, rule by rule; exit 0 either way')
     .addHelpText('after', EXAMPLES.diff)
-    .action(async (oldDir: string, newDir: string) => {
-      const oldTree = readTreeOrReport(resolve(io.cwd, oldDir), { absentIsEmpty: false }, sink);
-      const newTree = readTreeOrReport(resolve(io.cwd, newDir), { absentIsEmpty: false }, sink);
-      if (oldTree && newTree) io.stdout(await diffText(oldTree, newTree));
-    });
+    .action((oldDir: string, newDir: string) => diffCommand(oldDir, newDir, io, sink));
   program
     .command('completion')
     .addArgument(new Argument('[shell]', 'the shell').choices(['bash']).default('bash'))
@@ -193,17 +161,12 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
   return program;
 }
 
-async function diffText(oldFiles: Map<string, string>, newFiles: Map<string, string>): Promise<string> {
-  const { diffOutputs } = await import('../diff/diff-outputs.js');
-  return diffOutputs(oldFiles, newFiles).text;
-}
-
 function withStack(cmd: Command): Command {
   return cmd
     .option('-i, --inventory <file>', 'cluster inventory: meshc YAML, or `ansible-inventory --list` JSON; - for stdin')
     .option('--stack <name>', 'stack name (default: the stack file name up to its first dot)')
     .option('--frozen', 'fail if the lock file would change (CI, pre-commit)')
-    .option('--lock <file>', 'lock file to read and write (default: STACK.meshc-lock.json beside the stack; none for a stack on stdin)')
+    .option('--lock <file>', 'lock file to read and write (default: FILE.meshc-lock.json beside the stack or cluster file; none for a stack on stdin)')
     .option('--ingress-subnet <cidr>', 'ingress network (default 10.0.0.0/24)')
     .option('--gateway-subnet <cidr>', 'host-side bridge network (default 172.18.0.0/16)')
     .option('--vni <n>', 'VXLAN network identifier of the ingress network (default 4096)', parseCount)

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { inspectOutputDir, readRegularNoFollow } from './output-owner.js';
-import { MAX_INPUT_BYTES } from './inputs.js';
+import { MAX_INPUT_BYTES } from '../driver/inputs.js';
 import { diag } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 

@@ -49,6 +49,22 @@ export const catalog = {
       `\u2026 ${n} more ${severity}${n === 1 ? '' : 's'} ${where} not shown (meshc shows the first ${max} distinct problems per file)`,
   },
 
+  // ---- cluster: many stacks on one swarm (src/driver, src/plan/build-cluster-plan.ts) ----
+  CLUSTER_SERVICE_NAME_TAKEN: {
+    severity: 'error',
+    message: (fullName: string, stack: string, other: string) =>
+      `service name '${fullName}' of stack '${stack}' is already in use by stack '${other}' (Swarm service names are <stack>_<service>, one per cluster)`,
+  },
+  CLUSTER_SETTING_CONFLICT: {
+    severity: 'error',
+    message: (setting: string, stack: string, value: string, other: string, otherValue: string) =>
+      `x-meshc ${setting} of stack '${stack}' is ${value}, but stack '${other}' sets ${otherValue}: one ingress network serves the cluster, so set it once in the cluster file's network: (or make them agree)`,
+  },
+  CLUSTER_STACK_DUPLICATE: {
+    severity: 'error',
+    message: (name: string, other: string) => `stack '${name}' differs from stack '${other}' only in case: they would share one runner state directory`,
+  },
+
   // ---- front end: source, interpolate, schema, normalize, deploy checks ---
   // (section owned by the front end; keep sorted)
 

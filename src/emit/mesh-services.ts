@@ -22,6 +22,8 @@ export interface MeshTask {
 
 export interface MeshService {
   readonly name: string;
+  /** The service's stack in a cluster's plan (rule comments name `stack/service`). */
+  readonly stack?: string;
   readonly fwmark: number;
   readonly vip: string;
   readonly ports: readonly MeshPort[];
@@ -39,7 +41,7 @@ export function meshServices(plan: Plan): MeshService[] {
       if (t.ip === null) throw internal(svc, `task ${t.name} has no ingress address`);
       return { name: t.name, node: t.node, ip: t.ip };
     });
-    out.push({ name: svc.name, fwmark: svc.fwmark, vip: svc.vip, ports, tasks });
+    out.push({ name: svc.name, ...(svc.stack !== undefined ? { stack: svc.stack } : {}), fwmark: svc.fwmark, vip: svc.vip, ports, tasks });
   }
   return out;
 }
@@ -72,5 +74,5 @@ export function rule(args: readonly string[], comment: string): Rule {
 
 /** The comment every per-port rule carries: `<stack>/<service> <published>/<protocol>`. */
 export function portComment(plan: Plan, svc: MeshService, port: MeshPort): string {
-  return `${plan.stack}/${svc.name} ${port.published}/${port.protocol}`;
+  return `${svc.stack ?? plan.stack}/${svc.name} ${port.published}/${port.protocol}`;
 }

@@ -29,7 +29,7 @@ export function emitSandboxMangle(plan: Plan, services: readonly MeshService[]):
     for (const port of svc.ports) {
       marks.push(rule([...proto(port.protocol), '--dport', String(port.published), ...mark], portComment(plan, svc, port)));
     }
-    vips.push(rule(['-d', `${svc.vip}/32`, ...mark], `${plan.stack}/${svc.name} vip`));
+    vips.push(rule(['-d', `${svc.vip}/32`, ...mark], `${svc.stack ?? plan.stack}/${svc.name} vip`));
   }
   return { name: 'mangle', chains: [{ name: SANDBOX.mark, rules: marks }, { name: SANDBOX.vip, rules: vips }] };
 }

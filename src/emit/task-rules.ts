@@ -13,7 +13,7 @@ const DROP_ORDER: readonly Protocol[] = ['sctp', 'udp', 'tcp'];
 
 export function emitTaskRules(plan: Plan, svc: MeshService, task: MeshTask): TaskRules {
   const ip32 = `${task.ip}/32`;
-  const tag = `${plan.stack}/${svc.name}`;
+  const tag = `${svc.stack ?? plan.stack}/${svc.name}`;
   const redirect = svc.ports.map((p) =>
     rule(['-d', ip32, ...proto(p.protocol), '--dport', String(p.published), '-j', 'REDIRECT', '--to-ports', String(p.target)], `${tag} ${p.published}:${p.target}/${p.protocol}`),
   );

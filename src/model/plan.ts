@@ -54,6 +54,8 @@ export interface PlanService {
   readonly name: string;
   /** `<stack>_<name>` */
   readonly fullName: string;
+  /** The service's stack, in a cluster's plan (one stack's plan names its stack once, in `stack`). */
+  readonly stack?: string;
   /** null when the service has no ingress ports (nothing to mark). */
   readonly fwmark: number | null;
   /** Service VIP on the ingress network; null when it has no ingress ports. */
@@ -78,6 +80,7 @@ export interface PlanHealth {
 }
 
 export interface Plan {
+  /** The stack's name; for a cluster, the cluster's (its file's base name), each service naming its own stack. */
   readonly stack: string;
   readonly settings: NetworkSettings;
   readonly nodes: readonly PlanNode[];

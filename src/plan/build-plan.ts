@@ -3,11 +3,15 @@
  * (published ports, fwmarks, ingress addresses), keeping what the lock recorded.
  * Every collection is processed in a fixed order (services, nodes and tasks by
  * name, ports in stack order), so the same input always gives the same bytes.
+ *
+ * One stack (`meshc compile stack.yml`) keys its lock by service name, as it always
+ * has; a cluster (src/cluster/) keys it by Swarm's full name `<stack>_<service>`, so one
+ * lock holds every stack and no key of one stack can meet another's.
  */
 import type { DiagnosticSink } from '../diagnostics/types.js';
-import type { Inventory } from '../model/inventory.js';
+import type { Inventory, InventoryNode } from '../model/inventory.js';
 import type { NetworkSettings, Plan, PlanNode, PlanPort, PlanService } from '../model/plan.js';
-import type { NormalizedStack, Service } from '../model/stack.js';
+import type { NormalizedStack, Service, StackSettings } from '../model/stack.js';
 import { allocateAddresses } from './allocate-addresses.js';
 import { allocateFwmarks } from './allocate-fwmarks.js';
 import { allocatePorts, infrastructurePorts } from './allocate-ports.js';
@@ -29,6 +33,27 @@ export interface PlanOptions {
   readonly settings?: Partial<NetworkSettings>;
 }
 
+/** One service as the allocators see it: `keyed.name` is its lock key. */
+export interface PlanMember {
+  readonly stack: string;
+  readonly service: Service;
+  readonly keyed: Service;
+}
+
+/** What one planning run works on: a stack, or every stack of a cluster. */
+export interface PlanScope {
+  /** The plan's name (the stack's, or the cluster's). */
+  readonly name: string;
+  /** Sorted by lock key. */
+  readonly members: readonly PlanMember[];
+  /** Stack settings in force (a cluster's are agreed between its stacks first). */
+  readonly stackSettings: StackSettings;
+  /** Each PlanService names its stack (a cluster); omitted for one stack, whose plan names it once. */
+  readonly perServiceStack: boolean;
+  /** Task placement, keyed by lock key. */
+  readonly place: (nodes: readonly InventoryNode[], locked: Lock['placement']) => ReadonlyMap<string, readonly PlacedTask[]> | undefined;
+}
+
 interface Allocations {
   readonly ports: ReadonlyMap<string, readonly PlanPort[]>;
   readonly placed: ReadonlyMap<string, readonly PlacedTask[]>;
@@ -36,17 +61,34 @@ interface Allocations {
   readonly ips: Lock['ips'];
 }
 
-/** Placement and allocation. Returns the plan and the lock to record, or undefined after errors. */
+/** Placement and allocation of one stack. Returns the plan and the lock to record, or undefined after errors. */
 export function buildPlan(stack: NormalizedStack, inventory: Inventory, opts: PlanOptions, sink: DiagnosticSink): { plan: Plan; lock: Lock } | undefined {
+  const services = [...stack.services].sort((a, b) => compare(a.name, b.name));
+  return planScope(
+    {
+      name: stack.name,
+      members: services.map((service) => ({ stack: stack.name, service, keyed: service })),
+      stackSettings: stack.settings,
+      perServiceStack: false,
+      place: (nodes, locked) => placeTasks(stack.name, services, nodes, locked, sink),
+    },
+    inventory,
+    opts,
+    sink,
+  );
+}
+
+/** Placement and allocation of a scope (one stack, or a whole cluster). */
+export function planScope(scope: PlanScope, inventory: Inventory, opts: PlanOptions, sink: DiagnosticSink): { plan: Plan; lock: Lock } | undefined {
   const before = sink.errorCount;
   const locked = opts.lock ?? EMPTY_LOCK;
-  const services = [...stack.services].sort((a, b) => compare(a.name, b.name));
+  const services = scope.members.map((m) => m.keyed);
   const nodes = [...inventory.nodes].sort((a, b) => compare(a.name, b.name));
-  const resolved = resolveSettings(opts.settings ?? {}, inventory, stack.settings, sink);
+  const resolved = resolveSettings(opts.settings ?? {}, inventory, scope.stackSettings, sink);
   const settings = resolved?.values;
-  // Counts first, by arithmetic: no task is built for a stack that cannot fit (issue 13 item 9).
+  // Counts first, by arithmetic: no task is built for a scope that cannot fit (issue 13 item 9).
   const fits = checkCapacity(services, nodes, sink);
-  const placed = fits ? placeTasks(stack.name, services, nodes, locked.placement, sink) : undefined;
+  const placed = fits ? scope.place(nodes, locked.placement) : undefined;
   if (!resolved || !settings || !placed) return undefined;
   checkNodeAddresses(nodes, resolved, sink);
   checkReservedPorts(services, resolved, sink);
@@ -61,25 +103,27 @@ export function buildPlan(stack: NormalizedStack, inventory: Inventory, opts: Pl
   if (!ports || !fwmarks || !ips || sink.errorCount !== before) return undefined;
   const all: Allocations = { ports: ports.ports, placed, fwmarks, ips };
   const plan: Plan = {
-    stack: stack.name,
+    stack: scope.name,
     settings,
     nodes: nodes.map((n): PlanNode => ({ name: n.name, address: n.address, role: n.role, labels: labelMap(n.labels), ingressIp: ips.nodes[n.name] ?? '' })),
-    services: services.map((s) => planService(stack.name, s, all)),
+    services: scope.members.map((m) => planService(m, scope.perServiceStack, all)),
   };
   return { plan, lock: { version: 1, ports: ports.lock, fwmarks, ips, placement: placementOf(placed) } };
 }
 
-function planService(stackName: string, service: Service, all: Allocations): PlanService {
-  const ports = all.ports.get(service.name) ?? [];
+function planService({ stack, service, keyed }: PlanMember, perServiceStack: boolean, all: Allocations): PlanService {
+  const key = keyed.name;
+  const ports = all.ports.get(key) ?? [];
   const ingress = hasIngressPorts(service);
   return {
     name: service.name,
-    fullName: `${stackName}_${service.name}`,
-    fwmark: ingress ? (all.fwmarks[service.name] ?? null) : null,
-    vip: ingress ? (all.ips.vips[service.name] ?? null) : null,
+    fullName: `${stack}_${service.name}`,
+    ...(perServiceStack ? { stack } : {}),
+    fwmark: ingress ? (all.fwmarks[key] ?? null) : null,
+    vip: ingress ? (all.ips.vips[key] ?? null) : null,
     endpointMode: service.endpointMode,
     ports,
-    tasks: (all.placed.get(service.name) ?? []).map((t) => ({ name: t.name, slot: t.slot, node: t.node, ip: ingress ? (all.ips.tasks[t.name] ?? null) : null })),
+    tasks: (all.placed.get(key) ?? []).map((t) => ({ name: t.name, slot: t.slot, node: t.node, ip: ingress ? (all.ips.tasks[t.name] ?? null) : null })),
     health: planHealth(service, ports),
   };
 }
@@ -94,6 +138,6 @@ function hasIngressPorts(service: Service): boolean {
 }
 
 /** Code-unit order, independent of the process locale. */
-function compare(a: string, b: string): number {
+export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/cli/main.js';
 import type { CliIo } from '../../../src/cli/io.js';
-import { readGuardedInput, MAX_INPUT_BYTES } from '../../../src/cli/inputs.js';
+import { readGuardedInput, MAX_INPUT_BYTES } from '../../../src/driver/inputs.js';
 
 const SEED = 'version: "3.8"\nservices:\n  ngx:\n    image: nginx\n    ports: ["8888:80"]\n';
 const SECRET = '-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/cli/main.js';
 import { nodeIo, type CliIo } from '../../../src/cli/io.js';
-import { readGuardedInput } from '../../../src/cli/inputs.js';
+import { readGuardedInput } from '../../../src/driver/inputs.js';
 
 /** One service with a dynamic port: the lock records which published port it got. */
 const STACK = 'version: "3.8"\nservices:\n  ngx:\n    image: nginx\n    ports: ["80"]\n';

@@ -24,7 +24,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/cli/main.js';
 import { nodeIo, type CliIo } from '../../../src/cli/io.js';
-import { readGuardedInput } from '../../../src/cli/inputs.js';
+import { readGuardedInput } from '../../../src/driver/inputs.js';
 import { crashText } from './harness.js';
 
 const NUM_RUNS = Number(process.env.MESHC_FUZZ_RUNS ?? 60);

@@ -9,7 +9,7 @@
  * MAX_INPUT_BYTES, judged on the opened descriptor before a byte is read.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import type { CliIo } from './io.js';
+import type { DriverIo } from './io.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { FrontEndIo } from '../validate/read-compose.js';
 import { diag } from '../diagnostics/catalog.js';
@@ -18,7 +18,7 @@ import { MAX_COMPOSE_BYTES } from '../source/decode-source.js';
 /** The stack file's limit, for every input: far above any real lock or inventory. */
 export const MAX_INPUT_BYTES = MAX_COMPOSE_BYTES;
 
-export function readInputs(files: readonly string[], io: CliIo, sink: DiagnosticSink): FrontEndIo | undefined {
+export function readInputs(files: readonly string[], io: DriverIo, sink: DiagnosticSink): FrontEndIo | undefined {
   const cache = new Map<string, Buffer>();
   let ok = true;
   for (const file of files) {
@@ -35,7 +35,7 @@ export function readInputs(files: readonly string[], io: CliIo, sink: Diagnostic
 }
 
 /** The bytes, or undefined after reporting why not. */
-export function tryRead(file: string, io: CliIo, sink: DiagnosticSink): Buffer | undefined {
+export function tryRead(file: string, io: DriverIo, sink: DiagnosticSink): Buffer | undefined {
   try {
     return file === '-' ? io.readStdin() : io.readFile(file);
   } catch (err) {
@@ -45,7 +45,7 @@ export function tryRead(file: string, io: CliIo, sink: DiagnosticSink): Buffer |
 }
 
 /** Reads an optional file (the lock): undefined when it does not exist, no diagnostic. */
-export function readOptional(file: string, io: CliIo, sink: DiagnosticSink): string | undefined {
+export function readOptional(file: string, io: DriverIo, sink: DiagnosticSink): string | undefined {
   try {
     return io.readFile(file).toString('utf8');
   } catch (err) {
