@@ -1,11 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
-// Three levels of the test ladder (DESIGN.md §7): unit tests beside the code, kernel
+// Three levels of the test ladder (docs/architecture.md): unit tests beside the code, kernel
 // tests on this machine (root, network namespaces), and the QEMU/IPVS suite. The levels
 // run one after another (groupOrder): the VM suite's timing checks (failover bounds,
 // probe timeouts) must not share the 2 cores with the rest.
 export default defineConfig({
   test: {
+    // Generated validators and the one-file yaml, which src/ loads (test/support/generate.ts).
+    globalSetup: ['test/support/generate.ts'],
     projects: [
       { test: { name: 'unit', include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts'], sequence: { groupOrder: 0 } } },
       {

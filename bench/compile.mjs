@@ -36,7 +36,7 @@ function generatePlan(services, tasksPerService, nodeCount) {
 
 function compileRules(plan) {
   const rs = emitRuleSets(plan, new DiagnosticSink());
-  const files = rs.nodes.flatMap((n) => renderNodeRules(plan, n));
+  const files = rs.nodes.flatMap((n) => renderNodeRules(n));
   return { rs, files };
 }
 

@@ -10,7 +10,8 @@
  * - the installed `yaml` package as one file, src/source/generated/yaml.cjs: the same code,
  *   but one file to resolve and compile instead of ~70 (4-5x faster to load).
  *
- *   node scripts/compile-schemas.mjs                   regenerate both under src/
+ *   node scripts/compile-schemas.mjs                   write both under src/ (gitignored; vitest's global
+ *                                                     setup does this before every test run)
  *   node scripts/compile-schemas.mjs --out DIR --yaml-out FILE
  *                                                     write elsewhere (a build: dist/validate/generated,
  *                                                     dist/source/generated/yaml.cjs)

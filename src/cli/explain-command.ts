@@ -5,12 +5,10 @@ import type { DiagnosticSink } from '../diagnostics/types.js';
 import { diag } from '../diagnostics/catalog.js';
 import type { Compiled } from '../driver/drive.js';
 import type { Protocol } from '../model/stack.js';
+import type { ExplainSelector } from '../explain/explain.js';
 
-export interface Selector {
-  readonly service?: string;
-  readonly port?: number;
-  readonly protocol?: Protocol;
-}
+/** The selector explain takes (one type, defined beside explain). */
+export type Selector = ExplainSelector;
 
 /** `web`, `web:8080`, `web:53/udp`, `:8080`. */
 export function parseSelector(raw: string): Selector {

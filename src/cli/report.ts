@@ -1,6 +1,6 @@
 /**
  * The one place that turns a run's diagnostics into output and an exit code
- * (DESIGN §2): 0 ok · 1 input errors · 2 usage/IO · 3 internal bug.
+ * (README.md, «Commands»): 0 ok · 1 input errors · 2 usage/IO · 3 internal bug.
  */
 import type { CliIo } from './io.js';
 import type { Diagnostic, DiagnosticSink } from '../diagnostics/types.js';

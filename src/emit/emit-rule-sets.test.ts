@@ -107,7 +107,7 @@ describe('emitRuleSets edge cases', () => {
       ['MESHC-INGRESS', 0], ['MESHC-POSTROUTING', 0], ['MESHC-FORWARD', 0],
     ]);
     expect(n.ingress.tables.flatMap((t) => t.chains.map((c) => c.rules.length))).toEqual([0, 0, 0]);
-    const ipvs = renderNodeRules(plan, n).find((f) => f.path === 'n1/ipvs.rules');
+    const ipvs = renderNodeRules(n).find((f) => f.path === 'n1/ipvs.rules');
     expect(ipvs?.content).toBe('');
   });
 

@@ -1,4 +1,4 @@
-// Swarm's deploy-time checks (facts §2.4, §3.11, §5.10–13): each with its position and
+// Swarm's deploy-time checks (docs/architecture.md, «Swarm's behaviour»): each with its position and
 // its related note, all of a file reported in one run.
 import { describe, expect, it } from 'vitest';
 import { normalizeYaml } from './testing/run.js';

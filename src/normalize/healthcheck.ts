@@ -1,7 +1,7 @@
 /**
  * `healthcheck:` as docker/cli's `convertHealthcheck` reads it, with the daemon's
  * defaults filled in (interval 30s, timeout 30s, retries 3, start period 0), because the
- * planner needs to know when a task joins the load balancer (facts §4).
+ * planner needs to know when a task joins the load balancer (docs/health.md, docs/architecture.md).
  */
 import { diag } from '../diagnostics/catalog.js';
 import type { JsonPath } from '../model/compose.js';

@@ -1,4 +1,4 @@
-// Short-syntax expansion: every vector of facts §3.7 (docker/cli loader tests, schema
+// Short-syntax expansion: every vector of the short syntax (docs/architecture.md, «Swarm's behaviour») (docker/cli loader tests, schema
 // TestValidatePorts, opts/swarmopts port tests), IPv6 forms and docker's exact errors.
 import { describe, expect, it } from 'vitest';
 import { DiagnosticSink } from '../diagnostics/types.js';

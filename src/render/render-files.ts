@@ -14,7 +14,7 @@ export function renderFiles(plan: Plan, ruleSets: RuleSets): OutputFile[] {
   // The health agent only where it has work: a stack without checks gets no agent.
   const health = plan.services.some((s) => s.health !== null);
   for (const node of ruleSets.nodes) {
-    files.push(...renderNodeRules(plan, node), renderRunner(plan, node));
+    files.push(...renderNodeRules(node), renderRunner(plan, node));
     if (health) files.push(...renderHealthAgent(plan, node));
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -7,7 +7,7 @@ import { renderNodeRules } from './render-rules.js';
 
 function renderAll(plan: Plan): Map<string, string> {
   const rs = emitRuleSets(plan, new DiagnosticSink());
-  return new Map(rs.nodes.flatMap((n) => renderNodeRules(plan, n)).map((f) => [f.path, f.content]));
+  return new Map(rs.nodes.flatMap((n) => renderNodeRules(n)).map((f) => [f.path, f.content]));
 }
 
 describe('renderNodeRules', () => {

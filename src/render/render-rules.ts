@@ -6,12 +6,11 @@
  */
 import { isSafeFileName } from './quote.js';
 import { TABLE_ORDER, hookCommand } from '../emit/chains.js';
-import type { Plan } from '../model/plan.js';
 import type { IpvsService, NodeRuleSet, OutputFile, Ruleset, Table } from '../model/rules.js';
 import { renderTemplate } from './templates.js';
 
 /** `<node>/host.rules`, `<node>/ingress.rules`, `<node>/ipvs.rules`, `<node>/tasks/<task>.rules`. */
-export function renderNodeRules(_plan: Plan, node: NodeRuleSet): OutputFile[] {
+export function renderNodeRules(node: NodeRuleSet): OutputFile[] {
   const name = safeName(node.node);
   const files: OutputFile[] = [
     file(`${name}/host.rules`, renderTemplate('host.rules.hbs', rulesetView(name, node.host))),

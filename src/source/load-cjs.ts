@@ -14,7 +14,8 @@ import { Script } from 'node:vm';
 /**
  * The first of `candidates` (URLs relative to `base`, a module's import.meta.url) that exists.
  * Builds put generated files next to the compiled modules (scripts/compile-schemas.mjs
- * --out); a dist/ built without that step still finds the committed ones under src/.
+ * --out); sources run from src/ (vitest) find the ones its global setup writes under src/
+ * (gitignored build products, test/support/generate.ts).
  */
 export function findGenerated(base: string, candidates: readonly string[]): string | undefined {
   for (const c of candidates) {

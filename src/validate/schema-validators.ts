@@ -1,6 +1,6 @@
 /**
- * The precompiled schema validators (src/validate/generated/, made by
- * scripts/compile-schemas.mjs). Each version is loaded on first use and kept: a run
+ * The precompiled schema validators (dist/validate/generated/ in a build, src/validate/generated/
+ * when vitest runs the sources; both made by scripts/compile-schemas.mjs, never committed). Each version is loaded on first use and kept: a run
  * touches only the versions its files declare, and start-up compiles nothing.
  */
 import { findGenerated, loadCjs } from '../source/load-cjs.js';

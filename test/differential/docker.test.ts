@@ -1,5 +1,5 @@
 /**
- * Differential test against the docker CLI (DESIGN.md §7 level 2): for every stack in
+ * Differential test against the docker CLI (docs/architecture.md, «The test ladder», level 2): for every stack in
  * fixtures/differential/*.yml (plus `<name>.override.yml` as a second `-c` file when it
  * exists), `docker stack config` and meshc must agree on accept/reject, and for accepted
  * stacks on the normalised ports of every service. A first-line comment declares where

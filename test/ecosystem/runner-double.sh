@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Test double for a node's apply.sh, for the Ansible playbook test on a kernel without
-# IPVS (where the real runner refuses to run). It keeps the runner's contract (DESIGN §6):
+# IPVS (where the real runner refuses to run). It keeps the runner's contract (docs/runner.md):
 # modes apply/--check/--dry-run, exit 0 unchanged · 2 changed · 1 error, a JSON summary
 # as the last stdout line, rule files found next to itself; "the node's state" is a
 # digest of the rule files it last applied. Every call is logged with its mode, the

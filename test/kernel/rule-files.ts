@@ -24,7 +24,7 @@ export function ruleFilesToLoad(): RulesFile[] {
   const plans: [string, Plan][] = [['seed', seedPlan(3)], ['mixed', mixedPlan()]];
   for (const [tag, plan] of plans) {
     for (const n of emitRuleSets(plan, new DiagnosticSink()).nodes) {
-      for (const f of renderNodeRules(plan, n)) add(out, `${tag}:${f.path}`, f.path, f.content);
+      for (const f of renderNodeRules(n)) add(out, `${tag}:${f.path}`, f.path, f.content);
     }
   }
   const fixtures = join(ROOT, 'fixtures', 'compile');

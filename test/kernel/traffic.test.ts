@@ -36,7 +36,7 @@ const PLAN: Plan = {
 
 function file(path: string): string {
   const n = emitRuleSets(PLAN, new DiagnosticSink()).nodes[0]!;
-  return renderNodeRules(PLAN, n).find((f) => f.path === path)!.content;
+  return renderNodeRules(n).find((f) => f.path === path)!.content;
 }
 
 function ns(tag: string): string {

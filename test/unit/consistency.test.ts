@@ -9,7 +9,7 @@ import { emitRuleSets } from '../../src/emit/emit-rule-sets.js';
 import { checkConsistency, checkRuleSets } from '../support/consistency/check-consistency.js';
 
 function render(plan: Plan): OutputFile[] {
-  return emitRuleSets(plan, new DiagnosticSink()).nodes.flatMap((n) => renderNodeRules(plan, n));
+  return emitRuleSets(plan, new DiagnosticSink()).nodes.flatMap((n) => renderNodeRules(n));
 }
 
 /** The seed stack's files for node1, with `path` rewritten by `edit`. */

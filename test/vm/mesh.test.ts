@@ -1,5 +1,5 @@
 /**
- * The whole mesh in a real kernel with IPVS (DESIGN.md §7 level 4): meshc compiles the
+ * The whole mesh in a real kernel with IPVS (docs/architecture.md, «The test ladder», level 3): meshc compiles the
  * plans, the VM boots Debian's kernel once per describe block, and each simulated node
  * runs meshc's own apply.sh. Every test below reads checks the guest reported; the guest
  * scripts are test/vm/scenarios/*.sh. Needs root, qemu-system-x86, busybox-static, cpio,

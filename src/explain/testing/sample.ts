@@ -1,7 +1,7 @@
 /**
  * A small two-node plan with its rule sets and a hand-rendered output tree, for the
  * explain, diff and playbook tests. The files follow the documented output layout
- * (DESIGN §5); comments sit at the end of each rule, as a renderer may put them.
+ * (docs/rules.md); comments sit at the end of each rule, as a renderer may put them.
  */
 import type { Plan } from '../../model/plan.js';
 import type { NodeRuleSet, OutputFile, Rule, RuleSets, Ruleset, TableName } from '../../model/rules.js';

@@ -31,7 +31,7 @@ export function checkConsistency(files: readonly FileLike[]): Problem[] {
 
 /** Renders the rule sets and checks the result. */
 export function checkRuleSets(plan: Plan, ruleSets: RuleSets): Problem[] {
-  return checkConsistency(ruleSets.nodes.flatMap((n) => renderNodeRules(plan, n)));
+  return checkConsistency(ruleSets.nodes.flatMap((n) => renderNodeRules(n)));
 }
 
 function checkNode(node: string, kinds: ReadonlyMap<string, string>, problems: Problem[]): void {

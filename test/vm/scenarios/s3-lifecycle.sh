@@ -52,7 +52,7 @@ bad=''
 for n in $(topo_nodes "$TOPO"); do
   node_state "$n" >/tmp/post.$n
   if [[ $n == node1 ]]; then
-    # The sandbox holds foreign IPVS services, so it stays (DESIGN.md §6).
+    # The sandbox holds foreign IPVS services, so it stays (docs/runner.md).
     grep -v '^netns node1-ingress_sbox$' /tmp/post.$n >/tmp/post.$n.f && mv /tmp/post.$n.f /tmp/post.$n
   fi
   # Tasks still running (this scenario's own namespaces) are not meshc's.
