@@ -42,11 +42,13 @@ export function buildPlan(stack: NormalizedStack, inventory: Inventory, opts: Pl
   const nodes = [...inventory.nodes].sort((a, b) => compare(a.name, b.name));
   const resolved = resolveSettings(opts.settings ?? {}, inventory, stack.settings, sink);
   const settings = resolved?.values;
-  const placed = placeTasks(stack.name, services, nodes, locked.placement, sink);
+  // No inventory (source null: the implicit local node), no placement verdicts.
+  const judged = inventory.source !== null;
+  const placed = placeTasks(stack.name, services, nodes, locked.placement, sink, judged);
   if (!resolved || !settings || !placed) return undefined;
   checkNodeAddresses(nodes, resolved, sink);
   // The allocators are independent: run them all so one compile reports every problem.
-  checkHostPorts(services, placed, sink);
+  if (judged) checkHostPorts(services, placed, sink);
   for (const service of services) checkHealthPort(service, sink);
   const ports = allocatePorts(services, settings.dynamicPortRange, locked.ports, infrastructurePorts(settings.vxlanPort), sink);
   const ingress = services.filter(hasIngressPorts);
