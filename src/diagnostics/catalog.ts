@@ -104,6 +104,21 @@ export const catalog = {
     severity: 'error',
     message: () => 'yaml: the document is nested too deeply to read (thousands of levels); no Compose file needs this',
   },
+  EXTERNAL_VOLUME_CONFLICT: {
+    severity: 'error',
+    message: (key: string, volume: string) => `conflicting parameters "external" and "${key}" specified for volume "${volume}"`,
+  },
+  OBJECT_DRIVER_AND_FILE: {
+    severity: 'error',
+    message: (kind: string, name: string) => `${kind} ${name}: ${kind}.driver and ${kind}.file conflict; only use ${kind}.driver`,
+  },
+  BIND_SOURCE_EMPTY: { severity: 'error', message: () => `invalid mount config for type "bind": field Source must not be empty` },
+  UINT_NEGATIVE: { severity: 'error', message: (field: string, value: number) => `cannot parse '${field}', ${value} overflows uint` },
+  SIZE_INVALID: { severity: 'error', message: (field: string, why: string) => `error decoding '${field}': ${why}` },
+  PORT_FLOAT: {
+    severity: 'error',
+    message: (raw: string) => `invalid type float64 for port (${raw} is a YAML float; write the port as an integer or a string)`,
+  },
 
   // normalize, merge and Swarm's deploy-time checks (keep sorted)
   CONSTRAINT_INVALID: {
@@ -213,6 +228,10 @@ export const catalog = {
   JOB_UPDATE_CONFIG: {
     severity: 'error',
     message: (mode: string) => `Jobs may not have an update config (deploy mode ${mode} with update_config: swarmkit refuses the service)`,
+  },
+  DEPLOY_REFUSED: {
+    severity: 'error',
+    message: (why: string) => `${why} (docker stack config accepts this; docker stack deploy refuses it)`,
   },
   SERVICE_NAME_CASE: {
     severity: 'error',

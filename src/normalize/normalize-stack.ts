@@ -8,6 +8,7 @@ import type { ComposeDocument } from '../model/compose.js';
 import type { NormalizedStack, Service } from '../model/stack.js';
 import { isRecord, valueAt, type NormalizeContext } from './context.js';
 import { normalizeDeploy } from './deploy.js';
+import { checkObjectRefusals, checkServiceRefusals } from './deploy-refusals.js';
 import { normalizeHealthcheck } from './healthcheck.js';
 import { dnsComponentProblem, scopedName, stackNameProblem } from './names.js';
 import { normalizePlacement } from './placement.js';
@@ -26,6 +27,7 @@ export function normalizeStack(doc: ComposeDocument, opts: { stackName: string }
   checkNetworkNames(ctx, opts.stackName, usedNetworks(declared));
   const names = Object.keys(isRecord(declared) ? declared : {}).sort();
   checkNameCase(ctx, names);
+  checkObjectRefusals(ctx, opts.stackName);
   // Services with errors still take part in the cross-service checks: every problem in one run.
   const services = names.map((name) => normalizeService(ctx, opts.stackName, name));
   const settings = stackSettings(ctx);
@@ -48,6 +50,7 @@ function normalizeService(ctx: NormalizeContext, stack: string, name: string): S
   const healthcheck = normalizeHealthcheck(ctx, path);
   const probe = serviceProbe(ctx, path);
   checkReferences(ctx, stack, path);
+  checkServiceRefusals(ctx, path);
   const fields = deploy ?? { mode: 'replicated', replicas: 1, endpointMode: 'vip' };
   const service: Service = { name, image: String(image ?? ''), ...fields, ports, placement, loc };
   return { ...service, ...(healthcheck ? { healthcheck } : {}), ...(probe ? { probe } : {}) };
