@@ -13,6 +13,7 @@ import { DiagnosticSink } from '../diagnostics/types.js';
 import { diag } from '../diagnostics/catalog.js';
 import { counts, toJson } from '../diagnostics/format.js';
 import { applyWarningPolicy, DIAGNOSTICS_FORMATS, exitCodeFor, writeDiagnostics, type DiagnosticsFormat } from './report.js';
+import { applyStrict } from '../validate/strict.js';
 import { compileInMemory, configStack, planCommand, validateFiles, writeCompiled, type StackOptions } from './commands.js';
 import { readTree } from './read-tree.js';
 import { explainCommand, parseSelector } from './explain-command.js';
@@ -97,10 +98,12 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
   withPolicy(withStack(program.command('validate').argument('<files...>', 'stack files; each is checked as its own stack')))
     .description('check stack files (parse, schema, Swarm deploy-time rules, allocation); writes nothing')
     .addOption(new Option('--format <format>', 'diagnostics format').choices(DIAGNOSTICS_FORMATS).default('text'))
+    .option('--strict', "fail where Swarm would silently deploy something other than written (its warnings become errors)")
     .addHelpText('after', EXAMPLES.validate)
-    .action((files: string[], f: CommonFlags) => {
+    .action((files: string[], f: CommonFlags & { strict?: boolean }) => {
       setPolicy(f, f.format, true);
       validateFiles(files, stackOpts(f), io, sink);
+      if (f.strict) applyStrict(sink);
     });
 
   withDiag(withPolicy(withStack(withOverrides(program.command('compile').argument('<stack>', 'the stack file')))))
