@@ -4,7 +4,7 @@
  */
 import { isRecord } from './context.js';
 import { formatGoDuration, parseGoDuration } from './duration.js';
-import { yamlMap, type YamlMap, type YamlValue } from './go-yaml-emit.js';
+import { goKeyCompare, yamlMap, type YamlMap, type YamlValue } from './go-yaml-emit.js';
 
 export type Field = (v: unknown) => YamlValue | undefined;
 export type Shape = readonly (readonly [string, Field])[];
@@ -35,7 +35,7 @@ export const strList: Field = (v) => {
 };
 
 function sortedMap(entries: [string, YamlValue][]): YamlMap {
-  return yamlMap([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return yamlMap([...entries].sort(([a], [b]) => goKeyCompare(a, b)));
 }
 
 /** `Labels`/`Mapping`: list `k=v` or mapping, values as strings, sorted. */
@@ -67,7 +67,7 @@ export function struct(shape: Shape, extras = false, keepEmpty = false): Field {
       if (out !== undefined) entries.push([key, out]);
     }
     if (extras) {
-      const x = Object.keys(o).filter((k) => k.startsWith('x-')).sort();
+      const x = Object.keys(o).filter((k) => k.startsWith('x-')).sort(goKeyCompare);
       for (const k of x) entries.push([k, anyValue(o[k]) ?? null]);
     }
     return entries.length > 0 || keepEmpty ? yamlMap(entries) : undefined;
