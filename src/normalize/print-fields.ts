@@ -3,6 +3,7 @@
  * typed config (cli/compose/types) prints for it, or undefined when `omitempty` drops it.
  */
 import { isRecord } from './context.js';
+import { ramInBytes } from './sizes.js';
 import { formatGoDuration, parseGoDuration } from './duration.js';
 import { goKeyCompare, yamlMap, type YamlMap, type YamlValue } from './go-yaml-emit.js';
 
@@ -86,13 +87,12 @@ export function mapOf(item: Field, nullAs: YamlValue): Field {
   };
 }
 
-const UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
-
 /** `UnitBytes` (go-units RAMInBytes: binary multiples, optional b), printed as a string. */
 export const bytes: Field = (v) => {
   if (typeof v === 'number') return v === 0 ? undefined : String(v);
-  const m = typeof v === 'string' ? /^([0-9]+(?:\.[0-9]+)?)\s*([kmgtp]?)b?$/i.exec(v.trim()) : null;
-  return m ? String(Math.floor(Number(m[1]) * UNITS[m[2]!.toLowerCase()]!)) : undefined;
+  // go-units RAMInBytes, as the loader's transformSize reads it (`1GiB`, `10 kb`, `64m`).
+  const n = typeof v === 'string' ? ramInBytes(v) : undefined;
+  return n === undefined || n === 0 ? undefined : String(n);
 };
 
 /** `ShellCommand`: a string is split as a shell would (shellwords), a list kept. */
