@@ -189,10 +189,6 @@ export const catalog = {
       `published port ${port}/${proto} is Swarm's own ${what} port; Swarm does not check this, but publishing it breaks the cluster`,
   },
   PORT_SPEC_INVALID: { severity: 'error', message: (raw: string, why: string) => `invalid port "${raw}": ${why}` },
-  PREFERENCE_INVALID: {
-    severity: 'error',
-    message: (raw: string) => `invalid placement preference "${raw}": spread takes node.labels.<key> or engine.labels.<key>`,
-  },
   PUBLISHED_PORT_SHADOWS_NODE_SERVICE: {
     severity: 'warning',
     message: (port: number, proto: string, service: string, what: string) =>
