@@ -10,6 +10,7 @@ import type { NetworkSettings } from '../model/plan.js';
 import { nodeIo } from './io.js';
 import { DiagnosticSink } from '../diagnostics/types.js';
 import { applyWarningPolicy, DIAGNOSTICS_FORMATS, exitCodeFor, writeDiagnostics, type DiagnosticsFormat } from './report.js';
+import { applyStrict } from '../validate/strict.js';
 import { compileCommand, configStack, diffCommand, explainFile, planCommand, validateFiles, type StackOptions } from './commands.js';
 import { parseSelector } from './explain-command.js';
 
@@ -95,10 +96,12 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
   withPolicy(withStack(program.command('validate').argument('<files...>', 'stack or cluster files; each is checked on its own')))
     .description('check stack files (parse, schema, Swarm deploy-time rules, allocation); writes nothing')
     .addOption(new Option('--format <format>', 'diagnostics format').choices(DIAGNOSTICS_FORMATS).default('text'))
+    .option('--strict', "fail where Swarm would silently deploy something other than written (its warnings become errors)")
     .addHelpText('after', EXAMPLES.validate)
-    .action((files: string[], f: CommonFlags) => {
+    .action((files: string[], f: CommonFlags & { strict?: boolean }) => {
       setPolicy(f, f.format, true);
       validateFiles(files, stackOpts(f), io, sink);
+      if (f.strict) applyStrict(sink);
     });
 
   withDiag(withPolicy(withStack(withOverrides(program.command('compile').argument('<file>', 'a stack file, or a cluster file (meshc.yml, docs/cluster.md)')))))

@@ -37,11 +37,11 @@ export function buildClusterPlan(
       members,
       stackSettings,
       perServiceStack: true,
-      place: (nodes, locked) => {
+      place: (nodes, locked, judged) => {
         const placed = new Map<string, readonly PlacedTask[]>();
         for (const stack of sorted) {
           const services = [...stack.services].sort((a, b) => compare(a.name, b.name));
-          const own = placeTasks(stack.name, services, nodes, locked, sink);
+          const own = placeTasks(stack.name, services, nodes, locked, sink, judged);
           if (!own) return undefined;
           for (const [service, tasks] of own) placed.set(`${stack.name}_${service}`, tasks);
         }

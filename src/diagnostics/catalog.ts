@@ -139,6 +139,21 @@ export const catalog = {
     severity: 'error',
     message: () => 'yaml: the document is nested too deeply to read (thousands of levels); no Compose file needs this',
   },
+  EXTERNAL_VOLUME_CONFLICT: {
+    severity: 'error',
+    message: (key: string, volume: string) => `conflicting parameters "external" and "${key}" specified for volume "${volume}"`,
+  },
+  OBJECT_DRIVER_AND_FILE: {
+    severity: 'error',
+    message: (kind: string, name: string) => `${kind} ${name}: ${kind}.driver and ${kind}.file conflict; only use ${kind}.driver`,
+  },
+  BIND_SOURCE_EMPTY: { severity: 'error', message: () => `invalid mount config for type "bind": field Source must not be empty` },
+  UINT_NEGATIVE: { severity: 'error', message: (field: string, value: number) => `cannot parse '${field}', ${value} overflows uint` },
+  SIZE_INVALID: { severity: 'error', message: (field: string, why: string) => `error decoding '${field}': ${why}` },
+  PORT_FLOAT: {
+    severity: 'error',
+    message: (raw: string) => `invalid type float64 for port (${raw} is a YAML float; write the port as an integer or a string)`,
+  },
 
   // normalize, merge and Swarm's deploy-time checks (keep sorted)
   CONSTRAINT_INVALID: {
@@ -146,10 +161,6 @@ export const catalog = {
     message: (raw: string, why: string) => `invalid placement constraint "${raw}": ${why}`,
   },
   DEPLOY_MODE_UNKNOWN: { severity: 'error', message: (mode: string) => `unknown mode: ${mode}` },
-  DEPLOY_MODE_UNSUPPORTED: {
-    severity: 'error',
-    message: (mode: string) => `deploy mode ${mode} is not supported by meshc: jobs run to completion and publish no long-lived ports (use replicated or global)`,
-  },
   DNSRR_INGRESS_PORT: {
     severity: 'error',
     message: (service: string) => `EndpointSpec: port published with ingress mode can't be used with dnsrr mode (service ${service}; use mode: host or endpoint_mode: vip)`,
@@ -193,16 +204,19 @@ export const catalog = {
       `this port is dropped: with several files, docker merges ports by published port, and a later entry of this file also has published port ${published === 0 ? '0 (dynamic)' : published}`,
   },
   PORT_MODE_UNKNOWN: {
-    severity: 'error',
-    message: (mode: string) => `unknown publish mode "${mode}": Swarm would silently use ingress; write ingress or host`,
+    severity: 'warning',
+    message: (mode: string) => `unknown publish mode "${mode}": Swarm publishes this port in ingress mode (the routing mesh), and so does meshc; write ingress or host`,
   },
   PORT_OUT_OF_RANGE: {
     severity: 'error',
-    message: (field: string, value: number) => `${field} port ${value} is out of range (1-65535${field === 'published' ? ', or 0 for a dynamic port' : ''})`,
+    message: (field: string, value: number) =>
+      field === 'target' && value === 0
+        ? `target port 0 is not a container port: docker stack config accepts it, but Swarm would publish to port 0 of the task, where nothing can listen; give the container's port`
+        : `${field} port ${value} is out of range (1-65535${field === 'published' ? ', or 0 for a dynamic port' : ''}; swarmkit cannot allocate it)`,
   },
   PORT_PROTOCOL_UNKNOWN: {
-    severity: 'error',
-    message: (proto: string) => `unknown protocol "${proto}": Swarm would silently publish it as tcp; write tcp, udp or sctp`,
+    severity: 'warning',
+    message: (proto: string) => `unknown protocol "${proto}": Swarm publishes this port as tcp, and so does meshc; write tcp, udp or sctp`,
   },
   PORT_RESERVED: {
     severity: 'error',
@@ -210,10 +224,6 @@ export const catalog = {
       `published port ${port}/${proto} is Swarm's own ${what} port; Swarm does not check this, but publishing it breaks the cluster`,
   },
   PORT_SPEC_INVALID: { severity: 'error', message: (raw: string, why: string) => `invalid port "${raw}": ${why}` },
-  PREFERENCE_INVALID: {
-    severity: 'error',
-    message: (raw: string) => `invalid placement preference "${raw}": spread takes node.labels.<key> or engine.labels.<key>`,
-  },
   PUBLISHED_PORT_SHADOWS_NODE_SERVICE: {
     severity: 'warning',
     message: (port: number, proto: string, service: string, what: string) =>
@@ -233,6 +243,32 @@ export const catalog = {
     message: (a: string, b: string) => `version mismatched between two composefiles : ${a} and ${b}`,
   },
   X_MESHC_INVALID: { severity: 'error', message: (path: string, why: string) => `${path} ${why}` },
+  PORT_SPEC_REINTERPRETED: {
+    severity: 'warning',
+    message: (raw: string, part: string) => `port "${raw}": docker ignores ${part}; Swarm publishes what is left, and so does meshc`,
+  },
+  CONSTRAINT_NEVER_MATCHES: {
+    severity: 'warning',
+    message: (raw: string, why: string) => `placement constraint "${raw}" matches no node (${why}): Swarm accepts the service and leaves its tasks pending`,
+  },
+  PREFERENCE_IGNORED: {
+    severity: 'warning',
+    message: (raw: string) =>
+      `placement preference spread "${raw}" is ignored: Swarm's scheduler spreads over node.labels.<key> and engine.labels.<key> only, and skips any other descriptor (so does meshc)`,
+  },
+  JOB_UPDATE_CONFIG: {
+    severity: 'error',
+    message: (mode: string) => `Jobs may not have an update config (deploy mode ${mode} with update_config: swarmkit refuses the service)`,
+  },
+  DEPLOY_REFUSED: {
+    severity: 'error',
+    message: (why: string) => `${why} (docker stack config accepts this; docker stack deploy refuses it)`,
+  },
+  SERVICE_NAME_CASE: {
+    severity: 'error',
+    message: (name: string, other: string) =>
+      `service "${name}" differs from service "${other}" only in case: Swarm's name index is case-insensitive, so the second create fails ("name conflicts with an existing object")`,
+  },
 
   // ---- planner: inventory, placement, allocation, lock --------------------
   // (section owned by the planner; keep sorted)
@@ -254,9 +290,9 @@ export const catalog = {
         : `service ${service}: x-meshc health port ${port} is not the target of a published TCP ingress port (${targets.length ? targets.join(', ') : 'none'}); the task's filter rules drop it, so the task would never turn healthy`,
   },
   HOST_PORT_CONFLICT: {
-    severity: 'error',
+    severity: 'warning',
     message: (port: number, proto: string, node: string, task: string, other: string) =>
-      `host-mode port ${port}/${proto} is published by both '${other}' and '${task}' on node '${node}' (Swarm's scheduler would leave one task pending); add max_replicas_per_node: 1 or a constraint`,
+      `host-mode port ${port}/${proto} is published by both '${other}' and '${task}' on node '${node}': Swarm's scheduler places such tasks on different nodes and leaves one pending when no node is free; add max_replicas_per_node: 1 or a constraint`,
   },
   INGRESS_SUBNET_EXHAUSTED: {
     severity: 'error',
@@ -295,9 +331,9 @@ export const catalog = {
       `${what}: locked value ${old} is no longer valid (${why}); reallocated as ${next} (the lock file will change)`,
   },
   MAX_REPLICAS_UNSATISFIABLE: {
-    severity: 'error',
+    severity: 'warning',
     message: (service: string, replicas: number, nodes: number, max: number) =>
-      `service '${service}' has ${replicas} replicas but max_replicas_per_node ${max} on ${nodes} eligible node(s) allows only ${nodes * max} (Swarm: "max replicas per node limit exceed", tasks stay pending)`,
+      `${replicas - nodes * max} task(s) of ${service} stay pending: max_replicas_per_node ${max} on ${nodes} eligible node(s) allows only ${nodes * max} of ${replicas} (Swarm: "max replicas per node limit exceed"); meshc meshes the ${nodes * max} it can place`,
   },
   NODE_ADDRESS_IN_SUBNET: {
     severity: 'error',
@@ -305,14 +341,14 @@ export const catalog = {
       `node '${node}' has address ${address}, inside ${setting} ${subnet}: VXLAN traffic to it would be routed into the mesh; pick a ${setting} that does not contain the nodes' addresses`,
   },
   NO_ELIGIBLE_NODE: {
-    severity: 'error',
-    message: (service: string, constraints: string, nodes: number) =>
-      `service '${service}' has no suitable node: ${constraints} not satisfied by any of the ${nodes} node(s) (Swarm would keep its tasks pending)`,
+    severity: 'warning',
+    message: (service: string, constraints: string, nodes: number, tasks: number | string) =>
+      `${tasks} task(s) of ${service} stay pending: no node has ${constraints} (none of the inventory's ${nodes} node(s)); Swarm accepts the service and leaves them unscheduled, meshc meshes none of them`,
   },
   PLACEMENT_KEY_UNSUPPORTED: {
-    severity: 'error',
+    severity: 'warning',
     message: (key: string) =>
-      `placement key "${key}" is not supported by meshc (Swarm would match no node with it): use node.id, node.hostname, node.role, node.platform.os, node.labels.<key> or engine.labels.<key>`,
+      `placement key "${key}" is not recorded in the inventory: meshc takes every node to satisfy this constraint (Swarm matches it against each node's own report)`,
   },
   SETTING_INVALID: { severity: 'error', message: (name: string, value: string, why: string) => `${name} "${value}" is invalid: ${why}` },
   INVENTORY_ADDRESS_UNUSABLE: {

@@ -90,6 +90,15 @@ export class DiagnosticSink {
     }
     return [...kept, ...closing];
   }
+  /** Raises the kept warnings with one of these codes to errors (`validate --strict`). */
+  escalate(codes: ReadonlySet<string>): void {
+    this.kept.forEach((d, i) => {
+      if (d.severity !== 'warning' || !codes.has(d.code)) return;
+      this.kept[i] = { ...d, severity: 'error' };
+      this.warnings -= this.repeats[i]!;
+      this.errors += this.repeats[i]!;
+    });
+  }
   get errorCount(): number {
     return this.errors;
   }

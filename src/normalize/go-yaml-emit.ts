@@ -50,6 +50,26 @@ export function scalar(v: string | number | boolean | null): string {
   return /[\n\u0000-\u001f']/.test(v) ? doubleQuoted(v) : `'${v}'`;
 }
 
+/**
+ * go-yaml v3 encoder `stringv` prints a string holding a line break in literal style,
+ * unless libyaml's analysis forbids a block scalar (control characters, a space before a
+ * break, trailing spaces), when it is double quoted. A leading space or break would need
+ * an indentation indicator: meshc double-quotes those (not yet compared with docker).
+ */
+function literalLines(v: YamlValue): string[] | undefined {
+  if (typeof v !== 'string' || !v.includes('\n')) return undefined;
+  if (/[\u0000-\u0009\u000b-\u001f\u007f]/.test(v) || / \n/.test(v) || / $/.test(v) || /^[ \n]/.test(v)) return undefined;
+  const trailing = /\n*$/.exec(v)?.[0].length ?? 0;
+  const chomp = trailing === 0 ? '|-' : trailing === 1 ? '|' : '|+';
+  const body = v.slice(0, v.length - trailing).split('\n');
+  return [chomp, ...body, ...Array.from({ length: Math.max(0, trailing - 1) }, () => '')];
+}
+
+function pushLiteral(lines: string[], head: string, indent: number, out: string[]): void {
+  out.push(`${head} ${lines[0]}`);
+  for (const l of lines.slice(1)) out.push(l === '' ? '' : `${' '.repeat(indent)}${l}`);
+}
+
 // Arrays have an `entries` method too: test for them first.
 function isMap(v: YamlValue): v is YamlMap {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -63,7 +83,9 @@ function isEmptyCollection(v: YamlValue): string | undefined {
 
 function emitValue(v: YamlValue, indent: number, out: string[], prefix: string): void {
   const empty = isEmptyCollection(v);
-  if (empty) out.push(`${prefix} ${empty}`);
+  const literal = literalLines(v);
+  if (literal) pushLiteral(literal, prefix, indent + 2, out);
+  else if (empty) out.push(`${prefix} ${empty}`);
   else if (Array.isArray(v)) {
     out.push(prefix);
     for (const item of v) emitItem(item, indent + 2, out);
@@ -88,7 +110,9 @@ function emitItem(item: YamlValue, indent: number, out: string[]): void {
     return;
   }
   const empty = isEmptyCollection(item);
-  if (empty) out.push(`${pad}- ${empty}`);
+  const literal = literalLines(item);
+  if (literal) pushLiteral(literal, `${pad}-`, indent + 2, out);
+  else if (empty) out.push(`${pad}- ${empty}`);
   else if (Array.isArray(item)) {
     const lines: string[] = [];
     for (const x of item) emitItem(x, indent + 2, lines);
@@ -102,4 +126,53 @@ export function emitYaml(root: YamlMap): string {
   const out: string[] = [];
   emitEntries(root, 0, out);
   return out.join('\n') + '\n';
+}
+
+const isDigit = (c: string): boolean => /^\p{Nd}$/u.test(c);
+const isLetter = (c: string): boolean => /^\p{L}$/u.test(c);
+
+/**
+ * go-yaml v3 sorter.go `keyList.Less` for string keys, the order `docker stack config`
+ * prints Go maps in: letters after other characters (so `_` and digits come first),
+ * digit runs compared as numbers (`NODE9` before `NODE10`, `WEB_PORT` before
+ * `WEBPASSWORD`), otherwise by code point.
+ */
+export function goKeyCompare(a: string, b: string): number {
+  if (a === b) return 0;
+  return goKeyLess(a, b) ? -1 : 1;
+}
+
+function goKeyLess(a: string, b: string): boolean {
+  const ar = [...a];
+  const br = [...b];
+  let digits = false;
+  for (let i = 0; i < ar.length && i < br.length; i++) {
+    const [x, y] = [ar[i] as string, br[i] as string];
+    if (x === y) {
+      digits = isDigit(x);
+      continue;
+    }
+    const [al, bl] = [isLetter(x), isLetter(y)];
+    if (al && bl) return x < y;
+    if (al || bl) return digits ? al : bl;
+    let an = 0n;
+    let bn = 0n;
+    if (x === '0' || y === '0') {
+      for (let j = i - 1; j >= 0 && isDigit(ar[j] as string); j--) {
+        if (ar[j] !== '0') {
+          an = 1n;
+          bn = 1n;
+          break;
+        }
+      }
+    }
+    let ai = i;
+    for (; ai < ar.length && isDigit(ar[ai] as string); ai++) an = an * 10n + BigInt(Number(ar[ai]));
+    let bi = i;
+    for (; bi < br.length && isDigit(br[bi] as string); bi++) bn = bn * 10n + BigInt(Number(br[bi]));
+    if (an !== bn) return an < bn;
+    if (ai !== bi) return ai < bi;
+    return x < y;
+  }
+  return ar.length < br.length;
 }

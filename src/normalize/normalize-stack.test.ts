@@ -60,30 +60,60 @@ describe('normalizeStack: per-service errors with positions', () => {
     expect(r.items[0]?.message).toBe('replicas can only be used with replicated or replicated-job mode');
     expect(r.stack).toBeUndefined();
   });
+  it('rejects an unknown deploy mode with docker’s message', () => {
+    expect(normalizeYaml(`services:\n  a:\n    image: x\n    deploy:\n      mode: daemon\n`).codes).toEqual(['5:13 DEPLOY_MODE_UNKNOWN']);
+  });
   it.each([
-    ['replicated-job', 'DEPLOY_MODE_UNSUPPORTED'],
-    ['global-job', 'DEPLOY_MODE_UNSUPPORTED'],
-    ['daemon', 'DEPLOY_MODE_UNKNOWN'],
-  ])('deploy.mode %s → %s', (mode, code) => {
-    expect(normalizeYaml(`services:\n  a:\n    image: x\n    deploy:\n      mode: ${mode}\n`).codes).toEqual([`5:13 ${code}`]);
+    ['replicated-job', 'replicated', 3],
+    ['global-job', 'global', undefined],
+  ])('accepts deploy.mode %s and meshes it as %s', (mode, as, replicas) => {
+    const r = normalizeYaml(`services:\n  a:\n    image: x\n    deploy:\n      mode: ${mode}\n${replicas ? `      replicas: ${replicas}\n` : ''}`);
+    expect(r.codes).toEqual([]);
+    expect([r.stack?.services[0]?.mode, r.stack?.services[0]?.replicas]).toEqual([as, replicas]);
+  });
+  it('rejects a job with an update config (swarmkit validateJob)', () => {
+    const r = normalizeYaml('services:\n  a:\n    image: x\n    deploy:\n      mode: replicated-job\n      update_config: {parallelism: 1}\n');
+    expect(r.codes).toEqual(['6:7 JOB_UPDATE_CONFIG']);
+    expect(r.items[0]?.message).toMatch(/^Jobs may not have an update config/);
+  });
+  it('refuses services whose names differ only in case (Swarm’s name index is case-insensitive)', () => {
+    const r = normalizeYaml('services:\n  Web:\n    image: x\n  web:\n    image: x\n');
+    expect(r.codes).toEqual(['4:3 SERVICE_NAME_CASE']);
+    expect(r.items[0]?.notes?.[0]?.loc?.line).toBe(2);
   });
   it('rejects an unknown endpoint mode with the daemon’s message', () => {
     const r = normalizeYaml('services:\n  a:\n    image: x\n    deploy: {endpoint_mode: ipvs}\n');
     expect(r.items.map((d) => d.message)).toEqual(['invalid resolution mode: "ipvs"']);
   });
-  it('rejects unknown protocol and mode strings Swarm would turn into tcp/ingress', () => {
-    const r = normalizeYaml('services:\n  a:\n    image: x\n    ports:\n      - {target: 80, published: 80, protocol: http, mode: hots}\n');
+  it('warns about protocol and mode strings Swarm turns into tcp/ingress, and compiles that', () => {
+    const r = normalizeYaml('services:\n  a:\n    image: x\n    ports:\n      - {target: 80, published: 80, protocol: http, mode: global}\n');
     expect(r.codes).toEqual(['5:47 PORT_PROTOCOL_UNKNOWN', '5:59 PORT_MODE_UNKNOWN']);
-    expect(r.items[0]?.message).toContain('Swarm would silently publish it as tcp');
-    expect(r.items[1]?.message).toContain('Swarm would silently use ingress');
+    expect(r.items[0]?.message).toContain('Swarm publishes this port as tcp');
+    expect(r.items[1]?.message).toContain('Swarm publishes this port in ingress mode');
+    expect(r.stack?.services[0]?.ports.map((p) => [p.protocol, p.mode])).toEqual([['tcp', 'ingress']]);
+  });
+  it.each([
+    ['80-82-84', '"-84" after the container port range 80-82', ['80->0/tcp', '81->0/tcp', '82->0/tcp']],
+    ['80/tcp/udp', '"/udp" after the protocol', ['80->0/tcp']],
+    ['8080-8081-9:80-81', '"-9" after the host port range 8080-8081', ['80->8080/tcp', '81->8081/tcp']],
+  ])('warns where go-connections drops part of "%s", and publishes what is left', (spec, part, ports) => {
+    const r = normalizeYaml(`services:\n  a:\n    image: x\n    ports: ["${spec}"]\n`);
+    expect(r.codes).toEqual(['4:13 PORT_SPEC_REINTERPRETED']);
+    expect(r.items[0]?.message).toContain(part);
+    expect(r.stack?.services[0]?.ports.map((p) => `${p.target}->${p.published}/${p.protocol}`)).toEqual(ports);
+  });
+  it('says what docker does with target port 0 (80:0)', () => {
+    const r = normalizeYaml('services:\n  a:\n    image: x\n    ports: ["80:0"]\n');
+    expect(r.codes).toEqual(['4:13 PORT_OUT_OF_RANGE']);
+    expect(r.items[0]?.message).toContain('docker stack config accepts it');
   });
   it('rejects target 0 and ports above 65535', () => {
     const r = normalizeYaml('services:\n  a:\n    image: x\n    ports:\n      - {published: 80}\n      - {target: 80, published: 70000}\n');
     expect(r.codes).toEqual(['5:9 PORT_OUT_OF_RANGE', '6:33 PORT_OUT_OF_RANGE']);
   });
   it('names bad service and network names', () => {
-    const r = normalizeYaml('services:\n  web.1:\n    image: x\nnetworks:\n  "bad net": {}\n  ok: {external: true, name: "any.thing"}\n');
-    expect(r.codes).toEqual(['5:3 NAME_INVALID', '2:3 NAME_INVALID']);
+    const r = normalizeYaml('services:\n  web.1:\n    image: x\n    networks: ["bad net"]\nnetworks:\n  "bad net": {}\n  ok: {external: true, name: "any.thing"}\n  "odd.unused": {}\n');
+    expect(r.codes).toEqual(['6:3 NAME_INVALID', '2:3 NAME_INVALID']);
     expect(r.items[1]?.message).toMatch(/^invalid service name "web.1": name must be valid as a DNS name component/);
   });
   it('rejects a full service name longer than 63 characters', () => {

@@ -1,6 +1,6 @@
 // Placement: swarmkit's constraint grammar, spread preferences, max replicas per node.
 import { describe, expect, it } from 'vitest';
-import { parseConstraint } from './placement.js';
+import { neverMatches, parseConstraint } from './placement.js';
 import { normalizeYaml } from './testing/run.js';
 
 describe('parseConstraint', () => {
@@ -17,17 +17,34 @@ describe('parseConstraint', () => {
     expect(parseConstraint(raw)).toEqual({ key, op, value, raw });
   });
 
+  // swarmkit manager/constraint/constraint.go Parse: its own messages.
   it.each([
-    ['node.role=manager', 'expected <key>==<value>'],
-    ['node.role==boss', 'node.role is manager or worker'],
-    ['node.colour==red', 'unknown key "node.colour"'],
-    ['node.labels.==x', 'unknown key "node.labels."'],
-    ['==x', 'is not a valid constraint key'],
-    ['node.labels.zone==', 'is not a valid constraint value'],
-    ['node.labels.zone==a,b', 'is not a valid constraint value'],
+    ['node.role=manager', 'constraint expected one operator from ==, !='],
+    ['==x', "key '' is invalid"],
+    ['node.labels.zone==', "value '' is invalid"],
+    ['node.labels.zone==a,b', "value 'a,b' is invalid"],
+    // "==" is tried first, whatever comes earlier in the string.
+    ['a!=b==c', "key 'a!=b' is invalid"],
   ])('rejects %s', (raw, why) => {
     const r = parseConstraint(raw);
-    expect('error' in r && r.error).toContain(why);
+    expect('error' in r && r.error).toBe(why);
+  });
+
+  // Parse accepts these; NodeMatches matches them against no node (tasks stay pending).
+  it.each([
+    ['node.role==boss', 'node.role is manager or worker'],
+    ['node.colour==red', 'Swarm knows no key "node.colour"'],
+    ['node.labels.==x', 'Swarm knows no key "node.labels."'],
+    ['node.ip==10.0.0.300', 'neither an IP address nor a CIDR subnet'],
+  ])('deploys %s, matching no node', (raw, why) => {
+    const r = parseConstraint(raw);
+    expect('error' in r).toBe(false);
+    if (!('error' in r)) expect(neverMatches(r)).toContain(why);
+  });
+  it.each(['node.ip==10.0.0.1', 'node.ip!=10.0.0.0/8', 'NODE.LABELS.zone==a', 'node.role!=boss'])('%s can match', (raw) => {
+    const r = parseConstraint(raw);
+    if (!('error' in r)) expect(neverMatches(r)).toBeUndefined();
+    else expect.fail(r.error);
   });
 });
 
@@ -38,12 +55,14 @@ describe('normalizePlacement', () => {
     image: x
     deploy:
       placement:
-        constraints: [node.role==manager, "node.colour==red"]
-        preferences: [{spread: node.labels.zone}, {spread: zone}]
+        constraints: [node.role==manager, "node.colour==red", "node.role=manager"]
+        preferences: [{spread: node.labels.zone}, {spread: node.id}]
         max_replicas_per_node: 2
 `);
-    expect(r.codes).toEqual(['6:43 CONSTRAINT_INVALID', '7:60 PREFERENCE_INVALID']);
-    expect(r.items[0]?.message).toContain('invalid placement constraint "node.colour==red"');
+    expect(r.codes).toEqual(['6:43 CONSTRAINT_NEVER_MATCHES', '6:63 CONSTRAINT_INVALID', '7:60 PREFERENCE_IGNORED']);
+    expect(r.items.map((d) => d.severity)).toEqual(['warning', 'error', 'warning']);
+    expect(r.items[0]?.message).toContain('Swarm accepts the service and leaves its tasks pending');
+    expect(r.items[1]?.message).toBe('invalid placement constraint "node.role=manager": constraint expected one operator from ==, !=');
   });
 
   it('builds the placement of a valid service', () => {

@@ -19,6 +19,7 @@ export function expandShortPort(raw: string, loc: SourceLoc, sink: DiagnosticSin
     sink.report(diag('PORT_SPEC_INVALID', loc, raw, parsed.error));
     return undefined;
   }
+  for (const part of parsed.dropped) sink.report(diag('PORT_SPEC_REINTERPRETED', loc, raw, part));
   const byKey = new Map<string, PortMapping[]>();
   for (const m of parsed.mappings) {
     const key = `${m.containerPort}/${m.protocol}`;

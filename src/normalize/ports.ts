@@ -1,7 +1,9 @@
 /**
  * Ports: short and long syntax collapse into PortSpec, exactly as docker/cli's loader
- * (`toServicePortConfigs` → `ConvertPortToPortConfig`) and the daemon's enum lookup do,
- * except that strings Swarm silently turns into tcp/ingress are errors here.
+ * (`toServicePortConfigs` → `ConvertPortToPortConfig`) and the daemon's enum lookup do:
+ * moby daemon/cluster/convert/service.go `endpointSpecToGRPC` looks the upper-cased
+ * protocol and mode up in swarmkit's enums, where an unknown string is 0 (TCP, INGRESS).
+ * meshc warns and compiles that.
  */
 import { diag } from '../diagnostics/catalog.js';
 import type { SourceLoc } from '../diagnostics/types.js';
@@ -58,16 +60,22 @@ export function loosePorts(ctx: NormalizeContext, servicePath: JsonPath): LooseP
 
 /** Daemon semantics (case folded, '' = tcp/ingress), unknown strings and out-of-range numbers reported. */
 export function toPortSpec(ctx: NormalizeContext, p: LoosePort): PortSpec | undefined {
-  const protocol = (p.protocol === '' ? 'tcp' : p.protocol.toLowerCase()) as Protocol;
-  const mode = (p.mode === '' ? 'ingress' : p.mode.toLowerCase()) as PublishMode;
+  let protocol = (p.protocol === '' ? 'tcp' : p.protocol.toLowerCase()) as Protocol;
+  let mode = (p.mode === '' ? 'ingress' : p.mode.toLowerCase()) as PublishMode;
   let ok = true;
   const fail = (d: ReturnType<typeof diag>): void => {
     ctx.sink.report(d);
     ok = false;
   };
   const at = (field: 'target' | 'protocol' | 'mode'): SourceLoc => p.fieldLoc?.(field) ?? p.loc;
-  if (!PROTOCOLS.includes(protocol)) fail(diag('PORT_PROTOCOL_UNKNOWN', at('protocol'), p.protocol));
-  if (!MODES.includes(mode)) fail(diag('PORT_MODE_UNKNOWN', at('mode'), p.mode));
+  if (!PROTOCOLS.includes(protocol)) {
+    ctx.sink.report(diag('PORT_PROTOCOL_UNKNOWN', at('protocol'), p.protocol));
+    protocol = 'tcp';
+  }
+  if (!MODES.includes(mode)) {
+    ctx.sink.report(diag('PORT_MODE_UNKNOWN', at('mode'), p.mode));
+    mode = 'ingress';
+  }
   if (!Number.isInteger(p.target) || p.target < 1 || p.target > 65535) fail(diag('PORT_OUT_OF_RANGE', at('target'), 'target', p.target));
   if (!Number.isInteger(p.published) || p.published < 0 || p.published > 65535) {
     fail(diag('PORT_OUT_OF_RANGE', p.loc, 'published', p.published));

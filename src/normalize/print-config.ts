@@ -6,7 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import type { ComposeDocument } from '../model/compose.js';
 import { isRecord } from './context.js';
-import { emitYaml, yamlMap, type YamlValue } from './go-yaml-emit.js';
+import { emitYaml, goKeyCompare, yamlMap, type YamlValue } from './go-yaml-emit.js';
 import * as f from './print-fields.js';
 import { serviceShape } from './print-service.js';
 
@@ -44,7 +44,7 @@ function fileObject(workdir: string): f.Field {
 function objects(data: Record<string, unknown>, key: string, shape: f.Field): [string, YamlValue][] {
   const m = data[key];
   if (!isRecord(m) || Object.keys(m).length === 0) return [];
-  const entries = Object.keys(m).sort().map((k): [string, YamlValue] => [k, shape(externalFirst(k, m[k])) ?? yamlMap([])]);
+  const entries = Object.keys(m).sort(goKeyCompare).map((k): [string, YamlValue] => [k, shape(externalFirst(k, m[k])) ?? yamlMap([])]);
   return [[key, yamlMap(entries)]];
 }
 
@@ -54,8 +54,8 @@ export function printConfig(doc: ComposeDocument): string {
   const data = doc.data as Record<string, unknown>;
   const services = isRecord(data.services) ? data.services : {};
   const service = serviceShape(workdir);
-  const serviceEntries = Object.keys(services).sort().map((k): [string, YamlValue] => [k, service(services[k]) ?? yamlMap([])]);
-  const extras = Object.keys(data).filter((k) => k.startsWith('x-')).sort().map((k): [string, YamlValue] => [k, f.anyValue(data[k]) ?? null]);
+  const serviceEntries = Object.keys(services).sort(goKeyCompare).map((k): [string, YamlValue] => [k, service(services[k]) ?? yamlMap([])]);
+  const extras = Object.keys(data).filter((k) => k.startsWith('x-')).sort(goKeyCompare).map((k): [string, YamlValue] => [k, f.anyValue(data[k]) ?? null]);
   return emitYaml(
     yamlMap([
       ['version', doc.version],

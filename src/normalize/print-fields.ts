@@ -3,8 +3,9 @@
  * typed config (cli/compose/types) prints for it, or undefined when `omitempty` drops it.
  */
 import { isRecord } from './context.js';
+import { ramInBytes } from './sizes.js';
 import { formatGoDuration, parseGoDuration } from './duration.js';
-import { yamlMap, type YamlMap, type YamlValue } from './go-yaml-emit.js';
+import { goKeyCompare, yamlMap, type YamlMap, type YamlValue } from './go-yaml-emit.js';
 
 export type Field = (v: unknown) => YamlValue | undefined;
 export type Shape = readonly (readonly [string, Field])[];
@@ -35,7 +36,7 @@ export const strList: Field = (v) => {
 };
 
 function sortedMap(entries: [string, YamlValue][]): YamlMap {
-  return yamlMap([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return yamlMap([...entries].sort(([a], [b]) => goKeyCompare(a, b)));
 }
 
 /** `Labels`/`Mapping`: list `k=v` or mapping, values as strings, sorted. */
@@ -67,7 +68,7 @@ export function struct(shape: Shape, extras = false, keepEmpty = false): Field {
       if (out !== undefined) entries.push([key, out]);
     }
     if (extras) {
-      const x = Object.keys(o).filter((k) => k.startsWith('x-')).sort();
+      const x = Object.keys(o).filter((k) => k.startsWith('x-')).sort(goKeyCompare);
       for (const k of x) entries.push([k, anyValue(o[k]) ?? null]);
     }
     return entries.length > 0 || keepEmpty ? yamlMap(entries) : undefined;
@@ -86,13 +87,12 @@ export function mapOf(item: Field, nullAs: YamlValue): Field {
   };
 }
 
-const UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
-
 /** `UnitBytes` (go-units RAMInBytes: binary multiples, optional b), printed as a string. */
 export const bytes: Field = (v) => {
   if (typeof v === 'number') return v === 0 ? undefined : String(v);
-  const m = typeof v === 'string' ? /^([0-9]+(?:\.[0-9]+)?)\s*([kmgtp]?)b?$/i.exec(v.trim()) : null;
-  return m ? String(Math.floor(Number(m[1]) * UNITS[m[2]!.toLowerCase()]!)) : undefined;
+  // go-units RAMInBytes, as the loader's transformSize reads it (`1GiB`, `10 kb`, `64m`).
+  const n = typeof v === 'string' ? ramInBytes(v) : undefined;
+  return n === undefined || n === 0 ? undefined : String(n);
 };
 
 /** `ShellCommand`: a string is split as a shell would (shellwords), a list kept. */

@@ -51,7 +51,7 @@ export interface PlanScope {
   /** Each PlanService names its stack (a cluster); omitted for one stack, whose plan names it once. */
   readonly perServiceStack: boolean;
   /** Task placement, keyed by lock key. */
-  readonly place: (nodes: readonly InventoryNode[], locked: Lock['placement']) => ReadonlyMap<string, readonly PlacedTask[]> | undefined;
+  readonly place: (nodes: readonly InventoryNode[], locked: Lock['placement'], judged: boolean) => ReadonlyMap<string, readonly PlacedTask[]> | undefined;
 }
 
 interface Allocations {
@@ -70,7 +70,7 @@ export function buildPlan(stack: NormalizedStack, inventory: Inventory, opts: Pl
       members: services.map((service) => ({ stack: stack.name, service, keyed: service })),
       stackSettings: stack.settings,
       perServiceStack: false,
-      place: (nodes, locked) => placeTasks(stack.name, services, nodes, locked, sink),
+      place: (nodes, locked, judged) => placeTasks(stack.name, services, nodes, locked, sink, judged),
     },
     inventory,
     opts,
@@ -86,14 +86,16 @@ export function planScope(scope: PlanScope, inventory: Inventory, opts: PlanOpti
   const nodes = [...inventory.nodes].sort((a, b) => compare(a.name, b.name));
   const resolved = resolveSettings(opts.settings ?? {}, inventory, scope.stackSettings, sink);
   const settings = resolved?.values;
+  // No inventory (source null: the implicit local node), no placement verdicts.
+  const judged = inventory.source !== null;
   // Counts first, by arithmetic: no task is built for a scope that cannot fit (issue 13 item 9).
   const fits = checkCapacity(services, nodes, sink);
-  const placed = fits ? scope.place(nodes, locked.placement) : undefined;
+  const placed = fits ? scope.place(nodes, locked.placement, judged) : undefined;
   if (!resolved || !settings || !placed) return undefined;
   checkNodeAddresses(nodes, resolved, sink);
   checkReservedPorts(services, resolved, sink);
   // The allocators are independent: run them all so one compile reports every problem.
-  checkHostPorts(services, placed, sink);
+  if (judged) checkHostPorts(services, placed, sink);
   for (const service of services) checkHealthPort(service, sink);
   const ports = allocatePorts(services, settings.dynamicPortRange, locked.ports, infrastructurePorts(settings.vxlanPort), sink);
   const ingress = services.filter(hasIngressPorts);

@@ -67,26 +67,43 @@ describe('placeTasks', () => {
     expect(perNode('web')).toEqual({ n1: 1, n2: 1, n3: 1, n4: 1 });
   });
 
-  it('reports too few nodes for max_replicas_per_node', () => {
+  it('warns about too few nodes for max_replicas_per_node and meshes the tasks Swarm can place', () => {
     const { placed, sink } = place([svc('web', { replicas: 5, maxReplicasPerNode: 2 })], cluster(2));
-    expect(placed).toBeUndefined();
-    expect(sink.items.map((d) => d.code)).toEqual(['MAX_REPLICAS_UNSATISFIABLE']);
-    expect(sink.items[0]?.message).toContain('allows only 4');
+    expect(sink.items.map((d) => [d.code, d.severity])).toEqual([['MAX_REPLICAS_UNSATISFIABLE', 'warning']]);
+    expect(sink.items[0]?.message).toMatch(/^1 task\(s\) of web stay pending: .*allows only 4 of 5/);
+    expect(placed?.get('web')?.map((t) => t.name)).toEqual(['st_web.1', 'st_web.2', 'st_web.3', 'st_web.4']);
   });
 
-  it('reports a service no node can take, naming every constraint at the placement', () => {
+  it('warns about a service no node can take, naming every constraint at the placement, and meshes none of its tasks', () => {
     const { placed, sink } = place([svc('db', { constraints: ['node.role == manager', 'node.labels.disk == ssd'] })], cluster(3));
-    expect(placed).toBeUndefined();
+    expect(placed?.get('db')).toEqual([]);
     const [d] = sink.items;
-    expect(d?.code).toBe('NO_ELIGIBLE_NODE');
-    expect(d?.message).toContain('"node.role == manager" and "node.labels.disk == ssd"');
+    expect([d?.code, d?.severity]).toEqual(['NO_ELIGIBLE_NODE', 'warning']);
+    expect(d?.message).toMatch(/^1 task\(s\) of db stay pending: no node has node.role == manager and node.labels.disk == ssd/);
     expect(d?.loc).toEqual({ file: 'stack.yml', line: 9, col: 9 });
     expect(d?.notes).toHaveLength(2);
   });
 
-  it('rejects constraint keys meshc cannot evaluate instead of matching nothing', () => {
-    const { sink } = place([svc('x', { constraints: ['node.platform.arch == x86_64'] })], cluster(1));
-    expect(sink.items.map((d) => d.code)).toEqual(['PLACEMENT_KEY_UNSUPPORTED']);
+  it('warns about a key the inventory does not record and takes every node to satisfy it', () => {
+    const { placed, sink } = place([svc('x', { constraints: ['node.platform.arch == x86_64'] })], cluster(1));
+    expect(sink.items.map((d) => [d.code, d.severity])).toEqual([['PLACEMENT_KEY_UNSUPPORTED', 'warning']]);
+    expect(placed?.get('x')).toHaveLength(1);
+  });
+
+  it('without an inventory judges no placement: every task lands on the local node', () => {
+    const services = [svc('db', { replicas: 3, constraints: ['node.labels.region == eu'], maxReplicasPerNode: 1 })];
+    const sink = new DiagnosticSink();
+    const placed = placeTasks('st', services, cluster(1), {}, sink, false);
+    expect(sink.items).toEqual([]);
+    expect(placed?.get('db')).toHaveLength(3);
+  });
+
+  it('matches node.ip against the node address or a CIDR subnet, as swarmkit does', () => {
+    const two = cluster(2);
+    const ip = two[1]?.address ?? '';
+    expect(place([svc('a', { constraints: [`node.ip == ${ip}`] })], two).placed?.get('a')?.map((t) => t.node)).toEqual([two[1]?.name]);
+    expect(place([svc('b', { constraints: [`node.ip != ${ip}/32`] })], two).placed?.get('b')?.map((t) => t.node)).toEqual([two[0]?.name]);
+    expect(place([svc('c', { constraints: ['node.ip == 10.9.9.0/99'] })], two).placed?.get('c')).toEqual([]);
   });
 
   it('places nothing for zero replicas, without errors', () => {

@@ -6,6 +6,14 @@
  * `spread` tree the way Swarm does (least-loaded label value first); global services
  * get one task on every eligible node. Services are placed in name order, so the
  * result is deterministic whatever order the stack lists them in.
+ *
+ * Placement that nobody can satisfy is not a refusal: swarmkit's controlapi checks only
+ * the constraint grammar (`validatePlacement`), and the scheduler leaves such tasks
+ * pending (manager/scheduler/scheduler.go `noSuitableNode`; "max replicas per node
+ * limit exceed" from manager/scheduler/filter.go `MaxReplicasFilter`). So meshc warns
+ * and meshes the tasks that can be placed. Without an inventory there is no cluster to
+ * judge against: the implicit local node stands for all of it, constraints and
+ * max_replicas_per_node are not evaluated, and every task lands on it.
  */
 import { diag, diagWithNotes } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
@@ -56,10 +64,11 @@ export function placeTasks(
   nodes: readonly InventoryNode[],
   locked: Readonly<Record<string, string>>,
   sink: DiagnosticSink,
+  judged = true,
 ): Map<string, PlacedTask[]> | undefined {
   const before = sink.errorCount;
   const memo: Memo = { eligible: new Map(), trees: new Map(), index: new LoadIndex(), known: new Set(nodes.map((n) => n.name)) };
-  const prepared = services.map((s) => prepare(`${stackName}_${s.name}`, s, nodes, locked, memo, sink));
+  const prepared = services.map((s) => prepare(`${stackName}_${s.name}`, judged ? s : unconstrained(s), nodes, locked, memo, sink));
   // Kept tasks are already running: all of them weigh on their nodes before any task is placed afresh.
   for (const p of prepared) for (const n of p?.slots ?? []) if (n) memo.index.add(n);
   const placed = new Map<string, PlacedTask[]>();
@@ -83,8 +92,9 @@ function prepare(
   memo: Memo,
   sink: DiagnosticSink,
 ): Prepared | undefined {
-  const wanted = service.mode === 'global' ? 1 : (service.replicas ?? 1);
-  if (wanted === 0 || !checkPlacementKeys(service, sink)) return undefined;
+  let wanted = service.mode === 'global' ? 1 : (service.replicas ?? 1);
+  if (wanted === 0) return undefined;
+  checkPlacementKeys(service, sink);
   const key = JSON.stringify(service.placement.constraints.map((c) => [c.key, c.op, c.value]));
   const eligible = memoized(memo.eligible, key, () => {
     const matching = nodes.filter((n) => service.placement.constraints.every((c) => constraintMatches(c, n)));
@@ -98,7 +108,8 @@ function prepare(
   const max = service.placement.maxReplicasPerNode ?? 0;
   if (max > 0 && wanted > max * eligible.nodes.length) {
     sink.report(diag('MAX_REPLICAS_UNSATISFIABLE', service.loc, service.name, wanted, eligible.nodes.length, max));
-    return undefined;
+    // The slots Swarm can fill run; the rest stay pending and are not meshed.
+    wanted = max * eligible.nodes.length;
   }
   return { service, fullName, key, eligible, ...keepLocked(fullName, wanted, eligible.byName, max, locked, memo.known) };
 }
@@ -146,9 +157,16 @@ function roundRobin(index: LoadIndex, eligible: TrackedSet, wanted: number): Inv
   return Array.from({ length: wanted }, (_, i) => order[i % order.length] as InventoryNode);
 }
 
+/** No inventory: the local node stands for the whole cluster, so placement is not judged. */
+function unconstrained(service: Service): Service {
+  const { maxReplicasPerNode: _ignored, ...rest } = service.placement;
+  return { ...service, placement: { ...rest, constraints: [] } };
+}
+
 function reportNoNode(service: Service, nodeCount: number, sink: DiagnosticSink): void {
   const constraints = service.placement.constraints;
-  const text = constraints.map((c) => `"${c.raw}"`).join(' and ');
+  const text = constraints.map((c) => c.raw.replace(/\s+/g, ' ').trim()).join(' and ');
   const notes = constraints.map((c) => ({ message: `constraint "${c.raw}"`, loc: c.loc }));
-  sink.report(diagWithNotes('NO_ELIGIBLE_NODE', constraints[0]?.loc ?? service.loc, notes, service.name, text || 'placement', nodeCount));
+  const tasks = service.mode === 'global' ? 'the' : (service.replicas ?? 1);
+  sink.report(diagWithNotes('NO_ELIGIBLE_NODE', constraints[0]?.loc ?? service.loc, notes, service.name, text || 'placement', nodeCount, tasks));
 }

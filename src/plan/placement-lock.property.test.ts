@@ -48,12 +48,14 @@ const placementKey = (s: Service) => JSON.stringify([s.mode, s.placement.constra
 
 const nodeOf = (p: Plan) => new Map(p.services.flatMap((s) => s.tasks.map((t) => [t.name, t.node] as const)));
 
-/** Every task on an eligible node, at most max_replicas_per_node per node, the right count. */
+/** Every task on an eligible node, at most max_replicas_per_node per node, the right count (tasks Swarm leaves pending are not meshed). */
 function expectValid(p: Plan, services: readonly Service[], nodes: readonly InventoryNode[]): void {
   for (const s of services) {
     const tasks = p.services.find((x) => x.name === s.name)?.tasks ?? [];
     const eligible = nodes.filter((n) => s.placement.constraints.every((c) => constraintMatches(c, n)));
-    expect(tasks.length).toBe(s.mode === 'global' ? eligible.length : (s.replicas ?? 1));
+    const max0 = s.placement.maxReplicasPerNode ?? 0;
+    const replicas = s.replicas ?? 1;
+    expect(tasks.length).toBe(s.mode === 'global' ? eligible.length : Math.min(replicas, max0 > 0 ? max0 * eligible.length : eligible.length > 0 ? replicas : 0));
     const perNode = new Map<string, number>();
     for (const t of tasks) {
       expect(eligible.some((n) => n.name === t.node)).toBe(true);

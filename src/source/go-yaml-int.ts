@@ -6,7 +6,7 @@
  */
 import type { ScalarTag } from 'yaml';
 
-const GO_INT = /^[-+]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9][0-9_]*)$/;
+export const GO_INT = /^[-+]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9][0-9_]*)$/;
 
 /** Integer tag replacing the core schema's three (decimal, 0o, 0x). */
 export const goYamlInt: ScalarTag = {

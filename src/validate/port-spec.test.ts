@@ -62,7 +62,6 @@ describe('parsePortSpec: docker error messages', () => {
     ['fe80::1%eth0:80:80', 'invalid IP address: fe80::1%eth0'],
     ['65536', 'invalid containerPort: 65536'],
     ['-1', 'invalid containerPort: -1'],
-    ['1-2-3', 'invalid containerPort: 1-2-3'],
     ['99999:80', 'invalid hostPort: 99999'],
     ['8005-8000:8005-8000', 'invalid containerPort: 8005-8000'],
     ['8000-7000:80', 'invalid hostPort: 8000-7000'],

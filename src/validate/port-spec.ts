@@ -1,6 +1,7 @@
 /**
- * Port short syntax, exactly as go-connections `nat.ParsePortSpec` reads it
- * (`[[ip:]hostPort:]containerPort[/proto]`). The schema's `ports` format and the
+ * Port short syntax, exactly as go-connections v0.5.0 `nat.ParsePortSpec` reads it
+ * (`[[ip:]hostPort:]containerPort[/proto]`): the version docker CLI 28.2 vendors
+ * (docker/cli v28.2.2 vendor.mod), the CLI this project's differential oracle runs. The schema's `ports` format and the
  * normalizer both use it, so a spec the schema accepts is one the normalizer can expand,
  * and error texts are docker's own.
  */
@@ -22,7 +23,7 @@ export interface PortMapping {
 }
 
 export type PortSpecResult =
-  | { readonly ok: true; readonly mappings: readonly PortMapping[] }
+  | { readonly ok: true; readonly mappings: readonly PortMapping[]; readonly dropped: readonly string[] }
   | { readonly ok: false; readonly error: string };
 
 interface Range {
@@ -51,7 +52,23 @@ export function parsePortSpec(raw: string): PortSpecResult {
       return fail(`invalid ranges specified for container and host Ports: ${containerPort} and ${hostPort}`);
     }
   }
-  return { ok: true, mappings: expand(container, host, protocol, ip) };
+  return { ok: true, mappings: expand(container, host, protocol, ip), dropped: droppedParts(containerPart, hostPort) };
+}
+
+/**
+ * The parts go-connections v0.5.0 reads past without a word: SplitProtoPort keeps the
+ * second `/` field only (`80/tcp/udp` is tcp), ParsePortRange the first two `-` fields
+ * (`80-82-84` is 80-82). Swarm then publishes what was kept; meshc warns and does the same.
+ */
+function droppedParts(containerPart: string, hostPort: string): string[] {
+  const out: string[] = [];
+  const slashes = containerPart.split('/');
+  if (slashes.length > 2) out.push(`"/${slashes.slice(2).join('/')}" after the protocol`);
+  for (const [what, range] of [['container', slashes[0] ?? ''], ['host', hostPort]] as const) {
+    const dashes = range.split('-');
+    if (dashes.length > 2) out.push(`"-${dashes.slice(2).join('-')}" after the ${what} port range ${dashes[0]}-${dashes[1]}`);
+  }
+  return out;
 }
 
 function expand(container: Range, host: Range | undefined, protocol: PortProtocol, hostIp: string): PortMapping[] {
@@ -86,12 +103,12 @@ function splitParts(raw: string): { ip: string; hostPort: string; containerPart:
   return { ip: parts.slice(0, n - 2).join(':'), hostPort: parts[n - 2] ?? '', containerPart: parts[n - 1] ?? '' };
 }
 
-/** Go's strings.Cut on the first "/": anything after a second "/" stays in the protocol. */
+/** go-connections v0.5.0 SplitProtoPort: strings.Split on "/", the second field is the protocol, later ones are dropped. */
 function splitProtoPort(raw: string): [string, string] {
-  const slash = raw.indexOf('/');
-  const port = slash < 0 ? raw : raw.slice(0, slash);
-  const proto = slash < 0 ? '' : raw.slice(slash + 1);
-  if (port === '') return ['', ''];
+  const parts = raw.split('/');
+  const port = parts[0] ?? '';
+  if (raw === '' || port === '') return ['', ''];
+  const proto = parts[1] ?? '';
   return [proto === '' ? 'tcp' : proto, port];
 }
 
@@ -110,14 +127,14 @@ function isGoIp(ip: string): boolean {
   return isIPv4(ip) || isIPv6(ip);
 }
 
-/** `a` or `a-b` (strings.Cut on the first "-"), each 0–65535; `b < a` is invalid. */
+/** go-connections v0.5.0 ParsePortRange: `a`, or strings.Split on "-" keeping fields 0 and 1; `b < a` is invalid. */
 function parsePortRange(ports: string): Range | undefined {
   if (ports === '') return undefined;
-  const dash = ports.indexOf('-');
-  const start = parsePortNumber(dash < 0 ? ports : ports.slice(0, dash));
+  const parts = ports.split('-');
+  const start = parsePortNumber(parts[0] ?? '');
   if (start === undefined) return undefined;
-  if (dash < 0) return { start, end: start };
-  const end = parsePortNumber(ports.slice(dash + 1));
+  if (parts.length === 1) return { start, end: start };
+  const end = parsePortNumber(parts[1] ?? '');
   if (end === undefined || end < start) return undefined;
   return { start, end };
 }

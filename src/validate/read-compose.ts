@@ -11,7 +11,9 @@ import type { ComposeDocument } from '../model/compose.js';
 import { decodeSource } from '../source/decode-source.js';
 import { parseYaml } from '../source/parse-yaml.js';
 import { createSourceMap } from '../source/source-map.js';
+import { checkFloatPorts } from './float-ports.js';
 import { interpolateConfig } from './interpolate.js';
+import { checkLoader } from './loader-checks.js';
 import { checkServiceOptions } from './service-options.js';
 import { validateSchema } from './validate-schema.js';
 import { selectVersion } from './version.js';
@@ -47,6 +49,8 @@ export function readComposeFile(file: string, io: FrontEndIo, sink: DiagnosticSi
   const forbidden = checkServiceOptions(raw, map, sink);
   const { data, failed } = interpolateConfig(raw, io.env, map, sink);
   if (version) validateSchema(data, version, map, [...failed, ...forbidden], sink);
+  if (parsed.doc) checkFloatPorts(parsed.doc, raw, map.locate, sink);
+  if (sink.errorCount === before) checkLoader(data, map.locate, sink);
   if (sink.errorCount > before || !version) return undefined;
   return { version, data, files: [file], locate: map.locate, locateKey: map.locateKey };
 }

@@ -4,7 +4,10 @@
  * exists), `docker stack config` and meshc must agree on accept/reject, and for accepted
  * stacks on the normalised ports of every service. A first-line comment declares where
  * meshc is deliberately stricter than docker's loader:
- *   # meshc: stricter CODE      docker accepts, meshc must reject with CODE
+ *   # meshc: stricter CODE      docker accepts, meshc must reject with CODE (a deploy-time
+ *                               refusal of `docker stack deploy` or swarmkit, or a mesh that cannot work)
+ *   # meshc: warns CODE         both accept; meshc must warn with CODE (Swarm silently does
+ *                               something surprising; meshc says what and compiles exactly that)
  *   # meshc: env NAME=value     environment for both sides (interpolation)
  *   # meshc: config-differs WHY `meshc config` output may differ from docker's (say why)
  * For every stack both accept, `meshc config` must print exactly what docker prints.
@@ -22,6 +25,7 @@ const cases = readdirSync(dir).filter((f) => f.endsWith('.yml') && !f.endsWith('
 
 interface Header {
   readonly stricter?: string;
+  readonly warns?: string;
   readonly configDiffers?: string;
   readonly env: Env;
 }
@@ -30,14 +34,19 @@ function header(file: string): Header {
   const env: Record<string, string> = {};
   let stricter: string | undefined;
   let configDiffers: string | undefined;
+  let warns: string | undefined;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^# meshc: (stricter|env|config-differs) (.+)$/.exec(line);
-    if (!m) break;
+    const m = /^# meshc: (stricter|warns|env|config-differs) (.+)$/.exec(line);
+    if (!m) {
+      if (line.startsWith('#')) continue; // a source or licence comment
+      break;
+    }
     if (m[1] === 'stricter') stricter = m[2]!.trim();
+    else if (m[1] === 'warns') warns = m[2]!.trim();
     else if (m[1] === 'config-differs') configDiffers = m[2]!.trim();
     else for (const kv of m[2]!.trim().split(/\s+/)) env[kv.split('=')[0]!] = kv.slice(kv.indexOf('=') + 1);
   }
-  return { env, ...(stricter ? { stricter } : {}), ...(configDiffers ? { configDiffers } : {}) };
+  return { env, ...(stricter ? { stricter } : {}), ...(warns ? { warns } : {}), ...(configDiffers ? { configDiffers } : {}) };
 }
 
 function filesOf(name: string): string[] {
@@ -52,7 +61,7 @@ describe.skipIf(!dockerAvailable)(titled('docker stack config vs meshc', dockerA
 
   it.each(cases)('%s', (name) => {
     const files = filesOf(name);
-    const { stricter, env } = header(files[0]!);
+    const { stricter, warns, env } = header(files[0]!);
     const docker = dockerConfig(files, env);
     const meshc = meshcConfig(files, env);
     const errors = meshc.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`);
@@ -62,6 +71,7 @@ describe.skipIf(!dockerAvailable)(titled('docker stack config vs meshc', dockerA
       return;
     }
     expect({ ok: meshc.ok, errors }, `docker: ${docker.ok ? 'accepted' : docker.stderr.trim()}`).toMatchObject({ ok: docker.ok });
+    if (warns) expect(meshc.diagnostics.filter((d) => d.severity === 'warning').map((d) => d.code)).toContain(warns);
     if (!docker.ok) return;
     expect(meshc.ports).toEqual(dockerPorts(docker.stdout));
     // The same host-IP warnings, word for word (meshc adds why after docker's sentence).

@@ -1,0 +1,26 @@
+/**
+ * A short-syntax port written as a YAML float (`80.0`, `8.0e1`): go-yaml decodes it as
+ * float64, and docker/cli cli/compose/loader/loader.go `toServicePortConfigs` refuses
+ * any port that is neither int nor string ("invalid type float64 for port"). The data
+ * meshc builds holds 80 either way, so the check reads the scalar's source.
+ */
+import { isScalar, isSeq, type Document } from 'yaml';
+import { diag } from '../diagnostics/catalog.js';
+import type { DiagnosticSink } from '../diagnostics/types.js';
+import type { JsonPath } from '../model/compose.js';
+import { GO_INT } from '../source/go-yaml-int.js';
+import type { SourceLoc } from '../diagnostics/types.js';
+
+export function checkFloatPorts(doc: Document.Parsed, data: Record<string, unknown>, locate: (p: JsonPath) => SourceLoc, sink: DiagnosticSink): void {
+  const services = data.services;
+  if (services === null || typeof services !== 'object' || Array.isArray(services)) return;
+  for (const name of Object.keys(services)) {
+    const seq = doc.getIn(['services', name, 'ports'], true);
+    if (!isSeq(seq)) continue;
+    seq.items.forEach((item, i) => {
+      if (!isScalar(item) || typeof item.value !== 'number' || item.type !== 'PLAIN') return;
+      if (GO_INT.test(item.source ?? '')) return;
+      sink.report(diag('PORT_FLOAT', locate(['services', name, 'ports', i]), String(item.source ?? item.value)));
+    });
+  }
+}

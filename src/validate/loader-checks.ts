@@ -1,0 +1,115 @@
+/**
+ * What docker/cli's loader (cli/compose/loader/loader.go, v28.2.2) refuses after the
+ * schema passed, while it turns the map into Go types: each check names the function it
+ * mirrors, and the message is docker's own.
+ */
+import { diag } from '../diagnostics/catalog.js';
+import type { DiagnosticSink, SourceLoc } from '../diagnostics/types.js';
+import type { JsonPath } from '../model/compose.js';
+
+type Locate = (p: JsonPath) => SourceLoc;
+type Dict = Record<string, unknown>;
+
+const isDict = (v: unknown): v is Dict => v !== null && typeof v === 'object' && !Array.isArray(v);
+const entries = (v: unknown): [string, unknown][] => (isDict(v) ? Object.entries(v) : []);
+
+export function checkLoader(data: Dict, locate: Locate, sink: DiagnosticSink): void {
+  externalVolumes(data, locate, sink);
+  for (const kind of ['secret', 'config'] as const) driverAndFile(data, kind, locate, sink);
+  for (const [name, svc] of entries(data.services)) {
+    if (!isDict(svc)) continue;
+    const at = (...p: (string | number)[]): JsonPath => ['services', name, ...p];
+    bindSources(svc, at, locate, sink);
+    unsigned(svc, at, locate, sink);
+    sizes(svc, at, locate, sink);
+  }
+}
+
+/** LoadVolumes: an external volume takes no driver, driver_opts or labels (the first found is named). */
+function externalVolumes(data: Dict, locate: Locate, sink: DiagnosticSink): void {
+  for (const [name, vol] of entries(data.volumes)) {
+    if (!isDict(vol) || !(vol.external === true || isDict(vol.external))) continue;
+    const key = vol.driver ? 'driver' : entries(vol.driver_opts).length > 0 ? 'driver_opts' : entries(vol.labels).length > 0 ? 'labels' : undefined;
+    if (key) sink.report(diag('EXTERNAL_VOLUME_CONFLICT', locate(['volumes', name, key]), key, name));
+  }
+}
+
+/** loadFileObjectConfig: a secret or config with a driver takes no file. */
+function driverAndFile(data: Dict, kind: 'secret' | 'config', locate: Locate, sink: DiagnosticSink): void {
+  for (const [name, obj] of entries(data[`${kind}s`])) {
+    if (!isDict(obj) || obj.external === true || isDict(obj.external)) continue;
+    if (obj.driver && obj.file) sink.report(diag('OBJECT_DRIVER_AND_FILE', locate([`${kind}s`, name, 'driver']), kind, name));
+  }
+}
+
+/** resolveVolumePaths: a long-syntax bind mount needs a source. */
+function bindSources(svc: Dict, at: (...p: (string | number)[]) => JsonPath, locate: Locate, sink: DiagnosticSink): void {
+  const vols = Array.isArray(svc.volumes) ? svc.volumes : [];
+  vols.forEach((v, i) => {
+    if (isDict(v) && v.type === 'bind' && (v.source === undefined || v.source === '' || v.source === null)) {
+      sink.report(diag('BIND_SOURCE_EMPTY', locate(at('volumes', i))));
+    }
+  });
+}
+
+// mapstructure decodeUint ("cannot parse '%s', %d overflows uint") on the loader's uint64 fields.
+const UINTS: readonly [JsonPath, string][] = [
+  [['deploy', 'replicas'], 'Deploy.Replicas'],
+  [['deploy', 'update_config', 'parallelism'], 'Deploy.UpdateConfig.Parallelism'],
+  [['deploy', 'rollback_config', 'parallelism'], 'Deploy.RollbackConfig.Parallelism'],
+  [['deploy', 'restart_policy', 'max_attempts'], 'Deploy.RestartPolicy.MaxAttempts'],
+];
+
+function unsigned(svc: Dict, at: (...p: (string | number)[]) => JsonPath, locate: Locate, sink: DiagnosticSink): void {
+  for (const [path, field] of UINTS) {
+    const v = valueIn(svc, path);
+    if (typeof v === 'number' && v < 0) sink.report(diag('UINT_NEGATIVE', locate(at(...path)), field, v));
+  }
+}
+
+// transformSize → go-units RAMInBytes on the loader's UnitBytes fields.
+const SIZES: readonly [JsonPath, string][] = [
+  [['deploy', 'resources', 'limits', 'memory'], 'Deploy.Resources.Limits.memory'],
+  [['deploy', 'resources', 'reservations', 'memory'], 'Deploy.Resources.Reservations.memory'],
+];
+
+function sizes(svc: Dict, at: (...p: (string | number)[]) => JsonPath, locate: Locate, sink: DiagnosticSink): void {
+  for (const [path, field] of SIZES) {
+    const v = valueIn(svc, path);
+    if (typeof v !== 'string') continue;
+    const why = ramInBytesProblem(v);
+    if (why) sink.report(diag('SIZE_INVALID', locate(at(...path)), field, why));
+  }
+}
+
+function valueIn(v: unknown, path: JsonPath): unknown {
+  let cur = v;
+  for (const k of path) cur = isDict(cur) ? cur[String(k)] : undefined;
+  return cur;
+}
+
+/** go-units parseSize with the binary map: docker's error text, or undefined when it parses. */
+export function ramInBytesProblem(s: string): string | undefined {
+  let sep = -1;
+  for (let i = s.length - 1; i >= 0; i--) {
+    if ('01234567890. '.includes(s[i] as string)) {
+      sep = i;
+      break;
+    }
+  }
+  if (sep === -1) return `invalid size: '${s}'`;
+  const num = s[sep] !== ' ' ? s.slice(0, sep + 1) : s.slice(0, sep);
+  let sfx = s.slice(sep + 1);
+  // strconv.ParseFloat: decimal or hex float, optional sign, inf/nan are not digits here.
+  if (!/^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(num)) return `strconv.ParseFloat: parsing ${JSON.stringify(num)}: invalid syntax`;
+  if (Number(num) < 0) return `invalid size: '${s}'`;
+  if (sfx.length === 0) return undefined;
+  const bad = `invalid suffix: '${sfx}'`;
+  if (sfx.length > 3) return bad;
+  sfx = sfx.toLowerCase();
+  if (sfx[0] === 'b') return sfx.length > 1 ? `invalid suffix: '${sfx}'` : undefined;
+  if (!'kmgtp'.includes(sfx[0] as string)) return `invalid suffix: '${sfx}'`;
+  if (sfx.length === 2 && sfx[1] !== 'b') return `invalid suffix: '${sfx}'`;
+  if (sfx.length === 3 && sfx.slice(1) !== 'ib') return `invalid suffix: '${sfx}'`;
+  return undefined;
+}
