@@ -95,9 +95,9 @@ describe.skipIf(skip !== null)(`fuzz: bounded time and memory per input${skip ? 
  * trace. Before the input guard a FIFO lock hung forever and /dev/zero ran out of memory.
  */
 const SPECIAL_BOUND_S = 10;
-type Role = 'lock' | 'legacy-lock' | 'inventory' | 'stdin-inventory';
+type Role = 'lock' | 'legacy-lock' | 'inventory' | 'stdin-inventory' | 'cluster';
 type Kind = 'fifo' | 'dev-zero' | 'dev-null' | 'directory' | 'sparse-11MiB' | 'symlink-loop' | 'dangling-symlink' | 'random-bytes';
-const ROLES: readonly Role[] = ['lock', 'legacy-lock', 'inventory', 'stdin-inventory'];
+const ROLES: readonly Role[] = ['lock', 'legacy-lock', 'inventory', 'stdin-inventory', 'cluster'];
 const KINDS: readonly Kind[] = ['fifo', 'dev-zero', 'dev-null', 'directory', 'sparse-11MiB', 'symlink-loop', 'dangling-symlink', 'random-bytes'];
 const STACK_TEXT = 'version: "3.8"\nservices:\n  ngx:\n    image: nginx\n    ports: ["8888:80", "80"]\n';
 
@@ -120,9 +120,9 @@ function makeSpecial(path: string, kind: Kind, bytes: Uint8Array): void {
 function runSpecial(role: Role, kind: Kind, bytes: Uint8Array): { code: number | null; seconds: number; stderr: string } {
   const dir = mkdtempSync(join(work, 'special-'));
   writeFileSync(join(dir, 'stack.yml'), STACK_TEXT);
-  const target = { lock: 'stack.yml.meshc-lock.json', 'legacy-lock': 'stack.meshc-lock.json', inventory: 'inv.yml', 'stdin-inventory': 'stdin' }[role];
+  const target = { lock: 'stack.yml.meshc-lock.json', 'legacy-lock': 'stack.meshc-lock.json', inventory: 'inv.yml', 'stdin-inventory': 'stdin', cluster: 'meshc.yml' }[role];
   makeSpecial(join(dir, target), kind, bytes);
-  const args = ['compile', 'stack.yml', '-o', 'out', ...(role === 'inventory' ? ['-i', 'inv.yml'] : role === 'stdin-inventory' ? ['-i', '-'] : [])];
+  const args = ['compile', role === 'cluster' ? 'meshc.yml' : 'stack.yml', '-o', 'out', ...(role === 'inventory' ? ['-i', 'inv.yml'] : role === 'stdin-inventory' ? ['-i', '-'] : [])];
   // stdin from the special file (a FIFO as stdin would block this parent's open, not meshc: /dev/null instead).
   const stdin = role === 'stdin-inventory' && kind !== 'fifo' && kind !== 'symlink-loop' && kind !== 'dangling-symlink' && kind !== 'directory' ? join(dir, target) : '/dev/null';
   const started = process.hrtime.bigint();
@@ -145,11 +145,11 @@ function expectAnsweredInBound(role: Role, kind: Kind, bytes: Uint8Array = new U
   expect(m.seconds, summary).toBeLessThanOrEqual(SPECIAL_BOUND_S);
 }
 
-describe.skipIf(skip !== null)(`special and random lock and inventory files: exit 0, 1 or 2 within ${SPECIAL_BOUND_S} s${skip ? ` (skipped: ${skip})` : ''}`, () => {
+describe.skipIf(skip !== null)(`special and random lock, inventory and cluster files: exit 0, 1 or 2 within ${SPECIAL_BOUND_S} s${skip ? ` (skipped: ${skip})` : ''}`, () => {
   const combos = ROLES.flatMap((role) => KINDS.filter((k) => k !== 'random-bytes').map((kind) => ({ role, kind })));
   it.each(combos)('$role as $kind', ({ role, kind }) => expectAnsweredInBound(role, kind), 60_000);
 
-  it('random bytes as a lock or inventory file', () => {
+  it('random bytes as a lock, inventory or cluster file', () => {
     fc.assert(
       fc.property(fc.constantFrom(...ROLES), fc.uint8Array({ maxLength: 4096 }), (role, bytes) => expectAnsweredInBound(role, 'random-bytes', bytes)),
       { numRuns: Number(process.env.MESHC_FUZZ_RUNS ?? 12) },
