@@ -59,10 +59,16 @@ export interface MeshcResult {
   readonly doc?: ComposeDocument;
 }
 
+import { buildPlan } from '../../src/plan/build-plan.js';
+import { LOCAL_INVENTORY } from '../../src/plan/read-inventory.js';
+
 export function meshcConfig(files: readonly string[], env: Env): MeshcResult {
   const sink = new DiagnosticSink();
   const doc = loadDocument({ files }, { readFile: (f) => readFileSync(f), env }, sink);
   const stack = doc ? normalizeStack(doc, { stackName: 'difftest' }, sink) : undefined;
+  // `meshc validate` also runs the planner (with no inventory: one local node), where the
+  // checks that depend on settings in force live (PORT_RESERVED follows the VXLAN port).
+  if (stack && !sink.hasErrors()) buildPlan(stack, LOCAL_INVENTORY, {}, sink);
   const ports: PortsByService = {};
   for (const s of stack?.services ?? []) ports[s.name] = sortedPorts(s.ports.map((p) => [p.published, p.target, p.protocol, p.mode]));
   const ok = !!stack && !sink.hasErrors();
