@@ -10,11 +10,11 @@ import { loadDocument, loadStack, planStack, compilePlan, defaultStackName, type
 import { normalizeStack } from '../normalize/normalize-stack.js';
 import { printConfig } from '../normalize/print-config.js';
 import { readInventory } from '../plan/read-inventory.js';
-import { lockChanged, lockPathFor, parseLock, serializeLock, type Lock } from '../plan/lock.js';
+import { legacyLockPathFor, legacyLockRivals, lockChanged, lockPathFor, parseLock, serializeLock, type Lock } from '../plan/lock.js';
 import type { NetworkSettings, Plan } from '../model/plan.js';
 import type { OutputFile, RuleSets } from '../model/rules.js';
 import { readInputs, readOptional } from './inputs.js';
-import { writeFileAtomic, writeOutputTree } from './output-tree.js';
+import { commitOutputs, type OutputError } from './output-tree.js';
 
 export interface StackOptions {
   readonly overrides: readonly string[];
@@ -23,6 +23,8 @@ export interface StackOptions {
   readonly inventory?: string;
   readonly stack?: string;
   readonly frozen: boolean;
+  /** --lock FILE: read and write the lock there instead of beside the stack file. */
+  readonly lock?: string;
 }
 
 /** validate: each file is its own stack (pre-commit passes a list); nothing is written. */
@@ -57,7 +59,8 @@ export interface Compiled {
   readonly ruleSets: RuleSets;
   readonly files: OutputFile[];
   readonly lock: Lock;
-  readonly lockFile: string;
+  /** Undefined for a stack on stdin without --lock: no lock is written. */
+  readonly lockFile: string | undefined;
   readonly lockText: string | undefined;
 }
 
@@ -70,25 +73,19 @@ export async function compileInMemory(file: string, opts: StackOptions, io: CliI
   return { ...planned, ...compiled };
 }
 
-/** compile: writes the lock (unless --frozen) and the output tree, all or nothing. */
+/**
+ * compile: the output tree and the lock (unless --frozen, or unchanged) in one
+ * transaction, so the nodes never get allocations the lock does not hold.
+ */
 export function writeCompiled(out: string, compiled: Compiled, frozen: boolean, io: CliIo, sink: DiagnosticSink): void {
-  try {
-    writeOutputTree(resolve(io.cwd, out), compiled.files);
-  } catch (err) {
-    sink.report(diag('OUTPUT_UNWRITABLE', undefined, resolve(io.cwd, out), (err as Error).message));
-    return;
-  }
-  writeLock(compiled, frozen, io, sink);
-}
-
-/** Records the allocations next to the stack, so the next compile does not move them. */
-function writeLock(compiled: Compiled, frozen: boolean, io: CliIo, sink: DiagnosticSink): void {
   const text = serializeLock(compiled.lock);
-  if (frozen || text === compiled.lockText) return;
+  const lock = frozen || compiled.lockFile === undefined || text === compiled.lockText ? undefined : { path: resolve(io.cwd, compiled.lockFile), text };
   try {
-    writeFileAtomic(resolve(io.cwd, compiled.lockFile), text);
+    commitOutputs({ dir: resolve(io.cwd, out), files: compiled.files, ...(lock ? { lock } : {}) });
   } catch (err) {
-    sink.report(diag('OUTPUT_UNWRITABLE', undefined, resolve(io.cwd, compiled.lockFile), (err as Error).message));
+    const e = err as OutputError;
+    if (e.notOwned) sink.report(diag('OUTPUT_NOT_OWNED', undefined, e.message));
+    else sink.report(diag('OUTPUT_UNWRITABLE', undefined, e.path, e.message));
   }
 }
 
@@ -108,17 +105,37 @@ function planWithLock(
   io: CliIo,
   sink: DiagnosticSink,
 ) {
-  const lockFile = lockPathFor(file);
-  const lockText = readOptional(lockFile, io, sink);
-  const lock = lockText === undefined ? undefined : parseLock(lockText, lockFile, sink);
+  const source = lockSource(file, opts, io);
+  const lockText = source.read === undefined ? undefined : readOptional(source.read, io, sink);
+  if (lockText === null) return undefined;
+  const lock = lockText === undefined || source.read === undefined ? undefined : parseLock(lockText, source.read, sink);
   if (lockText !== undefined && !lock) return undefined;
-  const result = planStack(stack, inventory, { lock, lockFile, settings: opts.settings }, sink);
+  const lockFile = source.write;
+  const result = planStack(stack, inventory, { lock, ...(lockFile ? { lockFile } : {}), settings: opts.settings }, sink);
   if (!result) return undefined;
-  if (opts.frozen && lockChanged(lock, result.lock)) {
+  if (opts.frozen && lockFile && lockChanged(lock, result.lock)) {
     sink.report(diag('LOCK_STALE', { file: lockFile, line: 1, col: 1 }, lockFile));
     return undefined;
   }
-  return { plan: result.plan, lock: result.lock, lockFile, lockText };
+  // A lock adopted under its legacy name is written anew under the current one.
+  return { plan: result.plan, lock: result.lock, lockFile, lockText: source.read === lockFile ? lockText : undefined };
+}
+
+/**
+ * Where the lock is read from and written to: `--lock FILE`, else beside the stack file
+ * under its full name. A stack on stdin has no lock unless --lock names one (nothing is
+ * written into the working directory unasked). A lock under the legacy name is read when
+ * no other stack file could own it.
+ */
+function lockSource(file: string, opts: StackOptions, io: CliIo): { read?: string; write?: string } {
+  if (opts.lock !== undefined) return { read: opts.lock, write: opts.lock };
+  if (file === '-') return {};
+  const current = lockPathFor(file);
+  const exists = (p: string) => io.exists?.(resolve(io.cwd, p)) ?? false;
+  if (exists(current)) return { read: current, write: current };
+  const legacy = legacyLockPathFor(file);
+  if (exists(legacy) && !legacyLockRivals(file).some(exists)) return { read: legacy, write: current };
+  return { read: current, write: current };
 }
 
 function withInput<T>(input: StackInput, io: CliIo, sink: DiagnosticSink, run: (fio: NonNullable<ReturnType<typeof readInputs>>) => T | undefined): T | undefined {

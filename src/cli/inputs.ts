@@ -32,18 +32,19 @@ export function tryRead(file: string, io: CliIo, sink: DiagnosticSink): Buffer |
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') sink.report(diag('FILE_NOT_FOUND', undefined, file));
     else if (code === 'EISDIR') sink.report(diag('FILE_UNREADABLE', undefined, file, 'is a directory'));
+    else if (code === 'NOTREG' || code === 'EFBIG') sink.report(diag('FILE_UNREADABLE', undefined, file, (err as Error).message));
     else sink.report(diag('FILE_UNREADABLE', undefined, file, (err as Error).message));
     return undefined;
   }
 }
 
-/** Reads an optional file (the lock): undefined when it does not exist, no diagnostic. */
-export function readOptional(file: string, io: CliIo, sink: DiagnosticSink): string | undefined {
+/** Reads an optional file (the lock): undefined when it does not exist, no diagnostic; null after reporting why it is unusable. */
+export function readOptional(file: string, io: CliIo, sink: DiagnosticSink): string | undefined | null {
   try {
     return io.readFile(file).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     sink.report(diag('FILE_UNREADABLE', undefined, file, (err as Error).message));
-    return undefined;
+    return null;
   }
 }

@@ -2,7 +2,8 @@
  * Everything the CLI touches outside the process, as one object: tests run the whole
  * CLI in-process with an in-memory io, and the real one is a thin wrapper over node:fs.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readGuarded, readStdinGuarded } from './guarded-read.js';
 
 export interface CliIo {
   readonly cwd: string;
@@ -11,8 +12,11 @@ export interface CliIo {
   readonly stderrIsTTY: boolean;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Regular files only, size-bounded (guarded-read.ts): never a FIFO or device. */
   readFile(path: string): Buffer;
   readStdin(): Buffer;
+  /** Whether anything is at `path` (lock-file naming looks at a stack file's siblings). */
+  exists?(path: string): boolean;
   /** False for devices, FIFOs and directories (an env_file named by a stack must not hang meshc on /dev/zero). */
   isRegularFile?(path: string): boolean;
 }
@@ -25,8 +29,9 @@ export function nodeIo(): CliIo {
     stderrIsTTY: Boolean(process.stderr.isTTY),
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
-    readFile: (path) => readFileSync(path),
-    readStdin: () => readFileSync(0),
+    readFile: readGuarded,
+    readStdin: readStdinGuarded,
+    exists: (path) => existsSync(path),
     isRegularFile: (path) => statSync(path, { throwIfNoEntry: false })?.isFile() ?? true,
   };
 }

@@ -14,7 +14,7 @@ import { diag } from '../diagnostics/catalog.js';
 import { counts, toJson } from '../diagnostics/format.js';
 import { applyWarningPolicy, DIAGNOSTICS_FORMATS, exitCodeFor, writeDiagnostics, type DiagnosticsFormat } from './report.js';
 import { compileInMemory, configStack, planCommand, validateFiles, writeCompiled, type StackOptions } from './commands.js';
-import { readTree } from './read-tree.js';
+import { readTree, TreeError } from './read-tree.js';
 import { explainCommand, parseSelector } from './explain-command.js';
 
 const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -24,6 +24,7 @@ interface CommonFlags {
   inventory?: string;
   stack?: string;
   frozen?: boolean;
+  lock?: string;
   format?: string;
   diagnostics?: string;
   maxWarnings?: number;
@@ -92,6 +93,7 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
     inventory: f.inventory,
     stack: f.stack,
     frozen: Boolean(f.frozen),
+    ...(f.lock !== undefined ? { lock: f.lock } : {}),
     settings: settingsFrom(f),
   });
 
@@ -136,7 +138,12 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
         return;
       }
       const out = f.out ?? 'out';
-      if (f.diff) io.stdout(await diffText(readTree(resolve(io.cwd, out)), new Map(compiled.files.map((x) => [x.path, x.content]))));
+      if (f.diff) {
+        // The old tree is checked as the write path checks it, before anything is read or printed.
+        const old = treeOrReport(resolve(io.cwd, out), true, sink);
+        if (!old) return;
+        io.stdout(await diffText(old, new Map(compiled.files.map((x) => [x.path, x.content]))));
+      }
       writeCompiled(out, compiled, Boolean(f.frozen), io, sink);
     });
 
@@ -172,10 +179,9 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
     .description('what a recompile changes, per node, rule by rule; exit 0 either way')
     .addHelpText('after', EXAMPLES.diff)
     .action(async (oldDir: string, newDir: string) => {
-      const [oldTree, newTree] = [readTree(resolve(io.cwd, oldDir)), readTree(resolve(io.cwd, newDir))];
-      if (!oldTree.size) sink.report(diag('FILE_NOT_FOUND', undefined, oldDir));
-      if (!newTree.size) sink.report(diag('FILE_NOT_FOUND', undefined, newDir));
-      if (!sink.hasErrors()) io.stdout(await diffText(oldTree, newTree));
+      const oldTree = treeOrReport(resolve(io.cwd, oldDir), false, sink);
+      const newTree = treeOrReport(resolve(io.cwd, newDir), false, sink);
+      if (oldTree && newTree) io.stdout(await diffText(oldTree, newTree));
     });
   program
     .command('completion')
@@ -189,6 +195,17 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
   return program;
 }
 
+/** A meshc output tree, or undefined after reporting why not (a usage error when it is not one). */
+function treeOrReport(dir: string, missingOk: boolean, sink: DiagnosticSink): Map<string, string> | undefined {
+  try {
+    return readTree(dir, missingOk);
+  } catch (err) {
+    if (!(err instanceof TreeError)) throw err;
+    sink.report(err.notOwned ? diag('USAGE', undefined, err.message) : diag('FILE_UNREADABLE', undefined, err.path, err.message));
+    return undefined;
+  }
+}
+
 async function diffText(oldFiles: Map<string, string>, newFiles: Map<string, string>): Promise<string> {
   const { diffOutputs } = await import('../diff/diff-outputs.js');
   return diffOutputs(oldFiles, newFiles).text;
@@ -199,6 +216,7 @@ function withStack(cmd: Command): Command {
     .option('-i, --inventory <file>', 'cluster inventory: meshc YAML, or `ansible-inventory --list` JSON; - for stdin')
     .option('--stack <name>', 'stack name (default: the stack file name up to its first dot)')
     .option('--frozen', 'fail if the lock file would change (CI, pre-commit)')
+    .option('--lock <file>', 'lock file (default: beside the stack file, STACK.meshc-lock.json; none for a stack on stdin)')
     .option('--ingress-subnet <cidr>', 'ingress network (default 10.0.0.0/24)')
     .option('--gateway-subnet <cidr>', 'host-side bridge network (default 172.18.0.0/16)')
     .option('--vni <n>', 'VXLAN network identifier of the ingress network (default 4096)', parseCount)

@@ -23,6 +23,7 @@ export const catalog = {
     message: (lockFile: string) => `${lockFile} is out of date (--frozen): run \`meshc compile\` and commit the lock file`,
   },
   NOTHING_TO_EXPLAIN: { severity: 'error', message: (what: string) => `no published port matches ${what}` },
+  OUTPUT_NOT_OWNED: { severity: 'error', message: (refusal: string) => refusal },
   OUTPUT_UNWRITABLE: { severity: 'error', message: (path: string, reason: string) => `cannot write ${path}: ${reason}` },
   TOO_MANY_WARNINGS: {
     severity: 'error',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DiagnosticSink } from '../diagnostics/types.js';
-import { EMPTY_LOCK, lockChanged, lockPathFor, parseLock, serializeLock, type Lock } from './lock.js';
+import { EMPTY_LOCK, legacyLockPathFor, legacyLockRivals, lockChanged, lockPathFor, parseLock, serializeLock, type Lock } from './lock.js';
 
 const lock: Lock = {
   version: 1,
@@ -12,8 +12,12 @@ const lock: Lock = {
 
 describe('lock file', () => {
   it('sits next to the stack', () => {
-    expect(lockPathFor('deploy/stack.yml')).toBe('deploy/stack.meshc-lock.json');
+    expect(lockPathFor('deploy/stack.yml')).toBe('deploy/stack.yml.meshc-lock.json');
     expect(lockPathFor('a.b/stack')).toBe('a.b/stack.meshc-lock.json');
+    // Issue 13 item 5: app.yml and app.yaml no longer share a lock.
+    expect(lockPathFor('app.yml')).not.toBe(lockPathFor('app.yaml'));
+    expect(legacyLockPathFor('deploy/stack.yml')).toBe('deploy/stack.meshc-lock.json');
+    expect(legacyLockRivals('app.yml')).toEqual(['app', 'app.yaml', 'app.json']);
   });
 
   it('serializes canonically: sorted keys, array order kept, trailing newline', () => {

@@ -101,10 +101,10 @@ describe.skipIf(skip)(skip ? `pre-commit (skipped: ${skip})` : 'pre-commit runs 
     expect(commitFiles({ '.pre-commit-config.yaml': config }, 'lock hook').status).toBe(0);
     const stale = commitFiles({ 'lock/stack.yml': GOOD }, 'no lock yet');
     expect(stale.status).not.toBe(0);
-    expect(stale.out).toMatch(/lock\/stack\.meshc-lock\.json:1:1 error LOCK_STALE/);
+    expect(stale.out).toMatch(/lock\/stack\.yml\.meshc-lock\.json:1:1 error LOCK_STALE/);
     const compile = sh(['node', MESHC, 'compile', 'stack.yml', '-o', join(scratch.path, 'out')], { cwd: join(project, 'lock'), env });
     expect(compile.status, compile.out).toBe(0);
-    git('add', 'lock/stack.meshc-lock.json');
+    git('add', 'lock/stack.yml.meshc-lock.json');
     const fresh = git('commit', '-m', 'with lock');
     expect(fresh.status, fresh.out).toBe(0);
   });
@@ -145,7 +145,7 @@ describe.skipIf(skip)(skip ? `plain git hook (skipped: ${skip})` : 'the plain gi
     writeFileSync(join(repo, 'stack.yml'), GOOD);
     const compile = sh(['node', MESHC, 'compile', 'stack.yml', '-o', join(scratch.path, 'plain-out')], { cwd: repo, env });
     expect(compile.status, compile.out).toBe(0);
-    const good = commit({ 'stack.yml': GOOD, 'stack.meshc-lock.json': readFileSync(join(repo, 'stack.meshc-lock.json'), 'utf8') });
+    const good = commit({ 'stack.yml': GOOD, 'stack.yml.meshc-lock.json': readFileSync(join(repo, 'stack.yml.meshc-lock.json'), 'utf8') });
     expect(good.status, good.out).toBe(0);
   });
 });

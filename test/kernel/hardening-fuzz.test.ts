@@ -37,8 +37,8 @@ export interface Measured {
 
 /** Runs meshc validate on the case's file in a child; wall time and peak RSS as GNU time reports them. */
 function measure(c: FuzzCase): Measured {
-  rmSync(join(work, 'stack.meshc-lock.json'), { force: true });
-  const file = join(work, { stack: 'stack.yml', inventory: 'inventory.yml', lock: 'stack.meshc-lock.json' }[c.role]);
+  rmSync(join(work, 'stack.yml.meshc-lock.json'), { force: true });
+  const file = join(work, { stack: 'stack.yml', inventory: 'inventory.yml', lock: 'stack.yml.meshc-lock.json' }[c.role]);
   if (c.role !== 'stack') copyFileSync(join(ROOT, 'fixtures', 'seed', 'stack.yml'), join(work, 'stack.yml'));
   writeFileSync(file, c.bytes());
   const args = ['validate', 'stack.yml', ...(c.role === 'inventory' ? ['-i', 'inventory.yml'] : [])];

@@ -84,7 +84,7 @@ describe('meshc CLI', () => {
     const runner = Object.keys(first).find((p) => p.endsWith('/apply.sh'));
     expect(runner).toBeDefined();
     expect(statSync(join(out, runner!)).mode & 0o111).not.toBe(0);
-    expect(existsSync(join(dir, 'stack.meshc-lock.json'))).toBe(true);
+    expect(existsSync(join(dir, 'stack.yml.meshc-lock.json'))).toBe(true);
     expect(await run(['compile', 'stack.yml', '-o', out], memIo(dir).io)).toBe(0);
     expect(snapshot(out)).toEqual(first);
     const frozen = memIo(dir);
@@ -107,7 +107,7 @@ describe('meshc CLI', () => {
     expect(doc).toMatchObject({ diagnostics: [], errors: 0, warnings: 0 });
     expect(existsSync(join(dir, 'out'))).toBe(false);
     // A pure pipe writes nothing, the lock included.
-    expect(existsSync(join(dir, 'stack.meshc-lock.json'))).toBe(false);
+    expect(existsSync(join(dir, 'stack.yml.meshc-lock.json'))).toBe(false);
   });
 
   it('compile --format text is the default; --diff with a stdout format is a usage error that writes nothing', async () => {

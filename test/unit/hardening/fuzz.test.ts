@@ -22,7 +22,7 @@ const SEED_STACK = 'version: "3.8"\nservices:\n  ngx:\n    image: nginx\n    por
 /** meshc compile with `bytes` as the stack, or as the inventory or lock next to a valid stack. */
 async function expectAnswered(bytes: Buffer, role: 'stack' | 'inventory' | 'lock' = 'stack', env: Record<string, string> = {}): Promise<void> {
   if (LOG) writeFileSync(LOG, bytes);
-  const files = role === 'stack' ? { 'stack.yml': bytes } : { 'stack.yml': SEED_STACK, [role === 'lock' ? 'stack.meshc-lock.json' : 'inv.yml']: bytes };
+  const files = role === 'stack' ? { 'stack.yml': bytes } : { 'stack.yml': SEED_STACK, [role === 'lock' ? 'stack.yml.meshc-lock.json' : 'inv.yml']: bytes };
   const r = await runMem(['compile', 'stack.yml', '--format', 'json', ...(role === 'inventory' ? ['-i', 'inv.yml'] : [])], files, env);
   expect(crashText(r.stderr), r.stderr.slice(0, 2000)).toBeUndefined();
   expect([0, 1]).toContain(r.code);

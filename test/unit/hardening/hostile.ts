@@ -96,7 +96,7 @@ export const SLOTS: readonly Slot[] = [
 export function slotFiles(input: SlotInput): { files: Record<string, string>; argv: string[] } {
   const stackFile = input.stackFile ?? 'stack.yml';
   const files: Record<string, string> = { [stackFile]: input.stack };
-  if (input.lock !== undefined) files[stackFile.replace(/\.[^.]*$/, '.meshc-lock.json')] = input.lock;
+  if (input.lock !== undefined) files[`${stackFile}.meshc-lock.json`] = input.lock;
   const argv = ['compile', stackFile, '--format', 'json', ...(input.argv ?? [])];
   if (input.inventory !== undefined) {
     files['inventory.yml'] = input.inventory;

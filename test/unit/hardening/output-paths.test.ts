@@ -63,18 +63,30 @@ describe('output paths stay inside -o DIR', () => {
     const s = scene();
     expect((await cli(s.work, ['compile', 'stack.yml', '-o', 'out'])).code).toBe(0);
     expect(readdirSync(join(s.work, 'out'))).toContain('plan.json');
-    expect(readdirSync(s.work).sort()).toEqual(['out', 'stack.meshc-lock.json', 'stack.yml']);
+    expect(readdirSync(s.work).sort()).toEqual(['out', 'stack.yml', 'stack.yml.meshc-lock.json']);
     expectVictimsIntact(s);
   });
 
-  it('a symlinked node directory and plan.json already in DIR are replaced, not followed', async () => {
+  it('a symlinked node directory and plan.json in a DIR meshc did not write: refused, not followed', async () => {
     const s = scene();
     const out = join(s.work, 'out');
     mkdirSync(out);
     symlinkSync(s.victimFile, join(out, 'plan.json'));
     symlinkSync(s.victimDir, join(out, 'local'));
+    const r = await cli(s.work, ['compile', 'stack.yml', '-o', 'out']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/OUTPUT_NOT_OWNED/);
+    expect(lstatSync(join(out, 'plan.json')).isSymbolicLink()).toBe(true);
+    expectVictimsIntact(s);
+  });
+
+  it('a node directory of its own output replaced by a symlink is replaced, not followed', async () => {
+    const s = scene();
+    const out = join(s.work, 'out');
     expect((await cli(s.work, ['compile', 'stack.yml', '-o', 'out'])).code).toBe(0);
-    expect(lstatSync(join(out, 'plan.json')).isFile()).toBe(true);
+    rmSync(join(out, 'local'), { recursive: true });
+    symlinkSync(s.victimDir, join(out, 'local'));
+    expect((await cli(s.work, ['compile', 'stack.yml', '-o', 'out'])).code).toBe(0);
     expect(lstatSync(join(out, 'local')).isDirectory()).toBe(true);
     expectVictimsIntact(s);
   });
@@ -84,7 +96,7 @@ describe('output paths stay inside -o DIR', () => {
     symlinkSync(s.victimDir, join(s.work, 'out'));
     const r = await cli(s.work, ['compile', 'stack.yml', '-o', 'out']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/OUTPUT_UNWRITABLE/);
+    expect(r.stderr).toMatch(/OUTPUT_NOT_OWNED/);
     expectVictimsIntact(s);
   });
 
@@ -92,20 +104,20 @@ describe('output paths stay inside -o DIR', () => {
     const s = scene();
     const r = await cli(s.work, ['compile', 'stack.yml', '-o', s.victimDir]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/OUTPUT_UNWRITABLE/);
+    expect(r.stderr).toMatch(/OUTPUT_NOT_OWNED/);
     expectVictimsIntact(s);
   });
 
   it('a symlink planted at the lock file\'s temporary name is not followed', async () => {
     const s = scene();
-    symlinkSync(s.victimFile, join(s.work, '.stack.meshc-lock.json.meshc-tmp'));
+    symlinkSync(s.victimFile, join(s.work, '.stack.yml.meshc-lock.json.meshc-tmp'));
     await cli(s.work, ['compile', 'stack.yml', '-o', 'out']);
     expectVictimsIntact(s);
   });
 
   it('a symlinked lock file is not written through', async () => {
     const s = scene();
-    symlinkSync(s.victimFile, join(s.work, 'stack.meshc-lock.json'));
+    symlinkSync(s.victimFile, join(s.work, 'stack.yml.meshc-lock.json'));
     await cli(s.work, ['compile', 'stack.yml', '-o', 'out']);
     expectVictimsIntact(s);
   });
