@@ -90,6 +90,35 @@ describe.skipIf(skip !== null)(`health agent on nftables (netns, real nft and co
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('IPVS dataplane: the agent deletes the conntrack entries of a task it sets to weight 0 (ipvsadm stubbed: no IPVS here)', () => {
+    // Only ipvsadm is a stand-in (this kernel has no IPVS: the VM suite proves the weights);
+    // the sandbox, the probes and conntrack are real.
+    const ipvsDir = join(dir, 'ipvs');
+    mkdirSync(join(ipvsDir, 'bin'), { recursive: true });
+    writeFileSync(join(ipvsDir, 'state'), '-A -f 259 -s rr\n-a -f 259 -r 10.0.0.11:0 -m -w 1\n-a -f 259 -r 10.0.0.12:0 -m -w 1\n');
+    writeFileSync(join(ipvsDir, 'bin', 'ipvsadm'), `#!/usr/bin/env bash
+case $1 in
+  -Sn) cat ${ipvsDir}/state ;;
+  -e) sed -i "s/^-a -f $3 -r $5 -m -w .*/-a -f $3 -r $5 -m -w $8/" ${ipvsDir}/state ;;
+  *) exit 2 ;;
+esac
+`, { mode: 0o755 });
+    const ipvsPlan: Plan = { ...PLAN, settings: { ...PLAN.settings, dataplane: 'ipvs' } };
+    mkdirSync(join(ipvsDir, 'node1'), { recursive: true });
+    for (const f of renderHealthAgent(ipvsPlan, nodeOnly('node1'))) writeFileSync(join(ipvsDir, f.path), f.content, { mode: f.mode });
+    const env = { ...process.env, PATH: `${ipvsDir}/bin:${process.env.PATH}`, MESHC_NETNS_PREFIX: PREFIX, MESHC_TASK_NETNS: 'netns', MESHC_LOCK_DIR: ipvsDir };
+    const ipvsRound = () => spawnSync('bash', [join(ipvsDir, 'node1', 'health-agent.sh'), '--once', '--state', join(ipvsDir, 'st')], { env, encoding: 'utf8', timeout: 30_000 });
+    expect(ipvsRound().status).toBe(0);
+    inNs(SBOX, ['sh', '-c', 'echo x | socat -u - UDP:10.0.0.12:5353,sourceport=40055']);
+    expect(udpFlows('10.0.0.12')).toContain('40055');
+    stop('hc_web.2');
+    const log = [ipvsRound(), ipvsRound()].map((r) => r.stdout).join('');
+    expect(log).toMatch(/task=hc_web\.2 .*weight=0/);
+    expect(log).toMatch(/ip=10\.0\.0\.12 conntrack: 1 udp flow\(s\) deleted/);
+    expect(udpFlows('10.0.0.12')).not.toContain('40055');
+    serve('hc_web.2');
+  });
+
   it('the nftables agent passes bash -n and shellcheck', () => {
     expect(spawnSync('bash', ['-n', agent]).status).toBe(0);
     const sc = spawnSync('shellcheck', ['-x', agent], { encoding: 'utf8' });
