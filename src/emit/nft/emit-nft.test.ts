@@ -5,6 +5,9 @@ import { renderNftNode } from '../../render/render-nft.js';
 import { diffOutputs } from '../../diff/diff-outputs.js';
 import { checkConsistency } from '../check-consistency.js';
 import { emitNftRuleSets, pickTransaction } from './emit-nft.js';
+import { explain } from '../../explain/explain.js';
+import { emitRuleSets } from '../emit-rule-sets.js';
+import { DiagnosticSink } from '../../diagnostics/types.js';
 import type { NftTable } from './model.js';
 
 const nft = (plan: Plan): Plan => ({ ...plan, settings: { ...plan.settings, dataplane: 'nftables' } });
@@ -64,5 +67,21 @@ describe('nftables emitter', () => {
     expect(text).toContain('  host.nft\n    set published\n      + tcp . 9999\n');
     expect(text).toContain('    chain svc_256\n      - dnat ip to numgen inc mod 2 map { 0 : 10.0.0.10, 1 : 10.0.0.11 }\n      + dnat ip to numgen inc mod 1 map { 0 : 10.0.0.10 }\n');
     expect(text).toContain('tasks/web_ngx.2.nft (removed)');
+  });
+
+  it('meshc explain walks the .nft files with file:line for every element and rule', () => {
+    const plan = nft(mixedPlan());
+    const out = files(plan);
+    const { text, found } = explain({ plan, ruleSets: emitRuleSets(plan, new DiagnosticSink()), files: out }, { service: 'dns', port: 5353, protocol: 'udp' });
+    expect(found).toBe(true);
+    expect(text).not.toContain(':?');
+    expect(text).toMatch(/host +alpha\/host\.nft:\d+ +udp \. 5353\n/);
+    expect(text).toMatch(/beta\/ingress\.nft:\d+ +dnat ip to numgen inc mod 1 map \{ 0 : 10\.0\.0\.24 \}/);
+    expect(text).toMatch(/task +beta\/tasks\/mix_dns\.1\.nft:\d+ +5353 : 53\n/);
+    // Each location points at the line it prints.
+    for (const m of text.matchAll(/(\S+\.nft):(\d+) +(.*)/g)) {
+      const line = out.find((f) => f.path === m[1])!.content.split('\n')[Number(m[2]) - 1]!;
+      expect(line.trim().replace(/,$/, '')).toBe(m[3]);
+    }
   });
 });
