@@ -10,11 +10,12 @@ import { loadDocument, loadStack, planStack, compilePlan, defaultStackName, type
 import { normalizeStack } from '../normalize/normalize-stack.js';
 import { printConfig } from '../normalize/print-config.js';
 import { readInventory } from '../plan/read-inventory.js';
-import { legacyLockPathFor, legacyLockRivals, lockChanged, lockPathFor, parseLock, serializeLock, type Lock } from '../plan/lock.js';
+import { lockChanged, parseLock, serializeLock, type Lock } from '../plan/lock.js';
 import type { NetworkSettings, Plan } from '../model/plan.js';
 import type { OutputFile, RuleSets } from '../model/rules.js';
 import { readInputs, readOptional } from './inputs.js';
-import { commitOutputs, type OutputError } from './output-tree.js';
+import { locateLock } from './lock-file.js';
+import { commitOutputs, OutputNotOwnedError } from './output-tree.js';
 
 export interface StackOptions {
   readonly overrides: readonly string[];
@@ -23,7 +24,7 @@ export interface StackOptions {
   readonly inventory?: string;
   readonly stack?: string;
   readonly frozen: boolean;
-  /** --lock FILE: read and write the lock there instead of beside the stack file. */
+  /** `--lock FILE`: the lock to read and write instead of the one named after the stack (needed for a stack on stdin). */
   readonly lock?: string;
 }
 
@@ -59,7 +60,7 @@ export interface Compiled {
   readonly ruleSets: RuleSets;
   readonly files: OutputFile[];
   readonly lock: Lock;
-  /** Undefined for a stack on stdin without --lock: no lock is written. */
+  /** Where the lock is written; undefined for a stack on stdin without --lock. */
   readonly lockFile: string | undefined;
   readonly lockText: string | undefined;
 }
@@ -73,21 +74,21 @@ export async function compileInMemory(file: string, opts: StackOptions, io: CliI
   return { ...planned, ...compiled };
 }
 
-/**
- * compile: the output tree and the lock (unless --frozen, or unchanged) in one
- * transaction, so the nodes never get allocations the lock does not hold.
- */
+/** compile: writes the lock (unless --frozen or unchanged) and the output tree, as one transaction. */
 export function writeCompiled(out: string, compiled: Compiled, frozen: boolean, io: CliIo, sink: DiagnosticSink): void {
-  const text = serializeLock(compiled.lock);
-  const lock = frozen || compiled.lockFile === undefined || text === compiled.lockText ? undefined : { path: resolve(io.cwd, compiled.lockFile), text };
+  const lockText = serializeLock(compiled.lock);
+  const lockPath = compiled.lockFile === undefined ? undefined : resolve(io.cwd, compiled.lockFile);
+  const lock = frozen || lockPath === undefined || lockText === compiled.lockText ? undefined : { path: lockPath, text: lockText };
+  const dir = resolve(io.cwd, out);
   try {
-    commitOutputs({ dir: resolve(io.cwd, out), files: compiled.files, ...(lock ? { lock } : {}) });
+    commitOutputs({ dir, files: compiled.files, lock, protect: lockPath === undefined ? [] : [lockPath] });
   } catch (err) {
-    const e = err as OutputError;
-    if (e.notOwned) sink.report(diag('OUTPUT_NOT_OWNED', undefined, e.message));
-    else sink.report(diag('OUTPUT_UNWRITABLE', undefined, e.path, e.message));
+    if (err instanceof OutputNotOwnedError) sink.report(diag('OUTPUT_NOT_OWNED', undefined, dir, err.reason, OUTPUT_ADVICE));
+    else sink.report(diag('OUTPUT_UNWRITABLE', undefined, dir, (err as Error).message));
   }
 }
+
+const OUTPUT_ADVICE = 'meshc replaces only a directory it wrote (it holds .meshc-output.json): give a new or empty directory with -o, or move what meshc did not write out of it';
 
 function planFile(file: string, opts: StackOptions, io: CliIo, sink: DiagnosticSink) {
   const input: StackInput = { files: [file, ...opts.overrides], stackName: opts.stack };
@@ -105,37 +106,21 @@ function planWithLock(
   io: CliIo,
   sink: DiagnosticSink,
 ) {
-  const source = lockSource(file, opts, io);
-  const lockText = source.read === undefined ? undefined : readOptional(source.read, io, sink);
-  if (lockText === null) return undefined;
-  const lock = lockText === undefined || source.read === undefined ? undefined : parseLock(lockText, source.read, sink);
-  if (lockText !== undefined && !lock) return undefined;
-  const lockFile = source.write;
-  const result = planStack(stack, inventory, { lock, ...(lockFile ? { lockFile } : {}), settings: opts.settings }, sink);
+  const where = locateLock(file, opts.lock, io.cwd);
+  if (where.ambiguous) sink.report(diag('LOCK_LEGACY_AMBIGUOUS', undefined, where.ambiguous.legacy, file, where.ambiguous.others.join(', '), where.write ?? ''));
+  const readText = where.read === undefined ? undefined : readOptional(where.read, io, sink);
+  const lock = readText === undefined || where.read === undefined ? undefined : parseLock(readText, where.read, sink);
+  if (readText !== undefined && !lock) return undefined;
+  const lockFile = where.write;
+  const result = planStack(stack, inventory, { lock, lockFile: where.read ?? lockFile, settings: opts.settings }, sink);
   if (!result) return undefined;
-  if (opts.frozen && lockFile && lockChanged(lock, result.lock)) {
+  if (opts.frozen && lockFile !== undefined && lockChanged(lock, result.lock)) {
     sink.report(diag('LOCK_STALE', { file: lockFile, line: 1, col: 1 }, lockFile));
     return undefined;
   }
-  // A lock adopted under its legacy name is written anew under the current one.
-  return { plan: result.plan, lock: result.lock, lockFile, lockText: source.read === lockFile ? lockText : undefined };
-}
-
-/**
- * Where the lock is read from and written to: `--lock FILE`, else beside the stack file
- * under its full name. A stack on stdin has no lock unless --lock names one (nothing is
- * written into the working directory unasked). A lock under the legacy name is read when
- * no other stack file could own it.
- */
-function lockSource(file: string, opts: StackOptions, io: CliIo): { read?: string; write?: string } {
-  if (opts.lock !== undefined) return { read: opts.lock, write: opts.lock };
-  if (file === '-') return {};
-  const current = lockPathFor(file);
-  const exists = (p: string) => io.exists?.(resolve(io.cwd, p)) ?? false;
-  if (exists(current)) return { read: current, write: current };
-  const legacy = legacyLockPathFor(file);
-  if (exists(legacy) && !legacyLockRivals(file).some(exists)) return { read: legacy, write: current };
-  return { read: current, write: current };
+  // An old-style lock read is rewritten under the new name (lockText undefined: it differs).
+  const lockText = where.read === where.write ? readText : undefined;
+  return { plan: result.plan, lock: result.lock, lockFile, lockText };
 }
 
 function withInput<T>(input: StackInput, io: CliIo, sink: DiagnosticSink, run: (fio: NonNullable<ReturnType<typeof readInputs>>) => T | undefined): T | undefined {

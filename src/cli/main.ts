@@ -14,7 +14,7 @@ import { diag } from '../diagnostics/catalog.js';
 import { counts, toJson } from '../diagnostics/format.js';
 import { applyWarningPolicy, DIAGNOSTICS_FORMATS, exitCodeFor, writeDiagnostics, type DiagnosticsFormat } from './report.js';
 import { compileInMemory, configStack, planCommand, validateFiles, writeCompiled, type StackOptions } from './commands.js';
-import { readTree, TreeError } from './read-tree.js';
+import { readTreeOrReport } from './read-tree.js';
 import { explainCommand, parseSelector } from './explain-command.js';
 
 const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -93,7 +93,7 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
     inventory: f.inventory,
     stack: f.stack,
     frozen: Boolean(f.frozen),
-    ...(f.lock !== undefined ? { lock: f.lock } : {}),
+    lock: f.lock,
     settings: settingsFrom(f),
   });
 
@@ -139,8 +139,7 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
       }
       const out = f.out ?? 'out';
       if (f.diff) {
-        // The old tree is checked as the write path checks it, before anything is read or printed.
-        const old = treeOrReport(resolve(io.cwd, out), true, sink);
+        const old = readTreeOrReport(resolve(io.cwd, out), { absentIsEmpty: true }, sink);
         if (!old) return;
         io.stdout(await diffText(old, new Map(compiled.files.map((x) => [x.path, x.content]))));
       }
@@ -179,8 +178,8 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
     .description('what a recompile changes, per node, rule by rule; exit 0 either way')
     .addHelpText('after', EXAMPLES.diff)
     .action(async (oldDir: string, newDir: string) => {
-      const oldTree = treeOrReport(resolve(io.cwd, oldDir), false, sink);
-      const newTree = treeOrReport(resolve(io.cwd, newDir), false, sink);
+      const oldTree = readTreeOrReport(resolve(io.cwd, oldDir), { absentIsEmpty: false }, sink);
+      const newTree = readTreeOrReport(resolve(io.cwd, newDir), { absentIsEmpty: false }, sink);
       if (oldTree && newTree) io.stdout(await diffText(oldTree, newTree));
     });
   program
@@ -195,17 +194,6 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
   return program;
 }
 
-/** A meshc output tree, or undefined after reporting why not (a usage error when it is not one). */
-function treeOrReport(dir: string, missingOk: boolean, sink: DiagnosticSink): Map<string, string> | undefined {
-  try {
-    return readTree(dir, missingOk);
-  } catch (err) {
-    if (!(err instanceof TreeError)) throw err;
-    sink.report(err.notOwned ? diag('USAGE', undefined, err.message) : diag('FILE_UNREADABLE', undefined, err.path, err.message));
-    return undefined;
-  }
-}
-
 async function diffText(oldFiles: Map<string, string>, newFiles: Map<string, string>): Promise<string> {
   const { diffOutputs } = await import('../diff/diff-outputs.js');
   return diffOutputs(oldFiles, newFiles).text;
@@ -216,7 +204,7 @@ function withStack(cmd: Command): Command {
     .option('-i, --inventory <file>', 'cluster inventory: meshc YAML, or `ansible-inventory --list` JSON; - for stdin')
     .option('--stack <name>', 'stack name (default: the stack file name up to its first dot)')
     .option('--frozen', 'fail if the lock file would change (CI, pre-commit)')
-    .option('--lock <file>', 'lock file (default: beside the stack file, STACK.meshc-lock.json; none for a stack on stdin)')
+    .option('--lock <file>', 'lock file to read and write (default: STACK.meshc-lock.json beside the stack; none for a stack on stdin)')
     .option('--ingress-subnet <cidr>', 'ingress network (default 10.0.0.0/24)')
     .option('--gateway-subnet <cidr>', 'host-side bridge network (default 172.18.0.0/16)')
     .option('--vni <n>', 'VXLAN network identifier of the ingress network (default 4096)', parseCount)

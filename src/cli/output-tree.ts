@@ -1,129 +1,151 @@
 /**
  * Writes the output tree and the lock as one transaction: nothing visible changes unless
- * both succeed. The directory itself is never renamed, only its contents replaced, so a
- * bind mount or a directory under a read-only parent works and keeps its mode; and it is
- * replaced only when its marker proves meshc wrote it (output-marker.ts).
+ * both succeed. `-o DIR` is replaced only when meshc can prove it wrote it (output-owner.ts).
  *
- * Order: stage the lock beside its target (proves that directory is writable), stage the
- * tree inside DIR, move the old entries aside, move the new ones in, rename the lock into
- * place; on any failure every step taken is undone in reverse.
+ * The tree is staged inside DIR (`.meshc-staging-*`), the lock beside the lock file (an
+ * O_EXCL temporary, so the lock's directory is known writable before anything is swapped).
+ * Then DIR's *contents* are swapped, never DIR itself: the old entries move into
+ * `.meshc-old-*`, the staged ones into DIR, the marker last; then the lock is renamed into
+ * place. Any failure moves everything back. Renaming entries (not the directory) is what
+ * makes a mount point and a writable DIR under a read-only parent work, and DIR keeps its
+ * owner and mode; a DIR meshc creates gets the usual mode (0777 less the umask).
  */
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync, chmodSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { OutputFile } from '../model/rules.js';
-import { MARKER_NAME, isSafeRelative, markerText, ownershipOf, refusal } from './output-marker.js';
+import { OUTPUT_MARKER, inspectOutputDir, isSafeOutputPath, markerText } from './output-owner.js';
 
-/** A failure with the path it concerns; `owned: false` means the directory is not meshc's (exit 2, nothing touched). */
-export class OutputError extends Error {
+/** DIR is not meshc's to replace; `reason` says why. Reported as OUTPUT_NOT_OWNED (exit 2). */
+export class OutputNotOwnedError extends Error {
   constructor(
-    readonly path: string,
-    message: string,
-    readonly notOwned = false,
+    readonly dir: string,
+    readonly reason: string,
   ) {
-    super(message);
+    super(`${dir}: ${reason}`);
   }
 }
 
-export interface OutputCommit {
+export interface CommitRequest {
   readonly dir: string;
   readonly files: readonly OutputFile[];
-  /** Written in the same transaction; omitted when the lock does not change (or --frozen). */
+  /** The lock to write in the same transaction; absent when it is unchanged or frozen. */
   readonly lock?: { readonly path: string; readonly text: string };
+  /** Files (the stack, its lock) whose directory DIR must not be or contain. */
+  readonly protect?: readonly string[];
 }
 
-/** Throws OutputError; on return both the tree and the lock are in place. */
-export function commitOutputs(commit: OutputCommit): void {
-  for (const f of commit.files) {
-    if (!isSafeRelative(f.path)) throw new OutputError(f.path, `refusing unsafe output path ${JSON.stringify(f.path)}`);
+/** Throws OutputNotOwnedError, or an Error whose message is user-facing (OUTPUT_UNWRITABLE). */
+export function commitOutputs(req: CommitRequest): void {
+  for (const f of req.files) {
+    if (!isSafeOutputPath(f.path) || f.path === OUTPUT_MARKER) throw new Error(`refusing unsafe output path ${JSON.stringify(f.path)}`);
   }
-  const dir = resolve(commit.dir);
-  const owner = ownershipOf(dir);
-  if (owner.kind === 'foreign') throw new OutputError(dir, refusal(dir, owner.why), true);
+  const target = resolve(req.dir);
+  for (const p of req.protect ?? []) {
+    if (isWithin(dirname(resolve(p)), target)) {
+      throw new OutputNotOwnedError(target, `it holds ${basename(p)}'s directory, and meshc replaces the whole directory`);
+    }
+  }
+  const state = inspectOutputDir(target);
+  if (state.kind === 'refused') throw new OutputNotOwnedError(target, state.reason);
+  const created = state.kind === 'absent';
+  if (created) mkdirSync(target, { recursive: true });
   const undo: Array<() => void> = [];
-  const rollback = () => {
+  try {
+    const staging = mkdtempSync(join(target, '.meshc-staging-'));
+    undo.push(() => rmSync(staging, { recursive: true, force: true }));
+    stage(staging, req.files);
+    const lockTmp = req.lock ? stageLock(req.lock.path, req.lock.text, undo) : undefined;
+    const oldEntries = state.kind === 'owned' ? topLevel([...state.files, ...(state.hasMarker ? [OUTPUT_MARKER] : [])]) : [];
+    const finish = swapContents(target, staging, oldEntries, undo);
+    if (req.lock && lockTmp) renameSync(lockTmp, req.lock.path);
+    finish();
+  } catch (err) {
     for (const step of undo.reverse()) {
       try {
         step();
       } catch {
-        // Best effort: keep undoing the rest; the first error is the one reported.
+        // Best effort: keep undoing the other steps.
       }
     }
-  };
-  try {
-    const lockTmp = commit.lock ? stageLock(commit.lock.path, commit.lock.text, undo) : undefined;
-    if (owner.kind === 'absent') {
-      mkdirSync(dir, { recursive: true });
-      undo.push(() => rmdirSync(dir));
-    }
-    const staging = stageTree(dir, commit.files, undo);
-    const oldNames = owner.kind === 'owned' ? topLevel(owner.marker.files) : [];
-    const aside = moveAside(dir, oldNames, undo);
-    moveIn(staging, dir, undo);
-    if (commit.lock && lockTmp) {
-      const lockPath = commit.lock.path;
-      renameSync(lockTmp, lockPath);
-    }
-    // Committed: what is left are our own scratch folders.
-    rmSync(aside, { recursive: true, force: true });
-    rmSync(staging, { recursive: true, force: true });
-  } catch (err) {
-    rollback();
-    if (err instanceof OutputError) throw err;
-    const e = err as NodeJS.ErrnoException;
-    throw new OutputError(e.path ?? dir, e.message);
+    if (created) rmSync(target, { recursive: true, force: true });
+    throw err;
   }
 }
 
-function stageLock(path: string, text: string, undo: Array<() => void>): string {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.meshc-tmp`);
-  try {
-    // O_EXCL on an unpredictable name: a symlink planted beside the lock is never followed.
-    writeFileSync(tmp, text, { flag: 'wx' });
-  } catch (err) {
-    throw new OutputError(path, (err as Error).message);
-  }
-  undo.push(() => rmSync(tmp, { force: true }));
-  return tmp;
-}
-
-function stageTree(dir: string, files: readonly OutputFile[], undo: Array<() => void>): string {
-  const staging = mkdtempSync(join(dir, '.meshc-staging-'));
-  undo.push(() => rmSync(staging, { recursive: true, force: true }));
+function stage(staging: string, files: readonly OutputFile[]): void {
   for (const f of files) {
     const path = join(staging, ...f.path.split('/'));
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, f.content, { flag: 'wx' });
     chmodSync(path, f.mode);
   }
-  writeFileSync(join(staging, MARKER_NAME), markerText(files.map((f) => f.path)), { flag: 'wx' });
-  return staging;
+  writeFileSync(join(staging, OUTPUT_MARKER), markerText(files.map((f) => f.path)), { flag: 'wx', mode: 0o644 });
+}
+
+/**
+ * The lock's bytes in an unpredictable O_EXCL temporary beside it: a symlink planted there
+ * is never followed, and an unwritable directory fails here, before any swap.
+ */
+function stageLock(path: string, text: string, undo: Array<() => void>): string {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.meshc-tmp`);
+  writeFileSync(tmp, text, { flag: 'wx' });
+  undo.push(() => rmSync(tmp, { force: true }));
+  return tmp;
+}
+
+/**
+ * Moves the old entries aside and the staged ones in (marker last), recording how to undo
+ * each move; returns the cleanup to run once the whole transaction has succeeded.
+ */
+function swapContents(target: string, staging: string, oldEntries: readonly string[], undo: Array<() => void>): () => void {
+  const old = mkdtempSync(join(target, '.meshc-old-'));
+  undo.push(() => rmSync(old, { recursive: true, force: true }));
+  for (const name of oldEntries) {
+    if (!existsSync(join(target, name))) continue;
+    renameSync(join(target, name), join(old, name));
+    undo.push(() => renameSync(join(old, name), join(target, name)));
+  }
+  const incoming = readdirSync(staging).sort((a, b) => Number(a === OUTPUT_MARKER) - Number(b === OUTPUT_MARKER));
+  for (const name of incoming) {
+    // Something appeared since the inspection: never rename over it.
+    if (existsSync(join(target, name))) throw new OutputNotOwnedError(target, `${JSON.stringify(name)} appeared while meshc was writing`);
+    renameSync(join(staging, name), join(target, name));
+    undo.push(() => rmSync(join(target, name), { recursive: true, force: true }));
+  }
+  // Committed by then: a failure to tidy up must not undo it (a leftover is refused next time, by name).
+  return () => {
+    try {
+      rmSync(old, { recursive: true, force: true });
+      rmdirSync(staging);
+    } catch {
+      // Left for the user; the next compile's refusal names it.
+    }
+  };
 }
 
 function topLevel(paths: readonly string[]): string[] {
-  return [...new Set([MARKER_NAME, ...paths.map((p) => p.split('/')[0] ?? p)])].sort();
+  return [...new Set(paths.map((p) => p.split('/')[0] ?? p))];
 }
 
-/** Moves the old tree's own entries into a scratch folder inside DIR (same file system, no copy). */
-function moveAside(dir: string, names: readonly string[], undo: Array<() => void>): string {
-  const aside = mkdtempSync(join(dir, '.meshc-old-'));
-  undo.push(() => rmSync(aside, { recursive: true, force: true }));
-  for (const name of names) {
-    const from = join(dir, name);
-    if (!lstatSync(from, { throwIfNoEntry: false })) continue;
-    const to = join(aside, name);
-    renameSync(from, to);
-    undo.push(() => renameSync(to, from));
-  }
-  return aside;
+/** True when `path` is `dir` or inside it. */
+function isWithin(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-function moveIn(staging: string, dir: string, undo: Array<() => void>): void {
-  for (const name of readdirSync(staging).sort()) {
-    const from = join(staging, name);
-    const to = join(dir, name);
-    if (lstatSync(to, { throwIfNoEntry: false })) throw new OutputError(to, `${to} appeared while meshc was writing; nothing was changed`);
-    renameSync(from, to);
-    undo.push(() => renameSync(to, from));
+/**
+ * Writes one file atomically (temp file + rename). The temp name is unpredictable and
+ * opened with O_EXCL, so a symlink planted beside the file is never followed; rename
+ * replaces a symlink at `path` itself rather than writing through it.
+ */
+export function writeFileAtomic(path: string, content: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.meshc-tmp`);
+  try {
+    writeFileSync(tmp, content, { flag: 'wx' });
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
   }
 }

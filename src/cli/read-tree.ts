@@ -1,56 +1,55 @@
 /**
- * Reads a meshc output tree into a map of relative path → text, for `meshc diff` and
- * `compile --diff`. Ownership is decided the same way as for writing, before anything is
- * read; then only the files the marker lists are read, without following a symlink, so
- * a directory (or a link to one) that meshc did not write is never printed or walked.
+ * Reads an output tree for `meshc diff` and `compile --diff`: map of relative path → text.
+ * The directory is checked exactly as the write path checks it (output-owner.ts) before
+ * anything is read, and only the files meshc wrote (those its marker lists, or those of an
+ * adopted old tree) are read, none through a symlink, each size-limited.
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ownershipOf } from './output-marker.js';
+import { inspectOutputDir, readRegularNoFollow } from './output-owner.js';
+import { MAX_INPUT_BYTES } from './inputs.js';
+import { diag } from '../diagnostics/catalog.js';
+import type { DiagnosticSink } from '../diagnostics/types.js';
 
-/** A tree that cannot be read: `notOwned` is a usage error (not a meshc output), else I/O. */
-export class TreeError extends Error {
-  constructor(
-    readonly path: string,
-    message: string,
-    readonly notOwned: boolean,
-  ) {
-    super(message);
-  }
-}
+export type TreeRead =
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'tree'; readonly files: Map<string, string> }
+  | { readonly kind: 'not-owned'; readonly reason: string }
+  | { readonly kind: 'unreadable'; readonly path: string; readonly reason: string };
 
-/** Files larger than this are not ones meshc wrote (a node's largest file is a few MB). */
-const MAX_TREE_FILE_BYTES = 256 * 1024 * 1024;
-
-/** `missingOk`: a directory that does not exist reads as empty (the first `compile --diff`). */
-export function readTree(dir: string, missingOk: boolean): Map<string, string> {
-  const owner = ownershipOf(dir);
-  if (owner.kind === 'absent' && !missingOk) throw new TreeError(dir, `${dir}: no such directory`, true);
-  if (owner.kind === 'foreign') throw new TreeError(dir, `${dir} ${owner.why}: not a meshc output tree`, true);
+export function readOutputTree(dir: string): TreeRead {
+  const state = inspectOutputDir(dir);
+  if (state.kind !== 'owned') return state.kind === 'absent' ? state : { kind: 'not-owned', reason: state.reason };
   const files = new Map<string, string>();
-  if (owner.kind !== 'owned') return files;
-  for (const path of owner.marker.files) {
-    const text = readOwnFile(join(dir, ...path.split('/')));
-    if (text !== undefined) files.set(path, text);
+  for (const rel of state.files) {
+    const path = join(dir, ...rel.split('/'));
+    try {
+      files.set(rel, readRegularNoFollow(path, MAX_INPUT_BYTES).toString('utf8'));
+    } catch (err) {
+      // Listed but removed since: the diff shows it as removed, as it is.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      return { kind: 'unreadable', path, reason: (err as Error).message };
+    }
   }
-  return files;
+  return { kind: 'tree', files };
 }
 
-/** Undefined for a listed file that is gone or is no longer a regular file (a planted link is not read). */
-function readOwnFile(path: string): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR') return undefined;
-    throw new TreeError(path, (err as Error).message, false);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > MAX_TREE_FILE_BYTES) return undefined;
-    return readFileSync(fd, 'utf8');
-  } finally {
-    closeSync(fd);
+const DIFF_ADVICE = 'meshc diff reads only directories written by meshc compile (they hold .meshc-output.json)';
+
+/** The tree, or undefined after reporting why it cannot be diffed (exit 2). */
+export function readTreeOrReport(dir: string, opts: { readonly absentIsEmpty: boolean }, sink: DiagnosticSink): Map<string, string> | undefined {
+  const read = readOutputTree(dir);
+  switch (read.kind) {
+    case 'tree':
+      return read.files;
+    case 'absent':
+      if (opts.absentIsEmpty) return new Map();
+      sink.report(diag('FILE_NOT_FOUND', undefined, dir));
+      return undefined;
+    case 'not-owned':
+      sink.report(diag('OUTPUT_NOT_OWNED', undefined, dir, read.reason, DIFF_ADVICE));
+      return undefined;
+    case 'unreadable':
+      sink.report(diag('FILE_UNREADABLE', undefined, read.path, read.reason));
+      return undefined;
   }
 }

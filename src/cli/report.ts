@@ -17,7 +17,7 @@ export interface WarningPolicy {
   readonly maxWarnings?: number;
 }
 
-const IO_CODES = new Set<string>(['FILE_NOT_FOUND', 'FILE_UNREADABLE', 'OUTPUT_NOT_OWNED', 'OUTPUT_UNWRITABLE', 'USAGE']);
+const IO_CODES = new Set<string>(['FILE_NOT_FOUND', 'FILE_UNREADABLE', 'OUTPUT_UNWRITABLE', 'OUTPUT_NOT_OWNED', 'USAGE']);
 
 export function exitCodeFor(items: readonly Diagnostic[], policy: WarningPolicy): 0 | 1 | 2 {
   if (items.some((d) => d.severity === 'error' && IO_CODES.has(d.code))) return 2;

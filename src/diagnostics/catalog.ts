@@ -23,13 +23,26 @@ export const catalog = {
     message: (lockFile: string) => `${lockFile} is out of date (--frozen): run \`meshc compile\` and commit the lock file`,
   },
   NOTHING_TO_EXPLAIN: { severity: 'error', message: (what: string) => `no published port matches ${what}` },
-  OUTPUT_NOT_OWNED: { severity: 'error', message: (refusal: string) => refusal },
   OUTPUT_UNWRITABLE: { severity: 'error', message: (path: string, reason: string) => `cannot write ${path}: ${reason}` },
   TOO_MANY_WARNINGS: {
     severity: 'error',
     message: (count: number, max: number) => `${count} warnings, more than --max-warnings ${max} allows`,
   },
   USAGE: { severity: 'error', message: (what: string) => what },
+  // Added by the file-safety work (issue 13): every input's size guard, and -o/diff ownership.
+  INPUT_TOO_LARGE: {
+    severity: 'error',
+    message: (file: string, size: number, limit: number) => `${file} is ${size} bytes; meshc reads inputs up to ${limit} bytes`,
+  },
+  OUTPUT_NOT_OWNED: {
+    severity: 'error',
+    message: (path: string, reason: string, advice: string) => `${path} is not a directory meshc wrote: ${reason}. ${advice}`,
+  },
+  LOCK_LEGACY_AMBIGUOUS: {
+    severity: 'warning',
+    message: (legacy: string, stack: string, others: string, lock: string) =>
+      `${legacy} is not read: its old-style name fits ${others} as well as ${stack}, so its allocations may not be ${stack}'s; if they are, rename it to ${lock}`,
+  },
 
   // ---- front end: source, interpolate, schema, normalize, deploy checks ---
   // (section owned by the front end; keep sorted)

@@ -6,7 +6,7 @@
  */
 import { diffIpvs } from './ipvs-diff.js';
 import { diffRestore } from './restore-diff.js';
-import { diffNft } from '../emit/nft/nft-diff.js';
+import { diffNft } from './nft-diff.js';
 import { diffLines, type Edit } from './sequence.js';
 
 type Files = ReadonlyMap<string, string>;

@@ -4,6 +4,8 @@
  * (service, address). A changed weight or method shows as the old line removed and
  * the new one added under its service.
  */
+import { readIpvsadm } from '../rules-format/ipvsadm.js';
+
 interface Service {
   readonly options: string;
   readonly reals: Map<string, string>;
@@ -34,25 +36,15 @@ export function diffIpvs(oldText: string, newText: string, indent: string): stri
   return out;
 }
 
-const SERVICE_OPTIONS = ['-f', '--fwmark-service', '-t', '--tcp-service', '-u', '--udp-service', '--sctp-service'];
-const LABEL: Readonly<Record<string, string>> = { '-f': 'FWM', '--fwmark-service': 'FWM', '-t': 'TCP', '--tcp-service': 'TCP', '-u': 'UDP', '--udp-service': 'UDP', '--sctp-service': 'SCTP' };
-
 function parseIpvs(text: string): Map<string, Service> {
   const services = new Map<string, Service>();
-  for (const raw of text.split('\n')) {
-    const tokens = raw.trim().split(/\s+/).filter(Boolean);
-    const at = tokens.findIndex((t) => SERVICE_OPTIONS.includes(t));
-    const command = tokens[0];
-    if (at < 0 || tokens[at + 1] === undefined) continue;
-    const key = `${LABEL[tokens[at] as string]} ${tokens[at + 1]}`;
-    const rest = tokens.filter((_, i) => i !== 0 && i !== at && i !== at + 1);
-    if (command === '-A' || command === '--add-service') {
-      services.set(key, { options: rest.join(' '), reals: services.get(key)?.reals ?? new Map() });
-    } else if (command === '-a' || command === '--add-server') {
-      const r = rest.findIndex((t) => t === '-r' || t === '--real-server');
-      const service = services.get(key) ?? { options: '', reals: new Map<string, string>() };
-      services.set(key, service);
-      service.reals.set(rest[r + 1] ?? '?', rest.filter((_, i) => i !== r && i !== r + 1).join(' '));
+  for (const l of readIpvsadm(text)) {
+    if (l.kind === 'service') {
+      services.set(l.service, { options: l.options.join(' '), reals: services.get(l.service)?.reals ?? new Map() });
+    } else if (l.kind === 'server') {
+      const service = services.get(l.service) ?? { options: '', reals: new Map<string, string>() };
+      services.set(l.service, service);
+      service.reals.set(l.real || '?', l.options.join(' '));
     }
   }
   return services;

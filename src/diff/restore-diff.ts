@@ -3,6 +3,7 @@
  * (`-A` lines, without the `-A <chain>` prefix) that were removed or added, and chains
  * that appeared or went away. Chain order follows the old file, then the new one.
  */
+import { readRestore } from '../rules-format/restore.js';
 import { diffLines, type Edit } from './sequence.js';
 
 interface Chain {
@@ -54,17 +55,16 @@ function parseRestore(text: string): Tables {
     if (!c) current.set(name, (c = { declaration: null, rules: [] }));
     return c;
   };
-  for (const raw of text.split('\n')) {
-    const line = raw.trim().replace(/\s+/g, ' ');
-    if (line.startsWith('*')) {
-      current = tables.get(line.slice(1)) ?? new Map();
-      tables.set(line.slice(1), current);
-    } else if (line.startsWith(':')) {
-      const name = line.slice(1).split(' ')[0] ?? '';
-      current.set(name, { ...chain(name), declaration: line.replace(/\[\d+:\d+\]$/, '').trimEnd() });
-    } else if (/^-[AI] /.test(line)) {
-      const [, name = '', ...rest] = line.split(' ');
-      chain(name).rules.push(rest.join(' '));
+  for (const l of readRestore(text)) {
+    if (l.kind === 'table') {
+      current = tables.get(l.table) ?? new Map();
+      tables.set(l.table, current);
+    } else if (l.kind === 'chain') {
+      const declaration = l.text.replace(/\s+/g, ' ').replace(/\[\d+:\d+\]$/, '').trimEnd();
+      current.set(l.chain, { ...chain(l.chain), declaration });
+    } else if (l.kind === 'rule' && (l.command === '-A' || l.command === '-I')) {
+      // Words as written: the report quotes the file.
+      chain(l.chain).rules.push(l.raw.join(' '));
     }
   }
   return tables;

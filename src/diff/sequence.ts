@@ -25,11 +25,6 @@ export function diffLines(a: readonly string[], b: readonly string[]): Edit[] {
   return [...keep(a.slice(0, start)), ...middle, ...keep(a.slice(endA))];
 }
 
-/** True when the edit script changes anything. */
-export function hasChanges(edits: readonly Edit[]): boolean {
-  return edits.some((e) => e.op !== ' ');
-}
-
 function lcsEdits(a: readonly string[], b: readonly string[]): Edit[] {
   const width = b.length + 1;
   // suffix LCS lengths: table[i * width + j] = LCS(a[i..], b[j..])

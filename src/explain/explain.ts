@@ -9,7 +9,7 @@ import type { NodeRuleSet, OutputFile, RuleSets } from '../model/rules.js';
 import type { Protocol } from '../model/stack.js';
 import { OutputIndex } from './locate.js';
 import { formatSteps, ruleSteps, type Step } from './steps.js';
-import { explainNftPort } from '../emit/nft/explain-nft.js';
+import { explainNftPort } from './nft-path.js';
 import { addressRules, hooksInto, ipvsSnatRules, portRules } from './path-rules.js';
 
 export interface ExplainInput {

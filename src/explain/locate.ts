@@ -4,9 +4,12 @@
  * free to place the comment match anywhere in the line and to quote it as it likes.
  */
 import type { OutputFile } from '../model/rules.js';
+import { readIpvsadm } from '../rules-format/ipvsadm.js';
+import { readRestore } from '../rules-format/restore.js';
 
-interface RestoreLine {
+interface RuleLine {
   readonly table: string;
+  /** `-A <chain> <args>`, values as iptables receives them, comment match left out. */
   readonly tokens: readonly string[];
   readonly line: number;
 }
@@ -14,7 +17,7 @@ interface RestoreLine {
 /** Looks rules up in the rendered files, parsing each file once per explain call. */
 export class OutputIndex {
   private readonly texts: ReadonlyMap<string, string>;
-  private readonly parsed = new Map<string, readonly RestoreLine[]>();
+  private readonly parsed = new Map<string, readonly RuleLine[]>();
 
   constructor(files: readonly OutputFile[]) {
     this.texts = new Map(files.map((f) => [f.path, f.content]));
@@ -34,14 +37,11 @@ export class OutputIndex {
 
   /** 1-based line of the ipvsadm command for fwmark service `fwmark` (`-A -f F`), or of its real server `ip` (`-a -f F -r ip:port`). */
   ipvsLine(path: string, fwmark: number, realIp?: string): number | undefined {
-    const lines = (this.texts.get(path) ?? '').split('\n');
-    const index = lines.findIndex((text) => {
-      const tokens = tokenize(text);
-      if (!optionIs(tokens, '-f', (v) => Number(v) === fwmark)) return false;
-      if (realIp === undefined) return tokens.includes('-A') || tokens.includes('--add-service');
-      return (tokens.includes('-a') || tokens.includes('--add-server')) && optionIs(tokens, '-r', (v) => v.split(':')[0] === realIp);
+    const found = readIpvsadm(this.texts.get(path) ?? '').find((l) => {
+      if (l.fwmark !== fwmark) return false;
+      return realIp === undefined ? l.kind === 'service' : l.kind === 'server' && l.real.split(':')[0] === realIp;
     });
-    return index < 0 ? undefined : index + 1;
+    return found?.line;
   }
 
   /** First line of `path` holding every one of `words` as whole tokens (hooks live in apply.sh, in whatever form the runner chose). */
@@ -54,7 +54,7 @@ export class OutputIndex {
     return index < 0 ? undefined : index + 1;
   }
 
-  private restoreLines(path: string): readonly RestoreLine[] {
+  private restoreLines(path: string): readonly RuleLine[] {
     let lines = this.parsed.get(path);
     if (!lines) {
       lines = parseRestore(this.texts.get(path) ?? '');
@@ -64,20 +64,10 @@ export class OutputIndex {
   }
 }
 
-function parseRestore(text: string): RestoreLine[] {
-  const out: RestoreLine[] = [];
-  let table = '';
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.trim();
-    if (line.startsWith('*')) table = line.slice(1);
-    else if (line.startsWith('-')) out.push({ table, tokens: withoutComment(tokenize(line)), line: i + 1 });
-  });
-  return out;
-}
-
-/** Whitespace-separated words, a double-quoted string (with backslash escapes) counting as one. */
-function tokenize(line: string): string[] {
-  return line.match(/"(?:[^"\\]|\\.)*"|\S+/g) ?? [];
+function parseRestore(text: string): RuleLine[] {
+  return readRestore(text)
+    .filter((l) => l.kind === 'rule')
+    .map((l) => ({ table: l.table, tokens: withoutComment([l.command, l.chain, ...l.values]), line: l.line }));
 }
 
 function withoutComment(tokens: readonly string[]): string[] {
@@ -87,10 +77,6 @@ function withoutComment(tokens: readonly string[]): string[] {
     out.splice(i - 1, drop);
   }
   return out;
-}
-
-function optionIs(tokens: readonly string[], option: string, test: (value: string) => boolean): boolean {
-  return tokens.some((t, i) => t === option && tokens[i + 1] !== undefined && test(tokens[i + 1] as string));
 }
 
 function isSubsequence(want: readonly string[], tokens: readonly string[]): boolean {

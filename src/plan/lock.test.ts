@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DiagnosticSink } from '../diagnostics/types.js';
-import { EMPTY_LOCK, legacyLockPathFor, legacyLockRivals, lockChanged, lockPathFor, parseLock, serializeLock, type Lock } from './lock.js';
+import { EMPTY_LOCK, legacyLockPathFor, lockChanged, lockPathFor, parseLock, serializeLock, type Lock } from './lock.js';
 
 const lock: Lock = {
   version: 1,
@@ -11,13 +11,13 @@ const lock: Lock = {
 };
 
 describe('lock file', () => {
-  it('sits next to the stack', () => {
+  it('sits next to the stack, named after its whole file name', () => {
     expect(lockPathFor('deploy/stack.yml')).toBe('deploy/stack.yml.meshc-lock.json');
+    expect(lockPathFor('deploy/stack.yaml')).not.toBe(lockPathFor('deploy/stack.yml'));
     expect(lockPathFor('a.b/stack')).toBe('a.b/stack.meshc-lock.json');
-    // Issue 13 item 5: app.yml and app.yaml no longer share a lock.
-    expect(lockPathFor('app.yml')).not.toBe(lockPathFor('app.yaml'));
+    // The old name, still read as a fallback (cli/lock-file.ts decides when).
     expect(legacyLockPathFor('deploy/stack.yml')).toBe('deploy/stack.meshc-lock.json');
-    expect(legacyLockRivals('app.yml')).toEqual(['app', 'app.yaml', 'app.json']);
+    expect(legacyLockPathFor('a.b/stack')).toBe('a.b/stack.meshc-lock.json');
   });
 
   it('serializes canonically: sorted keys, array order kept, trailing newline', () => {

@@ -35,25 +35,16 @@ export interface Lock {
 export const EMPTY_LOCK: Lock = { version: 1, ports: {}, fwmarks: {}, ips: { nodes: {}, vips: {}, tasks: {} }, placement: {} };
 
 /**
- * `stack.yml` → `stack.yml.meshc-lock.json` in the same directory: named from the whole
- * file name, so `app.yml` and `app.yaml` never share (and give away) each other's ports.
+ * `app.yml` → `app.yml.meshc-lock.json` in the same directory: the whole file name, so
+ * `app.yml` and `app.yaml` never share (and silently give away) each other's allocations.
  */
 export function lockPathFor(stackFile: string): string {
-  return `${stackFile}.meshc-lock.json`;
+  return stackFile + '.meshc-lock.json';
 }
 
-/** The name meshc 0.1 used (`stack.yml` → `stack.meshc-lock.json`), read once to keep a user's ports. */
+/** The name before the above (`app.yml` → `app.meshc-lock.json`), still read when unambiguous. */
 export function legacyLockPathFor(stackFile: string): string {
   return stackFile.replace(/\.[^./]*$/, '') + '.meshc-lock.json';
-}
-
-/**
- * Other stack files that would have shared the legacy lock: while one of them exists, the
- * legacy lock cannot be attributed to this file and is not adopted.
- */
-export function legacyLockRivals(stackFile: string): string[] {
-  const stem = stackFile.replace(/\.[^./]*$/, '');
-  return [stem, `${stem}.yml`, `${stem}.yaml`, `${stem}.json`].filter((f) => f !== stackFile);
 }
 
 /** The lock in `text`, or undefined after reporting why it is unusable (never silently ignored: that would move ports). */

@@ -4,10 +4,11 @@
  * that replaces meshc's table in that namespace and nothing else. Views are prepared
  * here; templates only loop and print.
  */
-import { emitNftRuleSets } from '../emit/nft/emit-nft.js';
+import { emitNftRuleSets, pickTokens } from '../emit/nft/emit-nft.js';
 import type { NftNodeRuleSet, NftSet, NftTable } from '../emit/nft/model.js';
 import type { Plan } from '../model/plan.js';
 import type { OutputFile } from '../model/rules.js';
+import { iptablesComment } from './quote.js';
 import { renderTemplate } from './templates.js';
 
 export function renderNftNode(node: NftNodeRuleSet): OutputFile[] {
@@ -89,4 +90,18 @@ export function nftDataplaneFiles(plan: Plan): (node: { node: string }) => Outpu
     if (!nft) throw new Error(`internal: no nftables rule set for node ${node.node}`);
     return renderNftNode(nft);
   };
+}
+
+/**
+ * The health agent's change to one service, as `nft -f` input: the service chain
+ * emptied and refilled with the round robin over the backends still healthy, in one
+ * transaction (a packet sees the old pick or the new one, never an empty chain). With
+ * none left the chain stays empty: the packet is not DNATed and the sandbox refuses
+ * it, as IPVS does for a service without real servers. templates/health-agent.sh.hbs
+ * prints the same text (nft_pick); a unit test holds the two together.
+ */
+export function pickTransaction(table: string, chain: string, ips: readonly string[], comment: string): string {
+  const tokens = pickTokens(ips);
+  const add = tokens.length === 0 ? '' : `add rule inet ${table} ${chain} ${tokens.join(' ')} comment ${iptablesComment(comment.slice(0, 120))}\n`;
+  return `flush chain inet ${table} ${chain}\n${add}`;
 }

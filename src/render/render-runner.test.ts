@@ -11,6 +11,7 @@ import { DiagnosticSink } from '../diagnostics/types.js';
 import type { Plan } from '../model/plan.js';
 import { compilePlan } from '../pipeline.js';
 import { mixedPlan, seedPlan } from '../../test/kernel/sample-plans.js';
+import { titled, toolSkipReason } from '../../test/support/tools.js';
 import { renderRunner, runnerView } from './render-runner.js';
 
 async function compiled(plan: Plan) {
@@ -32,7 +33,7 @@ function scriptFile(text: string): string {
   return file;
 }
 
-const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+const shellcheckSkip = toolSkipReason('shellcheck');
 
 describe('renderRunner', async () => {
   it('writes <node>/apply.sh with mode 0755', async () => {
@@ -53,7 +54,7 @@ describe('renderRunner', async () => {
   });
 
   // Generous timeout: shellcheck takes seconds on a busy machine.
-  it.skipIf(!hasShellcheck)('passes shellcheck', { timeout: 60_000 }, async () => {
+  it.skipIf(shellcheckSkip !== null)(titled('passes shellcheck', shellcheckSkip), { timeout: 60_000 }, async () => {
     const file = scriptFile(await runnerOf(mixedPlan(), 'alpha'));
     const out = spawnSync('shellcheck', ['-s', 'bash', '-f', 'gcc', file], { encoding: 'utf8' });
     expect(out.stdout).toBe('');

@@ -1,7 +1,7 @@
 /**
  * The runner of one node, `<node>/apply.sh`: a self-contained bash script whose top is
- * this node's plan data (bash arrays) and whose body is fixed code from
- * templates/apply.sh.hbs. Everything plan-derived is checked here: numbers and IPv4
+ * this node's plan data (bash arrays) and whose body is fixed code: templates/apply.sh.hbs
+ * lists the parts, one concern each, in templates/runner/ (docs/runner.md). Everything plan-derived is checked here: numbers and IPv4
  * addresses are printed as they are, names only after passing a strict grammar and
  * then through the `sh` quoting helper. See docs/runner.md for what the script does.
  */

@@ -3,7 +3,7 @@
  * is an error, not an empty string; noEscape: output is not HTML). The only helpers
  * that print user-derived text are the quoting helpers from quote.ts.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import Handlebars from 'handlebars';
@@ -20,6 +20,25 @@ hb.registerHelper('join', (items: unknown, sep: unknown) =>
   Array.isArray(items) ? items.join(typeof sep === 'string' ? sep : ' ') : '',
 );
 
+/** Parts of templates (templates/runner/*.sh.hbs), usable as `{{> runner/<name>}}`. */
+const PARTIAL_DIRS = ['runner'];
+let partialsRegistered = false;
+
+/** Compiles every partial once, with the same strict options as the templates that use them. */
+function registerPartials(): void {
+  if (partialsRegistered) return;
+  for (const dir of PARTIAL_DIRS) {
+    for (const file of readdirSync(join(TEMPLATE_DIR, dir)).filter((f) => f.endsWith('.hbs')).sort()) {
+      hb.registerPartial(`${dir}/${file.replace(/(\.sh)?\.hbs$/, '')}`, compile(join(dir, file)));
+    }
+  }
+  partialsRegistered = true;
+}
+
+function compile(name: string): Handlebars.TemplateDelegate {
+  return hb.compile(readFileSync(join(TEMPLATE_DIR, name), 'utf8'), { strict: true, noEscape: true });
+}
+
 // Module-level cache: immutable once compiled (the one kind of module state meshc allows).
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 
@@ -27,8 +46,8 @@ const cache = new Map<string, Handlebars.TemplateDelegate>();
 export function renderTemplate(name: string, view: object): string {
   let tpl = cache.get(name);
   if (!tpl) {
-    const source = readFileSync(join(TEMPLATE_DIR, name), 'utf8');
-    tpl = hb.compile(source, { strict: true, noEscape: true });
+    registerPartials();
+    tpl = compile(name);
     cache.set(name, tpl);
   }
   return tpl(view);

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { Script } from 'node:vm';
 import { loadCjs, wrapCjs } from '../source/load-cjs.js';
 import { SUPPORTED_VERSIONS } from './version.js';
+import { titled } from '../../test/support/tools.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const GENERATED = join(ROOT, 'src/validate/generated');
@@ -93,7 +94,7 @@ function dockerSchemas(binary: string): Map<string, Json> {
 }
 
 const docker = dockerBinary();
-describe.skipIf(!docker)('parity with the schemas embedded in the docker CLI', () => {
+describe.skipIf(!docker)(titled('parity with the schemas embedded in the docker CLI', docker ? null : 'skipped: needs the docker CLI binary'), () => {
   const theirs = docker ? dockerSchemas(docker) : new Map<string, Json>();
   it('finds docker\'s schemas', () => expect([...theirs.keys()].sort()).toEqual([...SUPPORTED_VERSIONS].sort()));
   it.each(SUPPORTED_VERSIONS)('%s means the same as docker\'s', (v) => {

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { printConfig } from '../../src/normalize/print-config.js';
 import { dockerAvailable, dockerConfig, dockerPorts, meshcConfig, type Env } from './docker-config.js';
+import { titled } from '../support/tools.js';
 
 const dir = join(import.meta.dirname, '../../fixtures/differential');
 const cases = readdirSync(dir).filter((f) => f.endsWith('.yml') && !f.endsWith('.override.yml')).sort();
@@ -44,7 +45,7 @@ function filesOf(name: string): string[] {
   return existsSync(override) ? [join(dir, name), override] : [join(dir, name)];
 }
 
-describe.skipIf(!dockerAvailable)('docker stack config vs meshc', () => {
+describe.skipIf(!dockerAvailable)(titled('docker stack config vs meshc', dockerAvailable ? null : 'skipped: needs `docker stack config` (the docker CLI) on PATH'), () => {
   it('has a corpus of at least 60 stacks', () => {
     expect(cases.length).toBeGreaterThanOrEqual(60);
   });

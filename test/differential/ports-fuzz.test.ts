@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { printConfig } from '../../src/normalize/print-config.js';
 import { dockerAvailable, dockerConfig, dockerPorts, meshcConfig } from './docker-config.js';
+import { titled } from '../support/tools.js';
 
 const number = fc.constantFrom('1', '22', '80', '443', '0080', '8080', '30000', '65535', '65536', 'x');
 // Short ranges (and reversed ones): long ones only cost time, docker prints every port.
@@ -24,7 +25,7 @@ const host = fc.oneof(fc.constant(''), range.map((r) => `${r}:`), fc.constant(':
 const proto = fc.constantFrom('', '/tcp', '/udp', '/sctp', '/UDP', '/http', '/');
 const spec = fc.tuple(ip, host, range, proto).map(([i, h, c, p]) => `${i}${h}${c}${p}`);
 
-describe.skipIf(!dockerAvailable)('generated port specs: docker vs meshc', () => {
+describe.skipIf(!dockerAvailable)(titled('generated port specs: docker vs meshc', dockerAvailable ? null : 'skipped: needs `docker stack config` (the docker CLI) on PATH'), () => {
   const dir = mkdtempSync(join(tmpdir(), 'meshc-ports-'));
 
   it('agree on verdict and expansion', () => {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DiagnosticSink } from '../../src/diagnostics/types.js';
 import { readInventory } from '../../src/plan/read-inventory.js';
+import { titled } from '../support/tools.js';
 
 const hasAnsible = spawnSync('ansible-inventory', ['--version'], { stdio: 'ignore' }).status === 0;
 const dir = mkdtempSync(join(tmpdir(), 'meshc-ansible-'));
@@ -31,7 +32,7 @@ function read(json: string) {
   return { inventory, sink, nodes: inventory?.nodes.map((n) => ({ name: n.name, address: n.address, role: n.role, labels: n.labels, engine: n.engineLabels })) };
 }
 
-describe.skipIf(!hasAnsible)('ansible-inventory --list → readInventory', () => {
+describe.skipIf(!hasAnsible)(titled('ansible-inventory --list → readInventory', hasAnsible ? null : 'skipped: needs ansible-inventory on PATH'), () => {
   it('reads an INI inventory: groups give roles, host and group vars give addresses and labels', () => {
     const json = listing(
       'inv.ini',

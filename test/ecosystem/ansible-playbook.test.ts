@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NODES, compileTree, recap } from './ansible-helpers.js';
 import { ROOT, announceSkip, hasTool, sh, tempDir } from './tools.js';
+import { titled, toolSkipReason } from '../support/tools.js';
 
 const scratch = tempDir('ansible');
 const out = join(scratch.path, 'out');
@@ -28,7 +29,7 @@ afterAll(() => {
   scratch.remove();
 });
 
-describe.skipIf(!hasTool('ansible-playbook'))('generated playbook: syntax', () => {
+describe.skipIf(!hasTool('ansible-playbook'))(titled('generated playbook: syntax', toolSkipReason('ansible-playbook')), () => {
   it('passes ansible-playbook --syntax-check', async () => {
     await compileTree(join(scratch.path, 'syntax'));
     writeFileSync(join(scratch.path, 'syntax-hosts'), NODES.map((n) => `${n.name} ansible_connection=local`).join('\n') + '\n');

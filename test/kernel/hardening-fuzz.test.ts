@@ -6,7 +6,8 @@
  * generated into a temp directory and removed afterwards; nothing big is committed.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,4 +86,73 @@ describe.skipIf(skip !== null)(`fuzz: bounded time and memory per input${skip ? 
     expect(m.seconds, summary).toBeLessThanOrEqual(c.maxSeconds);
     expect(m.mb, summary).toBeLessThanOrEqual(c.maxMb);
   }, 600_000);
+});
+
+/**
+ * Issue 13 item 11 and Proof: every kind of file a lock, an inventory or stdin can be, as
+ * real files for a child process (only a real file system has FIFOs and devices). Each run
+ * must end in exit 0, 1 or 2 within SPECIAL_BOUND_S seconds of wall time, with no stack
+ * trace. Before the input guard a FIFO lock hung forever and /dev/zero ran out of memory.
+ */
+const SPECIAL_BOUND_S = 10;
+type Role = 'lock' | 'legacy-lock' | 'inventory' | 'stdin-inventory';
+type Kind = 'fifo' | 'dev-zero' | 'dev-null' | 'directory' | 'sparse-11MiB' | 'symlink-loop' | 'dangling-symlink' | 'random-bytes';
+const ROLES: readonly Role[] = ['lock', 'legacy-lock', 'inventory', 'stdin-inventory'];
+const KINDS: readonly Kind[] = ['fifo', 'dev-zero', 'dev-null', 'directory', 'sparse-11MiB', 'symlink-loop', 'dangling-symlink', 'random-bytes'];
+const STACK_TEXT = 'version: "3.8"\nservices:\n  ngx:\n    image: nginx\n    ports: ["8888:80", "80"]\n';
+
+/** Makes `path` a file of `kind` (random-bytes takes `bytes`). */
+function makeSpecial(path: string, kind: Kind, bytes: Uint8Array): void {
+  rmSync(path, { recursive: true, force: true });
+  if (kind === 'fifo') expect(spawnSync('mkfifo', [path]).status).toBe(0);
+  else if (kind === 'dev-zero') symlinkSync('/dev/zero', path);
+  else if (kind === 'dev-null') symlinkSync('/dev/null', path);
+  else if (kind === 'directory') mkdirSync(path);
+  else if (kind === 'symlink-loop') symlinkSync(path, path);
+  else if (kind === 'dangling-symlink') symlinkSync(`${path}.absent`, path);
+  else if (kind === 'sparse-11MiB') {
+    writeFileSync(path, '');
+    truncateSync(path, 11 * 1024 * 1024);
+  } else writeFileSync(path, bytes);
+}
+
+/** `meshc compile` in a child with the special file in `role`; exit code and wall seconds. */
+function runSpecial(role: Role, kind: Kind, bytes: Uint8Array): { code: number | null; seconds: number; stderr: string } {
+  const dir = mkdtempSync(join(work, 'special-'));
+  writeFileSync(join(dir, 'stack.yml'), STACK_TEXT);
+  const target = { lock: 'stack.yml.meshc-lock.json', 'legacy-lock': 'stack.meshc-lock.json', inventory: 'inv.yml', 'stdin-inventory': 'stdin' }[role];
+  makeSpecial(join(dir, target), kind, bytes);
+  const args = ['compile', 'stack.yml', '-o', 'out', ...(role === 'inventory' ? ['-i', 'inv.yml'] : role === 'stdin-inventory' ? ['-i', '-'] : [])];
+  // stdin from the special file (a FIFO as stdin would block this parent's open, not meshc: /dev/null instead).
+  const stdin = role === 'stdin-inventory' && kind !== 'fifo' && kind !== 'symlink-loop' && kind !== 'dangling-symlink' && kind !== 'directory' ? join(dir, target) : '/dev/null';
+  const started = process.hrtime.bigint();
+  const r = spawnSync('sh', ['-c', `exec timeout -s KILL ${SPECIAL_BOUND_S * 2} "$@" < "$STDIN"`, 'sh', process.execPath, build.bin, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', STDIN: stdin },
+    maxBuffer: 64 << 20,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  rmSync(dir, { recursive: true, force: true });
+  return { code: r.status, seconds, stderr: r.stderr ?? '' };
+}
+
+function expectAnsweredInBound(role: Role, kind: Kind, bytes: Uint8Array = new Uint8Array()): void {
+  const m = runSpecial(role, kind, bytes);
+  const summary = `${role} as ${kind}: exit ${m.code}${m.code === 137 ? ' (killed: hung)' : ''}, ${m.seconds.toFixed(2)} s`;
+  expect(m.stderr, summary).not.toMatch(/internal error|\n\s+at .+:\d+:\d+\)?\n/);
+  expect([0, 1, 2], `${summary}\n${m.stderr.slice(0, 800)}`).toContain(m.code);
+  expect(m.seconds, summary).toBeLessThanOrEqual(SPECIAL_BOUND_S);
+}
+
+describe.skipIf(skip !== null)(`special and random lock and inventory files: exit 0, 1 or 2 within ${SPECIAL_BOUND_S} s${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  const combos = ROLES.flatMap((role) => KINDS.filter((k) => k !== 'random-bytes').map((kind) => ({ role, kind })));
+  it.each(combos)('$role as $kind', ({ role, kind }) => expectAnsweredInBound(role, kind), 60_000);
+
+  it('random bytes as a lock or inventory file', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ROLES), fc.uint8Array({ maxLength: 4096 }), (role, bytes) => expectAnsweredInBound(role, 'random-bytes', bytes)),
+      { numRuns: Number(process.env.MESHC_FUZZ_RUNS ?? 12) },
+    );
+  }, 300_000);
 });

@@ -15,7 +15,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pickTransaction } from '../../src/emit/nft/emit-nft.js';
+import { pickTransaction } from '../../src/render/render-nft.js';
 import type { Plan } from '../../src/model/plan.js';
 import { addNs, deleteNs, inNs, nsName, request, serve, veth, waitFor } from './netns.js';
 import { asNftables, nftFiles, nftLoad, ruleset, nftSkipReason } from './nft-helpers.js';

@@ -5,6 +5,11 @@
  *   fixtures/compile/<case>/_expected/**     the whole output tree (plan.json, apply.sh, rules, …),
  *                                            plus _manifest.txt (mode and path of every file) and
  *                                            _diagnostics.txt (every diagnostic of the compile)
+ *   fixtures/compile/_runner/body.sh         the runner's fixed body, held once for every case
+ * A `<node>/apply.sh` golden holds only that node's part of the runner (its header and plan
+ * data, everything above RUNNER_BODY_START) and one line naming the shared body; the test
+ * compares the rendered runner's rest with the shared body. So a change to the runner's
+ * code touches one golden file, and a change to a case's plan shows in that case alone.
  * The whole pipeline runs (loadStack → planStack → compilePlan) and every compiled tree
  * must also pass the emitters' consistency checker. A new case costs one folder, no code.
  *
@@ -15,13 +20,37 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DiagnosticSink, type Diagnostic } from '../../src/diagnostics/types.js';
-import { checkConsistency } from '../../src/emit/check-consistency.js';
+import { checkConsistency } from '../support/consistency/check-consistency.js';
 import { compilePlan, loadStack, planStack } from '../../src/pipeline.js';
 import { readInventory } from '../../src/plan/read-inventory.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CASES = join(ROOT, 'fixtures', 'compile');
 const UPDATE = process.env.UPDATE_GOLDENS === '1';
+const RUNNER_BODY = join(CASES, '_runner', 'body.sh');
+/** The first line of templates/runner/globals.sh.hbs: where the node-independent runner starts. */
+const RUNNER_BODY_START = '# ---- fixed names ';
+const RUNNER_BODY_LINE = `# ---- fixed runner body: ${relative(ROOT, RUNNER_BODY)} (the same for every node) ----\n`;
+
+/** A rendered runner, split into its node-specific head and its shared body. */
+function splitRunner(path: string, content: string): { head: string; body: string } {
+  const at = content.indexOf(`\n${RUNNER_BODY_START}`);
+  if (at < 0) throw new Error(`${path}: no line starting ${JSON.stringify(RUNNER_BODY_START)}`);
+  return { head: content.slice(0, at + 1), body: content.slice(at + 1) };
+}
+
+/** The golden form of an output tree: each runner is cut to its head, its body is returned once. */
+function goldenForm(files: Map<string, string>): { files: Map<string, string>; bodies: Set<string> } {
+  const bodies = new Set<string>();
+  const out = new Map<string, string>();
+  for (const [path, content] of files) {
+    if (!path.endsWith('/apply.sh')) { out.set(path, content); continue; }
+    const { head, body } = splitRunner(path, content);
+    bodies.add(body);
+    out.set(path, head + RUNNER_BODY_LINE);
+  }
+  return { files: out, bodies };
+}
 
 async function compileCase(dir: string): Promise<Map<string, string>> {
   const rel = relative(ROOT, dir);
@@ -73,8 +102,17 @@ const cases = readdirSync(CASES).filter((c) => existsSync(join(CASES, c, 'stack.
 describe('compile goldens (fixtures/compile)', () => {
   it.each(cases)('%s', async (name) => {
     const dir = join(CASES, name);
-    const actual = await compileCase(dir);
+    const { files: actual, bodies } = goldenForm(await compileCase(dir));
     const expectedDir = join(dir, '_expected');
+    for (const body of bodies) {
+      // The first case writes the shared body under UPDATE_GOLDENS=1; every other runner must agree with it.
+      if (UPDATE && name === cases[0]) {
+        mkdirSync(dirname(RUNNER_BODY), { recursive: true });
+        writeFileSync(RUNNER_BODY, body);
+      }
+      const shared = existsSync(RUNNER_BODY) ? readFileSync(RUNNER_BODY, 'utf8') : '';
+      expect.soft(body === shared, firstDifference(relative(ROOT, RUNNER_BODY), shared, body)).toBe(true);
+    }
     if (UPDATE) return writeExpected(expectedDir, actual);
     expect([...actual.keys()].sort(), 'files in the output tree').toEqual(listFiles(expectedDir));
     for (const [path, content] of actual) {

@@ -16,8 +16,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHealthAgent } from '../../src/render/render-health.js';
 import type { PlanHealth } from '../../src/model/plan.js';
 import { healthPlan, nodeOnly } from './health-fixture.js';
+import { titled, toolSkipReason } from '../support/tools.js';
 
-const canRun = process.getuid?.() === 0 && ['ip', 'socat', 'nsenter', 'flock', 'timeout'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0);
+const stateMachineSkip = process.getuid?.() === 0 ? toolSkipReason('ip', 'socat', 'nsenter', 'flock', 'timeout') : 'skipped: needs root (network namespaces)';
+const canRun = stateMachineSkip === null;
 const PREFIX = `h6${process.pid}-`;
 const SBOX = `${PREFIX}ingress_sbox`;
 const TASKS: Record<string, string> = { 'hc_web.1': '10.0.0.11', 'hc_web.2': '10.0.0.12', 'hc_dns.1': '10.0.0.21', 'hc_dns.2': '10.0.0.22', 'hc_job.1': '10.0.0.31', 'hc_job.2': '10.0.0.32' };
@@ -124,7 +126,7 @@ function setUp(): void {
 }
 
 // Rounds wait for probe timeouts (3 s each): longer than the unit project's default test timeout.
-describe.skipIf(!canRun)('health agent state machine (netns; STUB ipvsadm)', { timeout: 60_000 }, () => {
+describe.skipIf(!canRun)(titled('health agent state machine (netns; STUB ipvsadm)', stateMachineSkip), { timeout: 60_000 }, () => {
   let agent: string;
   beforeAll(() => {
     setUp();

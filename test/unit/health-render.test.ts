@@ -12,6 +12,7 @@ import { checkArgv, renderHealthAgent } from '../../src/render/render-health.js'
 import type { OutputFile } from '../../src/model/rules.js';
 import { healthPlan, nodeOnly } from './health-fixture.js';
 import { seedPlan } from '../kernel/sample-plans.js';
+import { titled, toolSkipReason } from '../support/tools.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshc-health-render-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,7 +61,7 @@ describe('renderHealthAgent', () => {
     expect(r.status).toBe(0);
   });
 
-  it.skipIf(spawnSync('sh', ['-c', 'command -v shellcheck']).status !== 0)('passes shellcheck', () => {
+  it.skipIf(toolSkipReason('shellcheck') !== null)(titled('passes shellcheck', toolSkipReason('shellcheck')), () => {
     const r = spawnSync('shellcheck', ['-s', 'bash', '-S', 'style', written(agent)], { encoding: 'utf8' });
     expect(r.stdout).toBe('');
     expect(r.status).toBe(0);
@@ -119,7 +120,7 @@ describe('meshc-health.service', () => {
     expect(unit).toMatch(/^KillSignal=SIGTERM$/m);
   });
 
-  it.skipIf(spawnSync('sh', ['-c', 'command -v systemd-analyze']).status !== 0)('passes systemd-analyze verify', () => {
+  it.skipIf(toolSkipReason('systemd-analyze') !== null)(titled('passes systemd-analyze verify', toolSkipReason('systemd-analyze')), () => {
     const path = join(dir, 'meshc-health.service');
     writeFileSync(path, unit);
     const r = spawnSync('systemd-analyze', ['verify', path], { encoding: 'utf8' });

@@ -20,7 +20,6 @@
  * accept the target ports, drop the rest addressed to the task, as src/emit/task-rules.ts.
  */
 import type { Plan, PlanNode } from '../../model/plan.js';
-import { iptablesComment } from '../../render/quote.js';
 import { compareIpv4 } from '../ipv4-order.js';
 import { meshServices, type MeshService, type MeshTask } from '../mesh-services.js';
 import { NFT_TABLE, type NftBackendPick, type NftChain, type NftNodeRuleSet, type NftRule, type NftRuleSets, type NftTable, type NftTaskTable } from './model.js';
@@ -175,16 +174,3 @@ function taskTable(plan: Plan, svc: MeshService, task: MeshTask): NftTaskTable {
   return { task: task.name, service: svc.name, ip, table };
 }
 
-/**
- * The health agent's change to one service, as `nft -f` input: the service chain
- * emptied and refilled with the round robin over the backends still healthy, in one
- * transaction (a packet sees the old pick or the new one, never an empty chain). With
- * none left the chain stays empty: the packet is not DNATed and the sandbox refuses
- * it, as IPVS does for a service without real servers. templates/health-agent.sh.hbs
- * prints the same text (nft_pick); a unit test holds the two together.
- */
-export function pickTransaction(table: string, chain: string, ips: readonly string[], comment: string): string {
-  const tokens = pickTokens(ips);
-  const add = tokens.length === 0 ? '' : `add rule inet ${table} ${chain} ${tokens.join(' ')} comment ${iptablesComment(comment.slice(0, 120))}\n`;
-  return `flush chain inet ${table} ${chain}\n${add}`;
-}

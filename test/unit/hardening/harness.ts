@@ -87,13 +87,14 @@ export function removeTree(dir: string): void {
 }
 
 /** `bash -n` on each script and one `shellcheck` over all of them; returns the complaints. */
-export function checkScripts(dir: string, scripts: readonly string[]): string[] {
+/** bash -n on each script, then shellcheck on all of them when `shellcheck` is true (callers pass whether it is on PATH). */
+export function checkScripts(dir: string, scripts: readonly string[], shellcheck: boolean): string[] {
   const problems: string[] = [];
   for (const s of scripts) {
     const r = spawnSync('bash', ['-n', join(dir, s)], { encoding: 'utf8' });
     if (r.status !== 0) problems.push(`bash -n ${s}: ${r.stderr}`);
   }
-  if (scripts.length === 0) return problems;
+  if (scripts.length === 0 || !shellcheck) return problems;
   const sc = spawnSync('shellcheck', ['-s', 'bash', ...scripts.map((s) => join(dir, s))], { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (sc.status !== 0) problems.push(`shellcheck: ${sc.stdout}${sc.stderr}`);
   return problems;

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultStackName } from '../../../src/pipeline.js';
+import { lockPathFor } from '../../../src/plan/lock.js';
 
 /** The strings of fixtures/hostile/strings.json; those with shell syntax would create `canary` if a shell ran them. */
 export function hostileStrings(canary: string): readonly string[] {
@@ -96,7 +97,7 @@ export const SLOTS: readonly Slot[] = [
 export function slotFiles(input: SlotInput): { files: Record<string, string>; argv: string[] } {
   const stackFile = input.stackFile ?? 'stack.yml';
   const files: Record<string, string> = { [stackFile]: input.stack };
-  if (input.lock !== undefined) files[`${stackFile}.meshc-lock.json`] = input.lock;
+  if (input.lock !== undefined) files[lockPathFor(stackFile)] = input.lock;
   const argv = ['compile', stackFile, '--format', 'json', ...(input.argv ?? [])];
   if (input.inventory !== undefined) {
     files['inventory.yml'] = input.inventory;

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkConsistency } from '../../../src/emit/check-consistency.js';
+import { checkConsistency } from '../../support/consistency/check-consistency.js';
 import { crashText, runMem, type CliResult } from './harness.js';
 import { inventoryArb, inventoryText, stackArb, stackText, type InventoryCase, type StackCase } from './arbitraries.js';
 

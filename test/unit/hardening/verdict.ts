@@ -4,7 +4,7 @@
  * files that are safe to run. This module decides which, without spawning anything.
  */
 import { parseDocument } from 'yaml';
-import { checkConsistency } from '../../../src/emit/check-consistency.js';
+import { checkConsistency } from '../../support/consistency/check-consistency.js';
 import type { Plan } from '../../../src/model/plan.js';
 import type { NodeRuleSet } from '../../../src/model/rules.js';
 import { healthManaged, renderHealthAgent } from '../../../src/render/render-health.js';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DiagnosticSink } from '../diagnostics/types.js';
-import type { OutputFile } from '../model/rules.js';
-import type { Plan, PlanService } from '../model/plan.js';
-import { renderNodeRules } from '../render/render-rules.js';
-import { mixedPlan, planNode, port, seedPlan, service, SETTINGS, task } from '../../test/kernel/sample-plans.js';
-import { emitRuleSets } from './emit-rule-sets.js';
-import { checkConsistency, checkRuleSets } from './check-consistency.js';
+import { DiagnosticSink } from '../../src/diagnostics/types.js';
+import type { OutputFile } from '../../src/model/rules.js';
+import type { Plan, PlanService } from '../../src/model/plan.js';
+import { renderNodeRules } from '../../src/render/render-rules.js';
+import { mixedPlan, planNode, port, seedPlan, service, SETTINGS, task } from '../kernel/sample-plans.js';
+import { emitRuleSets } from '../../src/emit/emit-rule-sets.js';
+import { checkConsistency, checkRuleSets } from '../support/consistency/check-consistency.js';
 
 function render(plan: Plan): OutputFile[] {
   return emitRuleSets(plan, new DiagnosticSink()).nodes.flatMap((n) => renderNodeRules(plan, n));

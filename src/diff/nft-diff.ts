@@ -4,8 +4,8 @@
  * and chains that appear or go away. Element order is not meaning (a set is a set), so
  * elements compare as sets; rule order is, so rules compare as sequences.
  */
-import { diffLines } from '../../diff/sequence.js';
-import { readNftFile, type ReadChain, type ReadSet } from './read-nft.js';
+import { diffLines } from './sequence.js';
+import { readNftFile, type ReadChain, type ReadSet } from '../rules-format/nft.js';
 
 export function diffNft(oldText: string, newText: string, indent: string): string[] {
   const a = readNftFile('old', oldText, []);

@@ -3,15 +3,16 @@
  * (parse-rules-file, check-ipvs), every fwmark set in the sandbox's mangle table has
  * exactly one IPVS service and every IPVS service is marked, no port or address is
  * claimed by two services, and the host DNATs exactly the ports the sandbox marks.
- * Pure: files in, problems out (empty when consistent).
+ * Pure: files in, problems out (empty when consistent). Test support, not a stage: the
+ * compile goldens, the property and hostile tests run it over every tree they compile.
  */
-import type { OutputFile, RuleSets } from '../model/rules.js';
-import type { Plan } from '../model/plan.js';
-import { renderNodeRules } from '../render/render-rules.js';
+import type { OutputFile, RuleSets } from '../../../src/model/rules.js';
+import type { Plan } from '../../../src/model/plan.js';
+import { renderNodeRules } from '../../../src/render/render-rules.js';
 import { parseIpvsFile } from './check-ipvs.js';
 import { optionValue, parseRulesFile, type ParsedRule, type ParsedRulesFile, type Problem } from './parse-rules-file.js';
-import { HOST, SANDBOX, TASK } from './chains.js';
-import { checkNftNode } from './nft/check-nft.js';
+import { HOST, SANDBOX, TASK } from '../../../src/emit/chains.js';
+import { checkNftNode } from './check-nft.js';
 
 export type { Problem } from './parse-rules-file.js';
 

@@ -6,10 +6,10 @@
  * redirect rule and accepted target. Lines are found in the rendered text (the files
  * meshc wrote), so a location always points at what is on disk.
  */
-import type { Plan, PlanPort, PlanService } from '../../model/plan.js';
-import type { OutputFile } from '../../model/rules.js';
-import { formatSteps, type Step } from '../../explain/steps.js';
-import { serviceChain } from './emit-nft.js';
+import type { Plan, PlanPort, PlanService } from '../model/plan.js';
+import type { OutputFile } from '../model/rules.js';
+import { formatSteps, type Step } from './steps.js';
+import { serviceChain } from '../emit/nft/emit-nft.js';
 
 type Lines = readonly string[];
 

@@ -5,8 +5,8 @@
  * service chain and every service chain's round robin has as many slots as `mod N`; no
  * VIP is also a backend; every task file's address is a backend of some service.
  */
-import type { Problem } from '../parse-rules-file.js';
-import { readNftFile, splitElement, type ReadNftFile } from './read-nft.js';
+import type { Problem } from './parse-rules-file.js';
+import { readNftFile, splitElement, type ReadNftFile } from '../../../src/rules-format/nft.js';
 
 export function checkNftNode(node: string, kinds: ReadonlyMap<string, string>, problems: Problem[]): void {
   const path = (kind: string): string => `${node}/${kind}`;

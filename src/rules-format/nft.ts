@@ -2,10 +2,15 @@
  * Reads an `.nft` file as meshc writes it (templates/table.nft.hbs): the prologue
  * (`add table` / `delete table`), then one table with its sets, maps and chains. Not a
  * general nft parser: the toolkit (diff, consistency check) reads meshc's own output,
- * and anything else in a file is reported as a problem with its line. Kept in one
- * module so it can move to the shared output edge with the iptables readers.
+ * and anything else in a file is reported as a problem with its line. Part of the output
+ * edge (src/rules-format/) beside the iptables-restore and ipvsadm readers.
  */
-import type { Problem } from '../parse-rules-file.js';
+/** A line of an `.nft` file that is not what meshc writes (the same shape as the other readers' problems). */
+export interface Problem {
+  readonly file: string;
+  readonly line: number;
+  readonly message: string;
+}
 
 export interface ReadSet {
   readonly kind: 'set' | 'map';

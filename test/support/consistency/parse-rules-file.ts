@@ -5,7 +5,9 @@
  * a chain not named MESHC-… within 28 characters, a rule without its comment.
  * The cross-file checks (marks vs IPVS, ports, addresses) use the parsed result.
  */
-import { TABLE_ORDER } from './chains.js';
+import { TABLE_ORDER } from '../../../src/emit/chains.js';
+import { readRestore, type RestoreLine } from '../../../src/rules-format/restore.js';
+import { targetOf, tokenize } from '../../../src/rules-format/tokens.js';
 
 export interface Problem {
   readonly file: string;
@@ -49,24 +51,26 @@ interface State {
 export function parseRulesFile(file: string, text: string, problems: Problem[]): ParsedRulesFile {
   const st: State = { table: null, tableLine: 0, seen: [], chains: new Map(), rules: [], hooks: [] };
   const report = (line: number, message: string): void => void problems.push({ file, line, message });
-  text.split('\n').forEach((raw, i) => parseLine(st, raw.trim(), i + 1, report));
+  for (const l of readRestore(text)) checkLine(st, l, report);
   if (st.table !== null) report(st.tableLine, `table ${st.table} does not end with COMMIT`);
   return { chains: st.chains, rules: st.rules, hooks: st.hooks };
 }
 
 type Report = (line: number, message: string) => void;
 
-function parseLine(st: State, line: string, n: number, report: Report): void {
-  if (line === '') return;
-  if (line.startsWith('#')) return parseHookComment(st, line, n, report);
-  if (line.startsWith('*')) return openTable(st, line.slice(1), n, report);
-  if (st.table === null) return report(n, `"${line}" outside a table block`);
-  if (line === 'COMMIT') {
+function checkLine(st: State, l: RestoreLine, report: Report): void {
+  const n = l.line;
+  if (l.kind === 'blank') return;
+  if (l.kind === 'comment') return parseHookComment(st, l.text, n, report);
+  if (l.kind === 'table') return openTable(st, l.table, n, report);
+  if (st.table === null) return report(n, `"${l.text}" outside a table block`);
+  if (l.kind === 'commit') {
     st.table = null;
     return;
   }
-  if (line.startsWith(':')) return declareChain(st, st.table, line.slice(1).split(/\s+/)[0] ?? '', n, report);
-  parseRule(st, st.table, tokenize(line), n, report);
+  if (l.kind === 'chain') return declareChain(st, st.table, l.chain, n, report);
+  if (l.kind !== 'rule') return report(n, `only "-A <chain> …" rules belong in a meshc file, not "${l.text}"`);
+  parseRule(st, st.table, l, report);
 }
 
 function openTable(st: State, name: string, n: number, report: Report): void {
@@ -87,9 +91,9 @@ function declareChain(st: State, table: string, chain: string, n: number, report
   set?.add(chain);
 }
 
-function parseRule(st: State, table: string, tokens: string[], n: number, report: Report): void {
-  const [cmd, chain, ...args] = tokens;
-  if (cmd !== '-A' || chain === undefined) return report(n, `only "-A <chain> …" rules belong in a meshc file, not "${tokens.join(' ')}"`);
+function parseRule(st: State, table: string, l: RestoreLine, report: Report): void {
+  const [n, chain, args] = [l.line, l.chain, l.values];
+  if (l.command !== '-A' || chain === '') return report(n, `only "-A <chain> …" rules belong in a meshc file, not "${l.text}"`);
   if (!st.chains.get(table)?.has(chain)) report(n, `rule appended to ${chain}, which is not declared (before it) in ${table}`);
   if (!hasComment(args)) report(n, `rule in ${chain} has no -m comment --comment`);
   const target = targetOf(args);
@@ -102,7 +106,7 @@ function parseRule(st: State, table: string, tokens: string[], n: number, report
 function parseHookComment(st: State, line: string, n: number, report: Report): void {
   const m = /^#\s*hook:\s*(.*)$/.exec(line);
   if (!m) return;
-  const tokens = tokenize(m[1] ?? '');
+  const tokens = tokenize(m[1] ?? '').values;
   const table = tokens[tokens.indexOf('-t') + 1];
   const target = targetOf(tokens);
   if (tokens.indexOf('-t') < 0 || table === undefined || target === undefined) return report(n, `malformed hook "${m[1]}"`);
@@ -111,25 +115,9 @@ function parseHookComment(st: State, line: string, n: number, report: Report): v
 
 const BUILTIN_TARGETS = new Set(['ACCEPT', 'DROP', 'RETURN', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'MARK', 'REJECT', 'LOG', 'CONNMARK']);
 
-export function targetOf(tokens: readonly string[]): string | undefined {
-  const i = Math.max(tokens.lastIndexOf('-j'), tokens.lastIndexOf('-g'));
-  return i < 0 ? undefined : tokens[i + 1];
-}
-
 function hasComment(args: readonly string[]): boolean {
   const i = args.indexOf('--comment');
   return i > 0 && args[i - 1] === 'comment' && args[i - 2] === '-m' && (args[i + 1] ?? '') !== '';
 }
 
-/** Whitespace-separated tokens; a double-quoted token may hold spaces (iptables-restore's own rule). */
-export function tokenize(line: string): string[] {
-  const out: string[] = [];
-  for (const m of line.matchAll(/"([^"]*)"|(\S+)/g)) out.push(m[1] ?? m[2] ?? '');
-  return out;
-}
-
-/** Value after `flag` in a rule's tokens. */
-export function optionValue(args: readonly string[], flag: string): string | undefined {
-  const i = args.indexOf(flag);
-  return i < 0 ? undefined : args[i + 1];
-}
+export { optionValue, targetOf } from '../../../src/rules-format/tokens.js';

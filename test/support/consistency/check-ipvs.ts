@@ -4,7 +4,8 @@
  * listed twice, two services on one fwmark, a service without real servers, one
  * address serving two services, and lines out of (fwmark, address) order.
  */
-import { compareIpv4 } from './ipv4-order.js';
+import { compareIpv4 } from '../../../src/emit/ipv4-order.js';
+import { readIpvsadm } from '../../../src/rules-format/ipvsadm.js';
 import type { Problem } from './parse-rules-file.js';
 
 export interface ParsedIpvs {
@@ -20,28 +21,32 @@ export function parseIpvsFile(file: string, text: string, problems: Problem[]): 
   const owner = new Map<string, number>();
   const report = (line: number, message: string): void => void problems.push({ file, line, message });
   let last: [number, string] = [0, ''];
-  text.split('\n').forEach((line, i) => {
-    const n = i + 1;
-    if (line === '') return;
-    const s = SERVICE.exec(line);
-    const r = REAL.exec(line);
+  for (const l of readIpvsadm(text)) {
+    const [n, line] = [l.line, l.text];
+    if (l.kind === 'blank') continue;
+    // The reader finds services and servers; meshc's own files must also keep its one exact form.
+    const s = l.kind === 'service' && l.fwmark !== null && SERVICE.test(line);
+    const r = l.kind === 'server' && l.fwmark !== null && REAL.test(line);
     if (s) {
-      const mark = Number(s[1]);
+      const mark = l.fwmark as number;
       if (services.has(mark)) report(n, `two IPVS services share fwmark ${mark}`);
       else if (mark < last[0]) report(n, `IPVS service ${mark} out of fwmark order`);
       services.set(mark, []);
       last = [mark, ''];
     } else if (r) {
-      const [mark, ip] = [Number(r[1]), r[2] ?? ''];
+      const [mark, ip] = [l.fwmark as number, l.real.replace(/:0$/, '')];
       const reals = services.get(mark);
-      if (!reals) return report(n, `real server ${ip} for fwmark ${mark}, which has no IPVS service (above it)`);
+      if (!reals) {
+        report(n, `real server ${ip} for fwmark ${mark}, which has no IPVS service (above it)`);
+        continue;
+      }
       if (owner.has(ip)) report(n, `address ${ip} is a real server of fwmark ${owner.get(ip)} and ${mark}`);
       else if (mark === last[0] && last[1] !== '' && compareIpv4(ip, last[1]) < 0) report(n, `real server ${ip} out of address order`);
       owner.set(ip, mark);
       reals.push(ip);
       last = [mark, ip];
     } else report(n, `not an ipvsadm -Sn line: "${line}"`);
-  });
+  }
   for (const [mark, reals] of services) if (reals.length === 0) report(0, `IPVS service ${mark} has no real server`);
   return { services };
 }
