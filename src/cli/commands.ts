@@ -107,7 +107,7 @@ function planWithLock(
   sink: DiagnosticSink,
 ) {
   const where = locateLock(file, opts.lock, io.cwd);
-  if (where.ambiguous) sink.report(diag('LOCK_LEGACY_AMBIGUOUS', undefined, where.ambiguous.legacy, file, where.ambiguous.others.join(', '), where.write ?? ''));
+  if (where.ambiguous) sink.report(diag('LOCK_LEGACY_AMBIGUOUS', { file: where.ambiguous.legacy, line: 1, col: 1 }, where.ambiguous.legacy, file, where.ambiguous.others.join(', '), where.write ?? ''));
   const readText = where.read === undefined ? undefined : readOptional(where.read, io, sink);
   const lock = readText === undefined || where.read === undefined ? undefined : parseLock(readText, where.read, sink);
   if (readText !== undefined && !lock) return undefined;

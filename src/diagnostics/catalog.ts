@@ -43,6 +43,11 @@ export const catalog = {
     message: (legacy: string, stack: string, others: string, lock: string) =>
       `${legacy} is not read: its old-style name fits ${others} as well as ${stack}, so its allocations may not be ${stack}'s; if they are, rename it to ${lock}`,
   },
+  DIAGNOSTICS_OMITTED: {
+    severity: 'info',
+    message: (n: number, severity: string, where: string, max: number) =>
+      `\u2026 ${n} more ${severity}${n === 1 ? '' : 's'} ${where} not shown (meshc shows the first ${max} distinct problems per file)`,
+  },
 
   // ---- front end: source, interpolate, schema, normalize, deploy checks ---
   // (section owned by the front end; keep sorted)
@@ -294,6 +299,16 @@ export const catalog = {
       `placement key "${key}" is not supported by meshc (Swarm would match no node with it): use node.id, node.hostname, node.role, node.platform.os, node.labels.<key> or engine.labels.<key>`,
   },
   SETTING_INVALID: { severity: 'error', message: (name: string, value: string, why: string) => `${name} "${value}" is invalid: ${why}` },
+  INVENTORY_ADDRESS_UNUSABLE: {
+    severity: 'error',
+    message: (address: string, node: string, why: string) =>
+      `node '${node}': address ${address} is ${why}; VXLAN peers need the node's unicast underlay address`,
+  },
+  TASKS_TOO_MANY: {
+    severity: 'error',
+    message: (total: number, max: number, service: string, tasks: number) =>
+      `the stack asks for ${total} tasks (service '${service}': ${tasks}); meshc plans at most ${max} tasks per compile`,
+  },
 
 } as const satisfies Record<string, Entry>;
 

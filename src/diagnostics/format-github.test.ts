@@ -29,7 +29,9 @@ describe('formatGithub', () => {
     expect(out).toContain('::notice title=LOCK_STALE::z\n');
   });
 
-  it('escapes %, CR, LF in the message and also : and , in properties, so the runner reads back the original', () => {
+  // Control characters from the input are shown as escapes (issue 13 item 14); the note
+  // separator is meshc's own newline and survives the runner's round trip.
+  it('escapes %, CR, LF in the message and also : and , in properties, so the runner reads back the escaped text', () => {
     const d: Diagnostic = {
       code: 'SCHEMA_VIOLATION',
       severity: 'error',
@@ -41,7 +43,7 @@ describe('formatGithub', () => {
     expect(line.split('\n')).toHaveLength(1);
     const parsed = parseCommand(line);
     expect(parsed.props).toEqual({ file: 'dir,x/a:b%.yml', line: '3', col: '4', endLine: '3', endColumn: '9', title: 'SCHEMA_VIOLATION' });
-    expect(parsed.message).toBe('100% wrong:\r\nline two, with ::error inside\nnote: see here (o.yml:1:2)');
+    expect(parsed.message).toBe('100% wrong:\\r\\nline two, with ::error inside\nnote: see here (o.yml:1:2)');
   });
 
   it('prints nothing for no diagnostics', () => {

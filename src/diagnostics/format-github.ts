@@ -4,6 +4,8 @@
  * Escaping follows @actions/core (command.ts): message data escapes %, CR and LF;
  * property values also escape ':' and ',', which would otherwise end the property.
  */
+import { escapeControls } from './escape.js';
+import { displayMessage } from './format.js';
 import type { Diagnostic, Severity } from './types.js';
 
 const COMMAND: Readonly<Record<Severity, string>> = { error: 'error', warning: 'warning', info: 'notice' };
@@ -17,7 +19,7 @@ function properties(d: Diagnostic): string {
   const props: [string, string | number | undefined][] = [];
   const loc = d.loc;
   if (loc && loc.file !== '-') {
-    props.push(['file', loc.file], ['line', loc.line], ['col', loc.col]);
+    props.push(['file', escapeControls(loc.file)], ['line', loc.line], ['col', loc.col]);
     if (loc.endLine !== undefined) props.push(['endLine', loc.endLine]);
     if (loc.endCol !== undefined && (loc.endLine === undefined || loc.endLine === loc.line)) props.push(['endColumn', loc.endCol]);
   }
@@ -27,8 +29,8 @@ function properties(d: Diagnostic): string {
 
 /** Notes become extra lines of the annotation, each with its position when it has one. */
 function messageOf(d: Diagnostic): string {
-  const notes = (d.notes ?? []).map((n) => `note: ${n.message}${n.loc ? ` (${n.loc.file}:${n.loc.line}:${n.loc.col})` : ''}`);
-  return [d.message, ...notes].join('\n');
+  const notes = (d.notes ?? []).map((n) => `note: ${escapeControls(n.message)}${n.loc ? ` (${escapeControls(n.loc.file)}:${n.loc.line}:${n.loc.col})` : ''}`);
+  return [displayMessage(d), ...notes].join('\n');
 }
 
 export function escapeData(text: string): string {

@@ -4,6 +4,8 @@
  * %SRCROOT% (the checkout root in GitHub code scanning), and the absolute cwd is
  * never written, so the document is the same on every machine.
  */
+import { escapeControls } from './escape.js';
+import { displayMessage } from './format.js';
 import { isAbsolute, relative, sep } from 'node:path';
 import { catalog, type DiagnosticCode } from './catalog.js';
 import type { Diagnostic, RelatedNote, Severity, SourceLoc } from './types.js';
@@ -48,20 +50,20 @@ function resultOf(d: Diagnostic, ruleIndex: number, cwd: string): object {
   const notes = d.notes ?? [];
   // stdin ('-') has no URI: such positions stay in the message text.
   const placed = (n: RelatedNote) => n.loc !== undefined && n.loc.file !== '-';
-  const unplaced = notes.filter((n) => !placed(n)).map((n) => `note: ${n.message}`);
+  const unplaced = notes.filter((n) => !placed(n)).map((n) => `note: ${escapeControls(n.message)}`);
   const related = notes.flatMap((n, i) => (placed(n) && n.loc ? [relatedOf(n, n.loc, i + 1, cwd)] : []));
   return {
     ruleId: d.code,
     ruleIndex,
     level: LEVEL[d.severity],
-    message: { text: [d.message, ...unplaced].join('\n') },
+    message: { text: [displayMessage(d), ...unplaced].join('\n') },
     ...(d.loc && d.loc.file !== '-' ? { locations: [{ physicalLocation: physicalOf(d.loc, cwd) }] } : {}),
     ...(related.length ? { relatedLocations: related } : {}),
   };
 }
 
 function relatedOf(note: RelatedNote, loc: SourceLoc, id: number, cwd: string): object {
-  return { id, message: { text: note.message }, physicalLocation: physicalOf(loc, cwd) };
+  return { id, message: { text: escapeControls(note.message) }, physicalLocation: physicalOf(loc, cwd) };
 }
 
 function physicalOf(loc: SourceLoc, cwd: string): object {

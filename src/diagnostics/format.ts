@@ -3,6 +3,7 @@
  * (JSON). Position arithmetic and frames live here, never in the stages.
  */
 import { relative, resolve } from 'node:path';
+import { escapeControls } from './escape.js';
 import type { Diagnostic, SourceLoc } from './types.js';
 
 export interface TextOptions {
@@ -17,7 +18,16 @@ const SEVERITY_COLOR = { error: '31;1', warning: '33;1', info: '36' } as const;
 
 export function locText(loc: SourceLoc | undefined, cwd: string): string {
   if (!loc) return 'meshc';
-  return `${displayPath(loc.file, cwd)}:${loc.line}:${loc.col}`;
+  return `${escapeControls(displayPath(loc.file, cwd))}:${loc.line}:${loc.col}`;
+}
+
+/**
+ * The message as every format prints it: control characters escaped (the sink already
+ * did; diagnostics built elsewhere get the same), and a repeated problem's count.
+ */
+export function displayMessage(d: Diagnostic): string {
+  const more = d.count !== undefined && d.count > 1 && d.code !== 'DIAGNOSTICS_OMITTED' ? ` (and ${d.count - 1} more like it here)` : '';
+  return escapeControls(d.message) + more;
 }
 
 /** File names relative to the working directory, as the user typed them. */
@@ -30,9 +40,9 @@ export function formatText(items: readonly Diagnostic[], opts: TextOptions): str
   const out: string[] = [];
   for (const d of items) {
     const sev = paint(opts.color, SEVERITY_COLOR[d.severity], d.severity);
-    out.push(`${locText(d.loc, opts.cwd)} ${sev} ${d.code}: ${d.message}`);
+    out.push(`${locText(d.loc, opts.cwd)} ${sev} ${d.code}: ${displayMessage(d)}`);
     if (opts.codeFrame && d.loc) out.push(...codeFrame(opts.sources.get(d.loc.file), d.loc, opts.color));
-    for (const n of d.notes ?? []) out.push(`  note: ${n.message}${n.loc ? ` (${locText(n.loc, opts.cwd)})` : ''}`);
+    for (const n of d.notes ?? []) out.push(`  note: ${escapeControls(n.message)}${n.loc ? ` (${locText(n.loc, opts.cwd)})` : ''}`);
   }
   return out.length ? out.join('\n') + '\n' : '';
 }
@@ -46,7 +56,7 @@ function codeFrame(source: string | undefined, loc: SourceLoc, color: boolean): 
   const frame: string[] = [];
   for (let n = first; n <= Math.min(loc.line, lines.length); n++) {
     const marker = n === loc.line ? paint(color, '31;1', '>') : ' ';
-    frame.push(`${marker} ${String(n).padStart(width)} | ${(lines[n - 1] ?? '').slice(0, 200)}`);
+    frame.push(`${marker} ${String(n).padStart(width)} | ${escapeControls((lines[n - 1] ?? '').slice(0, 200))}`);
   }
   const span = loc.endLine === loc.line && loc.endCol && loc.endCol > loc.col ? loc.endCol - loc.col : 1;
   frame.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, loc.col - 1))}${paint(color, '31;1', '^'.repeat(Math.min(span, 80)))}`);
@@ -60,19 +70,20 @@ export function formatJson(items: readonly Diagnostic[], cwd: string): string {
 
 export function toJson(d: Diagnostic, cwd: string): object {
   const where = (loc: SourceLoc | undefined) =>
-    loc ? { file: displayPath(loc.file, cwd), line: loc.line, col: loc.col } : undefined;
+    loc ? { file: escapeControls(displayPath(loc.file, cwd)), line: loc.line, col: loc.col } : undefined;
   return {
     code: d.code,
     severity: d.severity,
-    message: d.message,
+    message: escapeControls(d.message),
+    ...(d.count !== undefined && d.count > 1 ? { count: d.count } : {}),
     ...(d.loc ? { loc: where(d.loc) } : {}),
-    ...(d.notes?.length ? { notes: d.notes.map((n) => ({ message: n.message, loc: where(n.loc) })) } : {}),
+    ...(d.notes?.length ? { notes: d.notes.map((n) => ({ message: escapeControls(n.message), loc: where(n.loc) })) } : {}),
   };
 }
 
 export function counts(items: readonly Diagnostic[]): { errors: number; warnings: number } {
   return {
-    errors: items.filter((d) => d.severity === 'error').length,
-    warnings: items.filter((d) => d.severity === 'warning').length,
+    errors: items.reduce((sum, d) => sum + (d.severity === 'error' ? (d.count ?? 1) : 0), 0),
+    warnings: items.reduce((sum, d) => sum + (d.severity === 'warning' ? (d.count ?? 1) : 0), 0),
   };
 }

@@ -46,11 +46,7 @@ describe('port checks', () => {
     expect(r.items[0]?.notes?.[0]?.loc?.line).toBe(2);
   });
 
-  it('rejects Swarm’s own ports, saying Swarm does not check them', () => {
-    const r = normalizeYaml('services:\n  a: {image: x, ports: ["2377:1", "7946:1", "7946:1/udp", "4789:1/udp", "4789:1", "2377:1/udp"]}\n');
-    expect(r.codes).toEqual(['2:25 PORT_RESERVED', '2:59 PORT_RESERVED', '2:35 PORT_RESERVED', '2:45 PORT_RESERVED']);
-    expect(r.items[0]?.message).toContain('Swarm does not check this');
-  });
+  // Swarm's own ports (PORT_RESERVED) are checked by the planner against the settings in force: plan/reserved-ports.test.ts.
 
   it('warns, at the port, when an ingress port shadows a service of the node itself; not for host mode or other ports', () => {
     const r = normalizeYaml(
@@ -64,11 +60,6 @@ describe('port checks', () => {
     expect(r.codes).toEqual(['2:28 PUBLISHED_PORT_SHADOWS_NODE_SERVICE', '2:85 PUBLISHED_PORT_SHADOWS_NODE_SERVICE']);
     expect(r.items[0]!.message).toContain('22/tcp of service "gate" shadows the node\'s own ssh server');
     expect(r.items[1]!.message).toContain('53/udp');
-  });
-
-  it('follows a VXLAN port moved by x-meshc', () => {
-    const r = normalizeYaml('x-meshc: {vxlan_port: 4790}\nservices:\n  a: {image: x, ports: ["4789:1/udp", "4790:1/udp"]}\n');
-    expect(r.items.map((d) => d.message)).toEqual([expect.stringContaining('4790/udp')]);
   });
 
   it('skips dynamic ports (published 0) in duplicate and conflict checks', () => {

@@ -29,7 +29,7 @@ export function normalizeStack(doc: ComposeDocument, opts: { stackName: string }
   const services = names.map((name) => normalizeService(ctx, opts.stackName, name));
   const settings = stackSettings(ctx);
   services.forEach((s) => checkServicePorts(s, sink));
-  checkPortConflicts(services, sink, settings.vxlanPort);
+  checkPortConflicts(services, sink);
   if (sink.errorCount > before) return undefined;
   return { name: opts.stackName, files: doc.files, services, settings };
 }
@@ -37,7 +37,8 @@ export function normalizeStack(doc: ComposeDocument, opts: { stackName: string }
 function normalizeService(ctx: NormalizeContext, stack: string, name: string): Service {
   const path = ['services', name];
   const loc = ctx.doc.locateKey(path);
-  const problem = dnsComponentProblem(scopedName(stack, name));
+  // An invalid stack name is reported once, on its own: it must not make every service name look invalid.
+  const problem = dnsComponentProblem(stackNameProblem(stack) ? name : scopedName(stack, name));
   if (problem) ctx.sink.report(diag('NAME_INVALID', loc, 'service', name, problem));
   const image = valueAt(ctx.doc, [...path, 'image']);
   if (typeof image !== 'string' || image === '') ctx.sink.report(diag('IMAGE_MISSING', loc, name));

@@ -1,9 +1,9 @@
 /**
  * Swarm's API-time port checks (swarmkit `validateEndpointSpec`, `checkPortConflicts`),
- * all reported in one run with the first claimant as a related note, plus the checks
- * Swarm lacks: publishing the cluster's own ports (2377/tcp, 7946/tcp+udp, VXLAN/udp) is
- * an error, and an ingress port that takes over a service the node itself runs is a
- * warning. The mesh DNATs `--dst-type LOCAL`, so publishing 22/tcp redirects ssh on
+ * all reported in one run with the first claimant as a related note, plus a check
+ * Swarm lacks: an ingress port that takes over a service the node itself runs is a
+ * warning. (Publishing the cluster's own ports is refused by the planner,
+ * plan/reserved-ports.ts, which knows the VXLAN port the inventory or CLI set.) The mesh DNATs `--dst-type LOCAL`, so publishing 22/tcp redirects ssh on
  * *every* node (the operator is locked out), and 53 catches the node's own resolver stub
  * on 127.0.0.53.
  */
@@ -21,15 +21,6 @@ const NODE_SERVICES: ReadonlyMap<string, string> = new Map([
   ['2376/tcp', 'Docker API (TLS)'],
 ]);
 
-function reserved(vxlanPort: number): ReadonlyMap<string, string> {
-  return new Map([
-    ['2377/tcp', 'cluster management'],
-    ['7946/tcp', 'node gossip'],
-    ['7946/udp', 'node gossip'],
-    [`${vxlanPort}/udp`, 'VXLAN data path'],
-  ]);
-}
-
 /** Within one service: dnsrr with ingress ports, duplicate (published, protocol). */
 export function checkServicePorts(service: Service, sink: DiagnosticSink): void {
   const firstIngress = service.ports.find((p) => p.mode === 'ingress');
@@ -45,16 +36,13 @@ export function checkServicePorts(service: Service, sink: DiagnosticSink): void 
 }
 
 /** Across services: ingress conflicts with anything, host with host is the scheduler's business. */
-export function checkPortConflicts(services: readonly Service[], sink: DiagnosticSink, vxlanPort = 4789): void {
+export function checkPortConflicts(services: readonly Service[], sink: DiagnosticSink): void {
   const ingress = new Map<string, Claim>();
   const host = new Map<string, Claim>();
-  const own = reserved(vxlanPort);
   for (const service of services) {
     for (const port of service.ports) {
       if (port.published === 0) continue;
       const key = `${port.published}/${port.protocol}`;
-      const what = own.get(key);
-      if (what) sink.report(diag('PORT_RESERVED', port.loc, port.published, port.protocol, what));
       const shadowed = port.mode === 'ingress' ? NODE_SERVICES.get(key) : undefined;
       if (shadowed) sink.report(diag('PUBLISHED_PORT_SHADOWS_NODE_SERVICE', port.loc, port.published, port.protocol, service.name, shadowed));
       const other = ingress.get(key) ?? (port.mode === 'ingress' ? host.get(key) : undefined);

@@ -45,9 +45,12 @@ export function allocateAddresses(
     claim('vips', service.name, service.loc);
     for (const task of tasks) claim('tasks', task.name, service.loc);
   }
+  // The default subnet was written nowhere: the error then points at what needs the addresses.
+  const loc = subnetLoc ?? members[0]?.service.loc ?? nodes[0]?.loc;
+  if (reportSubnetExhausted(cidr, claims.length, loc, sink)) return undefined;
   const result = allocateSticky(claims, { first: cidr.network + 2, last: cidr.network + cidr.size - 2, taken: new Set() });
   if (result.unserved > 0) {
-    sink.report(diag('INGRESS_SUBNET_EXHAUSTED', subnetLoc, subnet, claims.length, usableHosts(cidr), suggestSubnet(cidr, claims.length)));
+    sink.report(diag('INGRESS_SUBNET_EXHAUSTED', loc, formatCidr(cidr), claims.length, usableHosts(cidr), suggestSubnet(cidr, claims.length)));
     return undefined;
   }
   for (const m of result.moved) {
@@ -62,6 +65,17 @@ export function allocateAddresses(
     out[kind][name] = formatIpv4(value);
   }
   return out;
+}
+
+/** Reports INGRESS_SUBNET_EXHAUSTED when `needed` addresses cannot fit in `cidr`; true when reported. */
+export function reportSubnetExhausted(cidr: Cidr, needed: number, loc: SourceLoc | undefined, sink: DiagnosticSink): boolean {
+  if (needed <= usableHosts(cidr)) return false;
+  sink.report(diag('INGRESS_SUBNET_EXHAUSTED', loc, formatCidr(cidr), needed, usableHosts(cidr), suggestSubnet(cidr, needed)));
+  return true;
+}
+
+function formatCidr(cidr: Cidr): string {
+  return `${formatIpv4(cidr.network)}/${cidr.prefix}`;
 }
 
 /** The smallest subnet, at the same network address, that holds `needed` addresses. */

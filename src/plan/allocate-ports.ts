@@ -10,6 +10,7 @@ import type { DiagnosticSink, SourceLoc } from '../diagnostics/types.js';
 import type { PlanPort } from '../model/plan.js';
 import type { PortSpec, Protocol, Service } from '../model/stack.js';
 import type { Lock } from './lock.js';
+import { notDynamic } from './reserved-ports.js';
 import { allocateSticky, type Claim } from './sticky-pool.js';
 
 export interface PortAllocation {
@@ -25,9 +26,9 @@ interface Owner {
 
 const PROTOCOLS: readonly Protocol[] = ['tcp', 'udp', 'sctp'];
 
-/** Ports the cluster itself listens on (Swarm: manager 2377/tcp, gossip 7946, VXLAN): never handed out. */
+/** Ports the cluster and the node itself listen on (reserved-ports.ts): never handed out. */
 export function infrastructurePorts(vxlanPort: number): readonly string[] {
-  return ['tcp:2377', 'tcp:7946', 'udp:7946', `udp:${vxlanPort}`];
+  return notDynamic(vxlanPort);
 }
 
 export function allocatePorts(

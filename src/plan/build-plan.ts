@@ -11,11 +11,13 @@ import type { NormalizedStack, Service } from '../model/stack.js';
 import { allocateAddresses } from './allocate-addresses.js';
 import { allocateFwmarks } from './allocate-fwmarks.js';
 import { allocatePorts, infrastructurePorts } from './allocate-ports.js';
+import { checkCapacity } from './check-capacity.js';
 import { checkHostPorts } from './check-host-ports.js';
 import { checkHealthPort, planHealth } from './health.js';
 import { labelMap } from './inventory-checks.js';
 import { EMPTY_LOCK, type Lock } from './lock.js';
 import { placeTasks, type PlacedTask } from './place-tasks.js';
+import { checkReservedPorts } from './reserved-ports.js';
 import { checkNodeAddresses, resolveSettings } from './settings.js';
 
 export interface PlanOptions {
@@ -42,9 +44,12 @@ export function buildPlan(stack: NormalizedStack, inventory: Inventory, opts: Pl
   const nodes = [...inventory.nodes].sort((a, b) => compare(a.name, b.name));
   const resolved = resolveSettings(opts.settings ?? {}, inventory, stack.settings, sink);
   const settings = resolved?.values;
-  const placed = placeTasks(stack.name, services, nodes, locked.placement, sink);
+  // Counts first, by arithmetic: no task is built for a stack that cannot fit (issue 13 item 9).
+  const fits = checkCapacity(services, nodes, sink);
+  const placed = fits ? placeTasks(stack.name, services, nodes, locked.placement, sink) : undefined;
   if (!resolved || !settings || !placed) return undefined;
   checkNodeAddresses(nodes, resolved, sink);
+  checkReservedPorts(services, resolved, sink);
   // The allocators are independent: run them all so one compile reports every problem.
   checkHostPorts(services, placed, sink);
   for (const service of services) checkHealthPort(service, sink);

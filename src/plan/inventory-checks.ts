@@ -6,6 +6,7 @@
 import { diag, diagWithNotes } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { InventoryNode } from '../model/inventory.js';
+import { isSafeFileName, OUTPUT_TREE_ENTRIES } from '../render/quote.js';
 import { parseIpv4 } from './ipv4.js';
 
 export const NODE_NAME = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
@@ -19,6 +20,8 @@ export function checkNodes(nodes: readonly InventoryNode[], sink: DiagnosticSink
   const byAddress = new Map<string, InventoryNode>();
   for (const node of nodes) {
     checkNode(node, sink);
+    const unusable = addressProblem(node.address, nodes.length);
+    if (unusable) sink.report(diag('INVENTORY_ADDRESS_UNUSABLE', node.loc, node.address, node.name, unusable));
     const sameName = byName.get(node.name);
     if (sameName) sink.report(withFirst('INVENTORY_NODE_DUPLICATE', node, sameName, [node.name]));
     else byName.set(node.name, node);
@@ -29,8 +32,25 @@ export function checkNodes(nodes: readonly InventoryNode[], sink: DiagnosticSink
   return sink.errorCount === before;
 }
 
+/**
+ * Why an address cannot be a VXLAN peer, or undefined. Loopback is fine for a one-node
+ * cluster (the default local inventory is 127.0.0.1): there is no peer to reach.
+ */
+export function addressProblem(address: string, nodeCount: number): string | undefined {
+  const ip = parseIpv4(address);
+  if (ip === undefined) return undefined;
+  const first = ip >>> 24;
+  if (ip === 0) return 'the unspecified address';
+  if (ip === 0xffffffff) return 'the broadcast address';
+  if (first >= 224 && first <= 239) return 'a multicast address';
+  if (first === 127 && nodeCount > 1) return 'a loopback address, which no other node can reach';
+  return undefined;
+}
+
 function checkNode(node: InventoryNode, sink: DiagnosticSink): void {
-  if (!NODE_NAME.test(node.name)) sink.report(diag('INVENTORY_NODE_NAME_INVALID', node.loc, node.name, NODE_NAME.source));
+  // NODE_NAME and the renderer's file-name grammar together (render/quote.ts), and no output tree entry.
+  if (!NODE_NAME.test(node.name) || !isSafeFileName(node.name)) sink.report(diag('INVENTORY_NODE_NAME_INVALID', node.loc, node.name, `${NODE_NAME.source} without '..'`));
+  else if (OUTPUT_TREE_ENTRIES.includes(node.name)) sink.report(diag('INVENTORY_NODE_NAME_INVALID', node.loc, node.name, `a name other than ${OUTPUT_TREE_ENTRIES.join(' or ')} (output tree entries)`));
   if (parseIpv4(node.address) === undefined) sink.report(diag('INVENTORY_ADDRESS_INVALID', node.loc, node.address, node.name));
   for (const labels of [node.labels, node.engineLabels]) {
     for (const [key, value] of Object.entries(labels)) {

@@ -92,7 +92,11 @@ function checkSettings(s: NetworkSettings, locate: Locate, sink: DiagnosticSink)
   const bad = (key: Key, why: string) => sink.report(diag('SETTING_INVALID', locate(key), settingName(key), show(s[key]), why));
   const ingress = checkSubnet(s, 'ingressSubnet', bad);
   const gateway = checkSubnet(s, 'gatewaySubnet', bad);
-  if (ingress && gateway && cidrsOverlap(ingress, gateway)) bad('ingressSubnet', `overlaps gateway_subnet ${s.gatewaySubnet}`);
+  if (ingress && gateway && cidrsOverlap(ingress, gateway)) {
+    // Name the setting that was written (issue 13 item 16): a gateway_subnet moved onto the default ingress subnet is the gateway's fault.
+    if (locate('gatewaySubnet') && !locate('ingressSubnet')) bad('gatewaySubnet', `overlaps ingress_subnet ${s.ingressSubnet}`);
+    else bad('ingressSubnet', `overlaps gateway_subnet ${s.gatewaySubnet}`);
+  }
   if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,14}$/.test(s.hostBridge)) bad('hostBridge', 'an interface name is 1-15 characters of [A-Za-z0-9_.-]');
   if (gateway) {
     checkHostIp(s, 'hostBridgeIp', gateway, bad);
@@ -141,7 +145,9 @@ export function checkNodeAddresses(nodes: readonly InventoryNode[], resolved: Re
     for (const node of nodes) {
       const ip = parseIpv4(node.address);
       if (!cidr || ip === undefined || !cidrContains(cidr, ip)) continue;
-      const notes = [{ message: `${settingName(key)} is set here`, loc: resolved.locate(key) }];
+      const at = resolved.locate(key);
+      // A note without a position must not say "here": the default was written nowhere.
+      const notes = [{ message: at ? `${settingName(key)} is set here` : `${settingName(key)} is ${subnet}, the default or --${settingName(key).replace('_', '-')}`, loc: at }];
       sink.report(diagWithNotes('NODE_ADDRESS_IN_SUBNET', node.loc, notes, node.name, node.address, settingName(key), subnet));
     }
   }

@@ -19,3 +19,15 @@ export function iptablesComment(text: string): string {
   const safe = text.replace(/[^A-Za-z0-9_.:/=@+, -]/g, '_').slice(0, 255);
   return `"${safe}"`;
 }
+
+/**
+ * The one grammar for names that become file and directory names in the output tree
+ * (node and task names): the inventory validator and the renderers both use it, so a
+ * name the validator passes can never make the renderer stop (issue 13 item 10: `a..b`).
+ */
+export function isSafeFileName(text: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(text) && !text.includes('..');
+}
+
+/** Top-level entries of the output tree besides the per-node directories: no node may be named like one. */
+export const OUTPUT_TREE_ENTRIES: readonly string[] = ['plan.json', 'playbook.yml'];

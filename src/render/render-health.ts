@@ -37,9 +37,13 @@ interface TaskView {
   readonly argv: string;
 }
 
-/** Where the playbook installs a node's files (its default meshc_dir). */
+/**
+ * Where the playbook installs a node's files: its default meshc_dir, and the directory the
+ * unit's ExecStart names. Under /etc, not /var/lib/meshc: there the runner keeps its state
+ * (`/var/lib/meshc/<prefix>state`), which a stack named `state` would collide with.
+ */
 export function nodeInstallDir(plan: Plan): string {
-  return `/var/lib/meshc/${plan.stack}`;
+  return `/etc/meshc/${plan.stack}`;
 }
 
 export function renderHealthAgent(plan: Plan, node: NodeRuleSet): OutputFile[] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { nodeInstallDir } from './render-health.js';
 import { renderPlaybook } from './render-playbook.js';
 import { samplePlan } from '../explain/testing/sample.js';
 
@@ -34,10 +35,42 @@ describe('renderPlaybook', () => {
     expect(p.vars.meshc_nodes).toEqual(['node1', 'node2']);
     expect(p.vars.meshc_source_dir).toBe('{{ playbook_dir }}/{{ meshc_node }}');
     expect(p.vars.meshc_node).toBe('{{ meshc_name | default(inventory_hostname) }}');
-    expect(p.environment).toEqual({
-      MESHC_NETNS_PREFIX: "{{ meshc_netns_prefix | default('') }}",
-      MESHC_TASK_NETNS: "{{ meshc_task_netns | default('docker') }}",
-    });
+    expect(p.vars.meshc_prefix).toBe("{{ meshc_netns_prefix | default('') }}");
+    expect(p.vars.meshc_tasks).toBe("{{ meshc_task_netns | default('docker') }}");
+    expect(p.environment).toEqual({ MESHC_NETNS_PREFIX: '{{ meshc_prefix }}', MESHC_TASK_NETNS: '{{ meshc_tasks }}' });
+  });
+
+  it('installs the node\'s files where the health agent\'s unit looks for them: one default, one variable', () => {
+    const { play: p } = play();
+    expect(p.vars.meshc_default_dir).toBe(nodeInstallDir(samplePlan));
+    expect(p.vars.meshc_default_dir).toBe('/etc/meshc/shop');
+    expect(p.vars.meshc_node_dir).toBe('{{ meshc_dir | default(meshc_default_dir) }}');
+  });
+
+  it('installs, starts and restarts the agent where the node has one, and removes it where not', () => {
+    const { play: p, block, named } = play();
+    const order = block.block.map((t) => t.name);
+    const agent = named('Install the health agent') as Task & { block: Task[] };
+    expect(agent.when).toBe('meshc_health');
+    expect(p.vars.meshc_health).toBe("{{ (meshc_source_dir ~ '/health-agent.sh') is file }}");
+    // Files from this machine, one task per file (--diff shows them), each notifying the restart.
+    const copies = agent.block.filter((t) => 'ansible.builtin.copy' in t);
+    expect(copies.map((t) => t.notify)).toEqual(['Restart the health agent', 'Restart the health agent', 'Restart the health agent']);
+    expect(copies.every((t) => !('remote_src' in (t['ansible.builtin.copy'] as object)))).toBe(true);
+    const dropIn = (copies.at(-1)!['ansible.builtin.copy'] as { content: string }).content;
+    expect(dropIn).toContain("ExecStart=/bin/bash {{ (meshc_node_dir ~ '/health-agent.sh') | replace('%', '%%') | to_json }}");
+    const stop = named('Stop and disable');
+    expect(stop['ansible.builtin.systemd_service']).toEqual({ name: '{{ meshc_health_unit }}', state: 'stopped', enabled: false });
+    const start = named('Start the health agent');
+    expect(start['ansible.builtin.systemd_service']).toMatchObject({ state: 'started', enabled: true });
+    expect(start.when).toContain('meshc_use_systemd');
+    // Stopped before the stale-file removal deletes it; started after apply.sh.
+    expect(order.indexOf(stop.name)).toBeLessThan(order.indexOf('Remove files the plan no longer has'));
+    expect(order.indexOf(start.name)).toBeGreaterThan(order.indexOf('Apply (apply.sh)'));
+    const handlers = (p as unknown as { handlers: Task[]; force_handlers: boolean }).handlers;
+    expect(handlers.map((h) => h.name)).toEqual(['Restart the health agent']);
+    expect(handlers[0]!['ansible.builtin.systemd_service']).toMatchObject({ state: 'restarted', daemon_reload: true });
+    expect((p as unknown as { force_handlers: boolean }).force_handlers).toBe(true);
   });
 
   it('validates every iptables file with iptables-restore --test before anything uses it', () => {

@@ -2,10 +2,13 @@
  * `playbook.yml` at the output root: an Ansible play for `hosts: all` in which each
  * inventory host stages, validates (iptables-restore --test), checks or applies the
  * directory named after its inventory_hostname. Node names in the plan are the
- * inventory host names, so the play refuses hosts the plan does not know.
+ * inventory host names, so the play refuses hosts the plan does not know. Where the
+ * node has a health agent, the play installs it with its systemd unit and a drop-in
+ * for the host's meshc_dir and namespaces, and removes it where it has none.
  */
 import type { Plan } from '../model/plan.js';
 import type { OutputFile } from '../model/rules.js';
+import { nodeInstallDir } from './render-health.js';
 import { renderTemplate } from './templates.js';
 
 export function renderPlaybook(plan: Plan): OutputFile {
@@ -13,6 +16,8 @@ export function renderPlaybook(plan: Plan): OutputFile {
     stackJson: yamlString(plan.stack),
     playNameJson: yamlString(`meshc routing mesh for stack ${plan.stack}`),
     nodesJson: plan.nodes.map((n) => yamlString(n.name)).join(', '),
+    // meshc_dir's default: the directory the health agent's unit names (one source).
+    defaultDirJson: yamlString(nodeInstallDir(plan)),
   };
   return { path: 'playbook.yml', content: renderTemplate('playbook.yml.hbs', view), mode: 0o644 };
 }

@@ -4,6 +4,7 @@
  * prepared here; templates only loop and print. Tables come out in the order mangle,
  * nat, filter, each with all its chain declarations before its rules.
  */
+import { isSafeFileName } from './quote.js';
 import { TABLE_ORDER, hookCommand } from '../emit/chains.js';
 import type { Plan } from '../model/plan.js';
 import type { IpvsService, NodeRuleSet, OutputFile, Ruleset, Table } from '../model/rules.js';
@@ -98,6 +99,6 @@ function safeToken(token: string): string {
  * grammar, so anything else reaching here is a bug upstream, not user input.
  */
 function safeName(name: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) || name.includes('..')) throw new Error(`internal: unsafe name ${JSON.stringify(name)}`);
+  if (!isSafeFileName(name)) throw new Error(`internal: unsafe name ${JSON.stringify(name)}`);
   return name;
 }

@@ -5,6 +5,7 @@
  * addresses are printed as they are, names only after passing a strict grammar and
  * then through the `sh` quoting helper. See docs/runner.md for what the script does.
  */
+import { isSafeFileName } from './quote.js';
 import type { Plan, PlanNode } from '../model/plan.js';
 import type { Hook, NodeRuleSet, OutputFile } from '../model/rules.js';
 import { renderTemplate } from './templates.js';
@@ -80,7 +81,7 @@ function findNode(plan: Plan, nodeName: string): PlanNode {
 }
 
 function name(text: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(text) || text.includes('..')) throw new Error(`internal: unsafe name ${JSON.stringify(text)}`);
+  if (!isSafeFileName(text)) throw new Error(`internal: unsafe name ${JSON.stringify(text)}`);
   return text;
 }
 

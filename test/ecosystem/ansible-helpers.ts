@@ -7,21 +7,27 @@ import type { Plan } from '../../src/model/plan.js';
 import type { OutputFile } from '../../src/model/rules.js';
 import { compilePlan, loadStack, planStack } from '../../src/pipeline.js';
 
-export const STACK = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    deploy:\n      replicas: 2\n    ports:\n      - "8080:80"\n      - "5353:53/udp"\n';
+/** Without a health check: no health agent anywhere. */
+export const STACK_PLAIN = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    deploy:\n      replicas: 2\n    ports:\n      - "8080:80"\n      - "5353:53/udp"\n';
+/**
+ * The same service health-checked (a TCP connect to port 80, every 2 s, unhealthy after 2
+ * failures: out of the balancer within 2 × 2 + 2 = 6 s): every node gets the health agent.
+ */
+export const STACK = `${STACK_PLAIN}    healthcheck:\n      test: ["CMD-SHELL", "true"]\n      interval: 2s\n      timeout: 2s\n      retries: 2\n    x-meshc:\n      health:\n        tcp: {port: 80}\n`;
 export const NODES = [
   { name: 'node1', address: '192.168.100.11' },
   { name: 'node2', address: '192.168.100.12' },
 ] as const;
 
-/** Compiles STACK for NODES with meshc's real pipeline and writes the tree into `dir`. */
-export async function compileTree(dir: string): Promise<{ plan: Plan; files: OutputFile[] }> {
+/** Compiles `stack` (STACK by default) for NODES with meshc's real pipeline and writes the tree into `dir`. */
+export async function compileTree(dir: string, stackText = STACK): Promise<{ plan: Plan; files: OutputFile[] }> {
   const sink = new DiagnosticSink();
   const inventory: Inventory = {
     source: null,
     settings: {},
     nodes: NODES.map((n, i) => ({ ...n, role: i === 0 ? 'manager' : 'worker', labels: {}, engineLabels: {} })),
   };
-  const stack = loadStack({ files: ['mesh.yml'] }, { env: {}, readFile: () => Buffer.from(STACK) }, sink);
+  const stack = loadStack({ files: ['mesh.yml'] }, { env: {}, readFile: () => Buffer.from(stackText) }, sink);
   const planned = stack && planStack(stack, inventory, {}, sink);
   const out = planned && (await compilePlan(planned.plan, sink));
   if (!planned || !out) throw new Error(sink.items.map((d) => `${d.code}: ${d.message}`).join('\n'));

@@ -115,7 +115,7 @@ describe('meshc-health.service', () => {
   });
 
   it('starts this stack\'s agent from the playbook\'s install directory and stops it with SIGTERM', () => {
-    expect(unit).toMatch(/^ExecStart=\/bin\/bash \/var\/lib\/meshc\/hc\/health-agent\.sh$/m);
+    expect(unit).toMatch(/^ExecStart=\/bin\/bash \/etc\/meshc\/hc\/health-agent\.sh$/m);
     expect(unit).toMatch(/^Description=.*stack hc, node node2/m);
     expect(unit).toMatch(/^KillSignal=SIGTERM$/m);
   });

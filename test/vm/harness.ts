@@ -77,22 +77,54 @@ export async function writeStackVariant(dir: string, name: string, stack: string
   return plan;
 }
 
+/** How `topology` names services and which servers it asks the guest for. */
+export interface TopologyOptions {
+  /** Name services by their full name (`stack_service`): a cluster has one `web` per stack. */
+  readonly fullNames?: boolean;
+  /** Services whose TCP servers keep a connection open and echo what they get (`hold:`). */
+  readonly hold?: readonly string[];
+}
+
 /**
  * `node NAME ADDRESS`, `task NODE TASK proto:target...` (servers to start), `svc NAME
- * TASK...` and `port NAME proto published` (what the probes expect), for lib.sh.
+ * TASK...` and `port NAME proto published` (what the probes expect), for lib.sh. A TCP
+ * target that an HTTP health check probes is `http:` (the server answers HTTP 200), one of
+ * a `hold` service is `hold:`.
  */
-export function topology(plan: Plan): string {
+export function topology(plan: Plan, options: TopologyOptions = {}): string {
   const lines = plan.nodes.map((n) => `node ${n.name} ${n.address}`);
   for (const svc of plan.services) {
     const ingress = svc.ports.filter((p) => p.mode === 'ingress');
     if (ingress.length === 0 || svc.fwmark === null) continue;
-    const targets = [...new Set(ingress.map((p) => `${p.protocol}:${p.target}`))].sort();
+    const name = options.fullNames ? svc.fullName : svc.name;
+    const kind = (p: { protocol: string; target: number }) => {
+      if (p.protocol !== 'tcp') return p.protocol;
+      if (options.hold?.includes(name)) return 'hold';
+      return svc.health?.kind === 'http' && (svc.health.port ?? p.target) === p.target ? 'http' : 'tcp';
+    };
+    const targets = [...new Set(ingress.map((p) => `${kind(p)}:${p.target}`))].sort();
     const tasks = svc.tasks.filter((t) => t.ip !== null);
     for (const t of tasks) lines.push(`task ${t.node} ${t.name} ${targets.join(' ')}`);
-    lines.push(`svc ${svc.name} ${tasks.map((t) => t.name).join(' ')}`.trimEnd());
-    for (const p of ingress) lines.push(`port ${svc.name} ${p.protocol} ${p.published}`);
+    lines.push(`svc ${name} ${tasks.map((t) => t.name).join(' ')}`.trimEnd());
+    for (const p of ingress) lines.push(`port ${name} ${p.protocol} ${p.published}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Compiles a cluster file (issue 12: `meshc compile meshc.yml -o DIR`, in-process, with
+ * the inventory and lock the cluster file names) into `<dir>/<name>/`, plus `topo.txt`
+ * with full service names. Returns the plan it wrote, or throws with meshc's stderr.
+ */
+export async function writeClusterVariant(dir: string, name: string, clusterFile: string, options: TopologyOptions = {}): Promise<Plan> {
+  const root = join(dir, name);
+  let stderr = '';
+  const io = { ...nodeIo(), cwd: dirname(clusterFile), stdout: () => undefined, stderr: (t: string) => void (stderr += t) };
+  const code = await run(['compile', clusterFile, '-o', root], io);
+  if (code !== 0) throw new Error(`meshc compile ${clusterFile} exited ${code}: ${stderr}`);
+  const plan = JSON.parse(readFileSync(join(root, 'plan.json'), 'utf8')) as Plan;
+  writeFileSync(join(root, 'topo.txt'), topology(plan, { fullNames: true, ...options }));
+  return plan;
 }
 
 /** Boots the VM over `dir` and returns the guest's checks and metrics. */

@@ -13,7 +13,9 @@
  *   (exit 0); with any, it exits 2 and nothing changes, its own old files included.
  *
  * The victim directory the symlinks point to is byte-identical afterwards in every case, and
- * no run crashes (exit 3). Runs the CLI in-process on the real file system.
+ * no run crashes (exit 3). With `--diff`, a refused directory prints nothing, and nothing of the
+ * victim (a private key behind the symlinks) is ever printed. Runs the CLI in-process on the
+ * real file system.
  */
 import fc from 'fast-check';
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -30,7 +32,8 @@ const STACK = 'version: "3.8"\nservices:\n  ngx:\n    image: nginx\n    ports: [
 const made: string[] = [];
 afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-async function compile(cwd: string, argv: readonly string[]): Promise<{ code: number; stderr: string }> {
+async function compile(cwd: string, argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
   const err: string[] = [];
   const io: CliIo = {
     ...nodeIo(),
@@ -38,12 +41,13 @@ async function compile(cwd: string, argv: readonly string[]): Promise<{ code: nu
     env: {},
     stdoutIsTTY: false,
     stderrIsTTY: false,
-    stdout: () => undefined,
+    stdout: (t) => void out.push(t),
     stderr: (t) => void err.push(t),
     readFile: (p) => readGuardedInput(join(cwd, p)),
     readStdin: () => Buffer.alloc(0),
   };
-  return { code: await run(argv, io), stderr: err.join('') };
+  const code = await run(argv, io);
+  return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
 /** Every entry under `dir` by lstat: directories, file bytes (and mode), symlink targets. */
@@ -120,17 +124,19 @@ function scene(): { root: string; work: string; out: string; victim: string } {
 describe('property: a random output directory never loses what meshc did not write', () => {
   it('a directory meshc never wrote is refused (exit 2) and left byte-identical', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(entryArb, { maxLength: 8 }), fc.option(fc.constantFrom(...MARKERS)), fc.boolean(), async (entries, marker, outIsStackDir) => {
+      fc.asyncProperty(fc.array(entryArb, { maxLength: 8 }), fc.option(fc.constantFrom(...MARKERS)), fc.boolean(), fc.boolean(), async (entries, marker, outIsStackDir, diff) => {
         const s = scene();
         const out = outIsStackDir ? s.work : s.out;
         mkdirSync(out, { recursive: true });
         plant(out, entries, s.victim);
         if (marker !== null) writeFileSync(join(out, '.meshc-output.json'), marker);
         const [before, victimBefore] = [snapshot(out), snapshot(s.victim)];
-        const r = await compile(s.work, ['compile', 'stack.yml', '-o', out]);
+        const r = await compile(s.work, ['compile', 'stack.yml', '-o', out, ...(diff ? ['--diff'] : [])]);
         expect(crashText(r.stderr), r.stderr).toBeUndefined();
         expect(r.code, r.stderr).toBe(before.size === 0 ? 0 : 2);
         if (r.code === 2) expect(snapshot(out)).toEqual(before);
+        if (r.code === 2) expect(r.stdout).toBe('');
+        expect(r.stdout).not.toContain('PRIVATE KEY');
         expect(snapshot(s.victim)).toEqual(victimBefore);
         rmSync(s.root, { recursive: true, force: true });
       }),
@@ -140,14 +146,15 @@ describe('property: a random output directory never loses what meshc did not wri
 
   it('an owned tree with foreign entries added is refused and unchanged; with none it is replaced', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(entryArb, { maxLength: 5 }), fc.constantFrom('', 'local/'), async (entries, under) => {
+      fc.asyncProperty(fc.array(entryArb, { maxLength: 5 }), fc.constantFrom('', 'local/'), fc.boolean(), async (entries, under, diff) => {
         const s = scene();
         expect((await compile(s.work, ['compile', 'stack.yml', '-o', 'out'])).code).toBe(0);
         const planted = plant(s.out, entries.map((e) => ({ ...e, path: under + e.path })), s.victim);
         const [before, victimBefore] = [snapshot(s.out), snapshot(s.victim)];
-        const r = await compile(s.work, ['compile', 'stack.yml', '-o', 'out']);
+        const r = await compile(s.work, ['compile', 'stack.yml', '-o', 'out', ...(diff ? ['--diff'] : [])]);
         expect(crashText(r.stderr), r.stderr).toBeUndefined();
         expect(r.code, r.stderr).toBe(planted === 0 ? 0 : 2);
+        expect(r.stdout).toBe(diff && planted === 0 ? 'no changes\n' : '');
         // Refused: nothing changed, meshc's own old files included. Replaced: same bytes (deterministic).
         expect(snapshot(s.out)).toEqual(before);
         expect(snapshot(s.victim)).toEqual(victimBefore);

@@ -3,6 +3,7 @@
  * names it (its text, or a position on the line that holds it), or accept it and write
  * files that are safe to run. This module decides which, without spawning anything.
  */
+import { escapeControls } from '../../../src/diagnostics/escape.js';
 import { parseDocument } from 'yaml';
 import { checkConsistency } from '../../support/consistency/check-consistency.js';
 import type { Plan } from '../../../src/model/plan.js';
@@ -116,7 +117,8 @@ function rejectionProblems(slot: Slot, hostile: string, errors: readonly Diag[],
   // Interpolation changes what meshc sees: `$HOME` is read as an (empty) variable.
   if (hostile.includes('$') && errors.some((d) => d.loc)) return [];
   const seen = slot.seen?.(hostile) ?? hostile;
-  const probe = [seen.slice(0, 24), JSON.stringify(seen).slice(1, 25)];
+  // Messages show control characters escaped (src/diagnostics/escape.ts).
+  const probe = [seen.slice(0, 24), JSON.stringify(seen).slice(1, 25), escapeControls(seen).slice(0, 24)];
   const quoted = errors.some((d) => probe.some((p) => p !== '' && d.message.includes(p)));
   const located = errors.some((d) => d.loc !== undefined && lineHolds(inputs, d.loc, hostile));
   return quoted || located ? [] : [`no error names the input: ${errors.map((d) => `${d.code}@${d.loc?.line}: ${d.message}`).join(' | ').slice(0, 600)}`];

@@ -45,6 +45,10 @@ task_up() { # node task proto:port...
     case ${p%%:*} in
       tcp) in_net "$ns" socat "TCP-LISTEN:${p#*:},fork,reuseaddr" "SYSTEM:echo $task" </dev/null >/dev/null 2>&1 & ;;
       udp) in_net "$ns" socat "UDP-RECVFROM:${p#*:},fork" "SYSTEM:echo $task" </dev/null >/dev/null 2>&1 & ;;
+      # An HTTP health check's target: status 200, the task name as the body's last line.
+      http) in_net "$ns" socat "TCP-LISTEN:${p#*:},fork,reuseaddr" "SYSTEM:echo HTTP/1.0 200 OK; echo; echo $task" </dev/null >/dev/null 2>&1 & ;;
+      # Says its name, then echoes until the client closes (a long-lived connection).
+      hold) in_net "$ns" socat "TCP-LISTEN:${p#*:},fork,reuseaddr" "SYSTEM:echo $task; exec cat" </dev/null >/dev/null 2>&1 & ;;
     esac
   done
 }
@@ -111,7 +115,8 @@ rcs_all() { # tree args... → the exit codes of every node's runner, space-sepa
 probe() { # proto address port → the answering task's name, or "-"
   local r
   case $1 in
-    tcp) r=$(in_net lan socat -T6 -t4 - "TCP:$2:$3,connect-timeout=6" </dev/null 2>/dev/null) ;;
+    tcp) r=$(in_net lan socat -T6 -t4 - "TCP:$2:$3,connect-timeout=6" </dev/null 2>/dev/null)
+      r=${r##*$'\n'} ;; # the last line: an HTTP server's body
     udp) r=$(in_net lan socat -T10 -t8 - "UDP:$2:$3" <<<ping 2>/dev/null) ;; # the server forks a shell per datagram
   esac
   echo "${r:--}"
