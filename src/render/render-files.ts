@@ -23,11 +23,13 @@ export function renderFiles(plan: Plan, ruleSets: RuleSets): OutputFile[] {
 }
 
 /**
- * Dataplane hook (docs/dataplanes.md): the files that carry one node's mesh. The
- * nftables dataplane has its own emitter; its runner path comes with the runner's
- * partials, so until then its nodes get rule files only.
+ * Dataplane hook (docs/dataplanes.md): the files that carry one node's mesh, and its
+ * runner (apply.sh takes the dataplane's rules parts; the plumbing is shared).
  */
 function dataplaneRenderer(plan: Plan): (node: NodeRuleSet) => OutputFile[] {
-  if (plan.settings.dataplane === 'nftables') return nftDataplaneFiles(plan);
+  if (plan.settings.dataplane === 'nftables') {
+    const nft = nftDataplaneFiles(plan);
+    return (node) => [...nft(node), renderRunner(plan, node)];
+  }
   return (node) => [...renderNodeRules(plan, node), renderRunner(plan, node)];
 }

@@ -1,5 +1,5 @@
 /**
- * The runner's nftables functions (templates/nft-runner.sh.hbs), sourced by bash and run
+ * The runner's nftables functions (templates/runner/nft.sh.hbs), sourced by bash and run
  * against real namespaces: apply, re-apply as a no-op, --check's diff against
  * `nft list table`, a broken file refused with the namespace unchanged, --down deleting
  * meshc's table only. (apply.sh wires them in once its partials land.)
@@ -31,7 +31,7 @@ describe.skipIf(skip !== null)(`runner functions, nftables${skip ? ` (skipped: $
   const where = `/run/netns/${ns}`;
   let before = '';
   beforeAll(() => {
-    writeFileSync(lib, renderTemplate('nft-runner.sh.hbs', {}));
+    writeFileSync(lib, renderTemplate('runner/nft.sh.hbs', {}));
     writeFileSync(file, text);
     addNs(ns);
     nftLoad(ns, FOREIGN);
