@@ -14,7 +14,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,6 +144,37 @@ describe.skipIf(skip !== null)(`apply.sh on the nftables dataplane, 3 nodes in n
       expect(check.summary).toMatchObject({ mode: 'check', changed: false, errors: [] });
       expect(spawnSync('nsenter', [`--net=/run/netns/${n.prefix}ingress_sbox`, 'nft', '-a', 'list', 'ruleset'], { encoding: 'utf8' }).stdout).toBe(handles);
     }
+  });
+
+  it('--dry-run prints a changed file as a diff of the live table; a failure mid-apply rolls back; a broken file changes nothing', { timeout: 240_000 }, () => {
+    const n = nodes[0]!;
+    const host = join(out, n.name, 'host.nft');
+    const original = readFileSync(host, 'utf8');
+    const was = ruleset(n.ns);
+    try {
+      writeFileSync(host, original.replace('"web published ports"', '"web published ports, edited"'));
+      const dry = spawnSync('nsenter', [`--net=/run/netns/${n.ns}`, 'env', `MESHC_NETNS_PREFIX=${n.prefix}`, 'MESHC_TASK_NETNS=netns',
+        'bash', join(out, n.name, 'apply.sh'), '--dry-run'], { encoding: 'utf8', timeout: 120_000 });
+      expect(dry.status, dry.stderr).toBe(2);
+      expect(dry.stdout).toMatch(/^-.*dnat ip to 172\.18\.0\.2 comment "web published ports"$/m);
+      expect(dry.stdout).toMatch(/^\+.*comment "web published ports, edited"$/m);
+      expect(applySh(n, '--check').status).toBe(2);
+      // The host table is replaced at rules-host, then the run fails at rules-task: rolled back.
+      const failed = spawnSync('nsenter', [`--net=/run/netns/${n.ns}`, 'env', `MESHC_NETNS_PREFIX=${n.prefix}`, 'MESHC_TASK_NETNS=netns',
+        'MESHC_TEST_FAIL_AT=rules-task', 'bash', join(out, n.name, 'apply.sh')], { encoding: 'utf8', timeout: 120_000 });
+      expect(failed.status, failed.stderr).toBe(1);
+      expect(failed.stderr).toContain('rolled back');
+      expect(ruleset(n.ns)).toBe(was);
+      // A file nft refuses fails before anything is touched.
+      writeFileSync(host, `${original}\nadd rule inet meshc_host nosuchchain accept\n`);
+      const broken = applySh(n);
+      expect(broken.status).toBe(1);
+      expect(JSON.stringify(broken.summary.errors)).toContain('does not load');
+      expect(ruleset(n.ns)).toBe(was);
+    } finally {
+      writeFileSync(host, original);
+    }
+    expect(applySh(n, '--check').status).toBe(0);
   });
 
   it('round robin over both tasks through every node (node3 has none), TCP and UDP', { timeout: 120_000 }, () => {
