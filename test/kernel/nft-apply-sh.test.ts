@@ -6,8 +6,11 @@
  * VXLAN, the task links, and loads host.nft, ingress.nft and each task's file with
  * `nft -f`. Nothing here loads a rule by hand.
  *
- * Proven: the first apply changes (exit 2), a second apply and `--check` find nothing to
- * do (exit 0, no rule handle moves); TCP and UDP round robin over both tasks through every
+ * Proven: `--check`/`--dry-run` on a fresh node report a change and create nothing; the
+ * first apply changes (exit 2) with a rule count that does not count map elements; a
+ * second apply and `--check` find nothing to do (exit 0, no rule handle moves);
+ * `--dry-run` shows a changed file as a diff of the live table; a failure after a table
+ * was replaced rolls it back; a file nft refuses changes nothing; TCP and UDP round robin over both tasks through every
  * node's published port, node3 (no replica) included; `--down` leaves each node and task
  * namespace as it found it (ruleset, foreign table included, links and ip_forward), and removes the
  * sandbox and overlay namespaces it made.
@@ -123,11 +126,24 @@ describe.skipIf(skip !== null)(`apply.sh on the nftables dataplane, 3 nodes in n
     for (const name of created.reverse()) deleteNs(name);
   });
 
+  it('--check and --dry-run on a fresh node: exit 2, nothing created', { timeout: 120_000 }, () => {
+    const n = nodes[2]!;
+    for (const mode of ['--check', '--dry-run']) {
+      const r = applySh(n, mode);
+      expect(r.status, r.err).toBe(2);
+      expect(r.summary).toMatchObject({ changed: true, errors: [] });
+    }
+    expect(netnsList().filter((x) => x.startsWith(n.prefix))).toEqual([]);
+    expect(snapshot(n.ns)).toBe(before.get(n.ns));
+  });
+
   it('first apply builds each node (exit 2) on a kernel without IPVS', { timeout: 240_000 }, () => {
     for (const n of nodes) {
       const r = applySh(n);
       expect(r.status, `${n.name}: ${r.err}`).toBe(2);
       expect(r.summary).toMatchObject({ node: n.name, mode: 'apply', changed: true, errors: [] });
+      // Rules, not map elements (docs/dataplanes.md): 3 host, 3 + 1 per service in the sandbox, 7 per task.
+      expect(r.summary.rules, n.name).toBe(3 + 4 + 7 * TASKS.filter((t) => t.node === n.name).length);
       expect(ruleset(n.ns)).toContain('table inet meshc_host');
       expect(ruleset(`${n.prefix}ingress_sbox`)).toContain('table inet meshc_ingress');
     }
