@@ -1,8 +1,9 @@
 /**
- * The runner's nftables functions (templates/runner/nft.sh.hbs), sourced by bash and run
- * against real namespaces: apply, re-apply as a no-op, --check's diff against
- * `nft list table`, a broken file refused with the namespace unchanged, --down deleting
- * meshc's table only. (apply.sh wires them in once its partials land.)
+ * The runner's nftables helpers (templates/runner/nft.sh.hbs), sourced by bash and run
+ * against real namespaces: the intended table (the kernel's listing of the file, read in
+ * a throw-away namespace) equals the live listing once loaded, a broken file has none,
+ * --down deletes meshc's table only. The whole apply.sh path (apply, no-op re-apply,
+ * --check, --dry-run, rollback, --down) is nft-apply-sh.test.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,40 +50,23 @@ describe.skipIf(skip !== null)(`runner functions, nftables${skip ? ` (skipped: $
     else expect(sc.stdout).toBe('');
   });
 
-  it('--check on a fresh namespace shows the whole table as the change, and changes nothing', () => {
-    const r = call('nft_check', where, file);
-    expect(r.status).toBe(1);
-    expect(r.out).toContain('+\tmap ports {');
+  it('the intended table is the kernel listing of the file, read without touching the namespace', () => {
+    expect(call('nft_table_of', file).out).toBe('inet meshc_ingress\n');
+    const want = call('nft_intended', file, 'inet meshc_ingress');
+    expect(want.status).toBe(0);
+    expect(want.out).toContain('\tmap ports {');
+    expect(call('nft_live', where, 'inet meshc_ingress').out).toBe('');
     expect(ruleset(ns)).toBe(before);
+    nftLoad(ns, text);
+    // The same text on both sides: what apply.sh compares for its no-op re-apply.
+    expect(call('nft_live', where, 'inet meshc_ingress').out).toBe(want.out);
   });
 
-  it('applies, then re-applies as a no-op; --check then finds nothing', () => {
-    expect(call('nft_apply', where, file).out).toBe('applied\n');
-    const applied = ruleset(ns);
-    const handles = spawnSync('ip', ['netns', 'exec', ns, 'nft', '-a', 'list', 'ruleset'], { encoding: 'utf8' }).stdout;
-    expect(call('nft_apply', where, file).out).toBe('unchanged\n');
-    // Not even re-created: the same handles.
-    expect(spawnSync('ip', ['netns', 'exec', ns, 'nft', '-a', 'list', 'ruleset'], { encoding: 'utf8' }).stdout).toBe(handles);
-    expect(ruleset(ns)).toBe(applied);
-    expect(call('nft_check', where, file)).toMatchObject({ status: 0, out: '' });
-  });
-
-  it('a changed file: --check prints the element diff; apply replaces the table', () => {
-    const changed = join(dir, 'changed.nft');
-    writeFileSync(changed, text.replace('tcp . 8888 : goto svc_256,', 'tcp . 8888 : goto svc_256,\n\t\t\ttcp . 9999 : goto svc_256,'));
-    const r = call('nft_check', where, changed);
-    expect(r.status).toBe(1);
-    expect(r.out).toMatch(/^[-+].*9999/m);
-    expect(call('nft_apply', where, changed).out).toBe('applied\n');
-    expect(ruleset(ns)).toContain('tcp . 9999 : goto svc_256');
-  });
-
-  it('a broken file is refused: exit non-zero, namespace unchanged', () => {
+  it('a broken file has no intended table (apply.sh stops before touching anything)', () => {
     const broken = join(dir, 'broken.nft');
     writeFileSync(broken, text.replace('snat ip to', 'snat ip too'));
     const was = ruleset(ns);
-    expect(call('nft_apply', where, broken).status).not.toBe(0);
-    expect(call('nft_check', where, broken).status).toBe(2);
+    expect(call('nft_intended', broken, 'inet meshc_ingress').status).not.toBe(0);
     expect(ruleset(ns)).toBe(was);
   });
 
