@@ -34,6 +34,7 @@ interface CommonFlags {
   vxlanPort?: number;
   fwmarkBase?: number;
   dynamicPorts?: readonly [number, number];
+  dataplane?: 'ipvs' | 'nftables';
 }
 
 const EXAMPLES = {
@@ -175,7 +176,8 @@ function withStack(cmd: Command): Command {
     .option('--vni <n>', 'VXLAN network identifier of the ingress network (default 4096)', parseCount)
     .option('--vxlan-port <n>', 'VXLAN UDP port (default 4789)', parseCount)
     .option('--fwmark-base <n>', 'first fwmark (default 256)', parseCount)
-    .option('--dynamic-ports <lo-hi>', 'range for ports without `published` (default 30000-32767)', parseRange);
+    .option('--dynamic-ports <lo-hi>', 'range for ports without `published` (default 30000-32767)', parseRange)
+    .addOption(new Option('--dataplane <kind>', 'ipvs (iptables + IPVS, default) or nftables').choices(['ipvs', 'nftables']));
 }
 
 /** Flags win over the inventory's `network:` and the stack's `x-meshc` (the planner checks the values). */
@@ -187,6 +189,7 @@ function settingsFrom(f: CommonFlags): Partial<NetworkSettings> {
     vxlanPort: f.vxlanPort,
     fwmarkBase: f.fwmarkBase,
     dynamicPortRange: f.dynamicPorts,
+    dataplane: f.dataplane,
   }).filter(([, v]) => v !== undefined);
   return Object.fromEntries(entries) as Partial<NetworkSettings>;
 }

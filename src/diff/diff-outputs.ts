@@ -6,6 +6,7 @@
  */
 import { diffIpvs } from './ipvs-diff.js';
 import { diffRestore } from './restore-diff.js';
+import { diffNft } from './nft-diff.js';
 import { diffLines, type Edit } from './sequence.js';
 
 type Files = ReadonlyMap<string, string>;
@@ -32,6 +33,7 @@ export function diffOutputs(oldFiles: Files, newFiles: Files): { text: string; c
 function fileDiff(name: string, before: string, after: string): string[] {
   if (name.endsWith('ipvs.rules')) return diffIpvs(before, after, '    ');
   if (name.endsWith('.rules')) return diffRestore(before, after, '    ');
+  if (name.endsWith('.nft')) return diffNft(before, after, '    ');
   return withContext(diffLines(before.split('\n'), after.split('\n')));
 }
 

@@ -61,7 +61,7 @@ export function reportReadError(file: string, err: unknown, sink: DiagnosticSink
   if (e.code === 'ENOENT') sink.report(diag('FILE_NOT_FOUND', undefined, file));
   else if (e.code === 'EISDIR') sink.report(diag('FILE_UNREADABLE', undefined, file, 'is a directory'));
   else if (e.code === 'EFBIG' && role === 'stack') sink.report(diag('COMPOSE_FILE_TOO_LARGE', { file, line: 1, col: 1 }, file, e.size ?? 0, e.limit ?? MAX_INPUT_BYTES));
-  else if (e.code === 'EFBIG') sink.report(diag('INPUT_TOO_LARGE', undefined, file, e.size ?? 0, e.limit ?? MAX_INPUT_BYTES));
+  else if (e.code === 'EFBIG') sink.report(diag('INPUT_TOO_LARGE', file === '-' ? undefined : { file, line: 1, col: 1 }, file, e.size ?? 0, e.limit ?? MAX_INPUT_BYTES));
   else if (e.code === 'ENOTREG') sink.report(diag('FILE_UNREADABLE', undefined, file, e.message));
   else sink.report(diag('FILE_UNREADABLE', undefined, file, (err as Error).message));
 }

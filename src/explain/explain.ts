@@ -9,6 +9,7 @@ import type { NodeRuleSet, OutputFile, RuleSets } from '../model/rules.js';
 import type { Protocol } from '../model/stack.js';
 import { OutputIndex } from './locate.js';
 import { formatSteps, ruleSteps, type Step } from './steps.js';
+import { explainNftPort } from './nft-path.js';
 import { addressRules, hooksInto, ipvsSnatRules, portRules } from './path-rules.js';
 
 export interface ExplainInput {
@@ -50,6 +51,10 @@ function explainPort(input: ExplainInput, index: OutputIndex, service: PlanServi
   if (service.tasks.length === 0 || service.fwmark === null) {
     out.push('  no tasks: as in Swarm, a service without tasks has no mesh rules on any node.');
     return out.join('\n') + '\n';
+  }
+  // The nftables dataplane (docs/dataplanes.md) has its own files and its own path.
+  if (input.plan.settings.dataplane === 'nftables') {
+    return [...out, ...explainNftPort(input.files, input.plan, { ...service, fwmark: service.fwmark }, port)].join('\n') + '\n';
   }
   for (const node of input.plan.nodes) {
     const rules = input.ruleSets.nodes.find((n) => n.node === node.name);

@@ -20,7 +20,11 @@ export interface NetworkSettings {
   readonly vxlanPort: number;
   readonly fwmarkBase: number;
   readonly dynamicPortRange: readonly [number, number];
+  /** Which kernel machinery carries the mesh: iptables + IPVS (Swarm's design, the default) or nftables alone. */
+  readonly dataplane: Dataplane;
 }
+
+export type Dataplane = 'ipvs' | 'nftables';
 
 export interface PlanNode {
   readonly name: string;

@@ -74,6 +74,7 @@ export interface StackSettings {
   readonly vxlanPort?: number;
   readonly fwmarkBase?: number;
   readonly dynamicPortRange?: readonly [number, number];
+  readonly dataplane?: 'ipvs' | 'nftables';
   readonly loc?: SourceLoc;
 }
 

@@ -2,7 +2,7 @@
  * meshc's own extensions, checked strictly (unknown keys are errors, so a typo never
  * silently falls back to a default):
  *   services.<s>.x-meshc: { health: { tcp: { port? } } | { http: { port?, path, status? } } }
- *   x-meshc: { ingress_subnet, gateway_subnet, vni, vxlan_port, fwmark_base, dynamic_port_range: [lo, hi] }
+ *   x-meshc: { ingress_subnet, gateway_subnet, vni, vxlan_port, fwmark_base, dynamic_port_range: [lo, hi], dataplane }
  */
 import { diag } from '../diagnostics/catalog.js';
 import type { JsonPath } from '../model/compose.js';
@@ -85,6 +85,7 @@ const SETTINGS: Record<string, [keyof StackSettings, Check]> = {
   vxlan_port: ['vxlanPort', intIn(1, 65535)],
   fwmark_base: ['fwmarkBase', intIn(1, 4_294_967_295)],
   dynamic_port_range: ['dynamicPortRange', range],
+  dataplane: ['dataplane', (v) => (v === 'ipvs' || v === 'nftables' ? undefined : 'must be ipvs or nftables')],
 };
 
 /** Top-level `x-meshc`: the stack's network settings (empty object when absent). */

@@ -53,7 +53,7 @@ function readText(source: string, io: InventoryIo, sink: DiagnosticSink): string
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOENT') sink.report(diag('FILE_NOT_FOUND', undefined, source));
     // The CLI's input guard (cli/inputs.ts) refuses files over its limit before reading them.
-    else if (e.code === 'EFBIG') sink.report(diag('INPUT_TOO_LARGE', undefined, source, (e as { size?: number }).size ?? 0, (e as { limit?: number }).limit ?? 0));
+    else if (e.code === 'EFBIG') sink.report(diag('INPUT_TOO_LARGE', source === '-' ? undefined : { file: source, line: 1, col: 1 }, source, (e as { size?: number }).size ?? 0, (e as { limit?: number }).limit ?? 0));
     else sink.report(diag('FILE_UNREADABLE', undefined, source, e.message));
     return undefined;
   }

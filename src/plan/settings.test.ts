@@ -19,6 +19,7 @@ describe('resolveSettings', () => {
       vxlanPort: 4789,
       fwmarkBase: 256,
       dynamicPortRange: [30000, 32767],
+      dataplane: 'ipvs',
     });
   });
 
@@ -27,6 +28,18 @@ describe('resolveSettings', () => {
     const stack = { vni: 6000, ingressSubnet: '10.2.0.0/24', fwmarkBase: 1000, loc: stackLoc };
     const s = resolveSettings({ vni: 7000 }, inventory, stack, new DiagnosticSink())?.values;
     expect([s?.vni, s?.ingressSubnet, s?.fwmarkBase]).toEqual([7000, '10.1.0.0/24', 1000]);
+  });
+
+  it('selects the dataplane by the same precedence, ipvs by default', () => {
+    const stack = { dataplane: 'nftables' as const, loc: stackLoc };
+    const pickDataplane = (cli: object, inv: object) => resolveSettings(cli, inventoryOf(cluster(1), inv), stack, new DiagnosticSink())?.values.dataplane;
+    expect(pickDataplane({}, {})).toBe('nftables');
+    expect(pickDataplane({}, { dataplane: 'ipvs' })).toBe('ipvs');
+    expect(pickDataplane({ dataplane: 'nftables' }, { dataplane: 'ipvs' })).toBe('nftables');
+    expect(resolveSettings({}, inventoryOf(cluster(1)), {}, new DiagnosticSink())?.values.dataplane).toBe('ipvs');
+    const sink = new DiagnosticSink();
+    resolveSettings({}, inventoryOf(cluster(1), { dataplane: 'bpf' as never }), {}, sink);
+    expect(sink.items.map((d) => d.message)).toEqual(['dataplane "bpf" is invalid: must be one of ipvs, nftables']);
   });
 
   it('derives the host-side addresses from a changed gateway subnet', () => {

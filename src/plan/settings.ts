@@ -21,6 +21,7 @@ const DEFAULTS = {
   vxlanPort: 4789,
   fwmarkBase: 256,
   dynamicPortRange: [30000, 32767] as const,
+  dataplane: 'ipvs' as const,
 };
 
 /**
@@ -38,6 +39,7 @@ export const SETTING_KINDS: Readonly<Record<Key, SettingKind>> = {
   vxlanPort: 'integer',
   fwmarkBase: 'integer',
   dynamicPortRange: 'range',
+  dataplane: 'string',
 };
 export const SETTING_KEYS = Object.keys(SETTING_KINDS) as readonly Key[];
 
@@ -79,6 +81,7 @@ export function resolveSettings(
     vxlanPort: pick('vxlanPort') ?? DEFAULTS.vxlanPort,
     fwmarkBase: pick('fwmarkBase') ?? DEFAULTS.fwmarkBase,
     dynamicPortRange: pick('dynamicPortRange') ?? DEFAULTS.dynamicPortRange,
+    dataplane: pick('dataplane') ?? DEFAULTS.dataplane,
   };
   const before = sink.errorCount;
   checkSettings(settings, locate, sink);
@@ -105,7 +108,10 @@ function checkSettings(s: NetworkSettings, locate: Locate, sink: DiagnosticSink)
   if (!isIntIn(s.fwmarkBase, 1, 2 ** 32 - 1)) bad('fwmarkBase', 'a firewall mark is 1-4294967295');
   const [lo, hi] = s.dynamicPortRange;
   if (!isIntIn(lo, 1, 65535) || !isIntIn(hi, lo, 65535)) bad('dynamicPortRange', 'needs two ports [first, last] with 1 <= first <= last <= 65535');
+  if (!DATAPLANES.includes(s.dataplane)) bad('dataplane', `must be one of ${DATAPLANES.join(', ')}`);
 }
+
+const DATAPLANES: readonly string[] = ['ipvs', 'nftables'];
 
 function checkSubnet(s: NetworkSettings, key: 'ingressSubnet' | 'gatewaySubnet', bad: (k: Key, why: string) => void): Cidr | undefined {
   const cidr = parseCidr(String(s[key]));

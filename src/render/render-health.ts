@@ -11,7 +11,8 @@
  */
 import type { Plan, PlanHealth, PlanService, PlanTask } from '../model/plan.js';
 import type { NodeRuleSet, OutputFile } from '../model/rules.js';
-import { shellWord } from './quote.js';
+import { compareIpv4 } from '../emit/ipv4-order.js';
+import { iptablesComment, shellWord } from './quote.js';
 import { renderTemplate } from './templates.js';
 
 type ProbeKind = 'tcp' | 'http' | 'cmd' | 'trust';
@@ -48,7 +49,7 @@ export function nodeInstallDir(plan: Plan): string {
 export function renderHealthAgent(plan: Plan, node: NodeRuleSet): OutputFile[] {
   const tasks = healthManaged(plan).flatMap((svc) => taskViews(svc, node.node));
   const marks = [...new Set(tasks.map((t) => t.mark))].sort((a, b) => a - b);
-  const view = { stack: plan.stack, node: node.node, dir: nodeInstallDir(plan), marks, tasks };
+  const view = { stack: plan.stack, node: node.node, dir: nodeInstallDir(plan), marks, tasks, dataplane: plan.settings.dataplane, services: serviceViews(plan) };
   return [
     { path: `${node.node}/health-agent.sh`, content: renderTemplate('health-agent.sh.hbs', view), mode: 0o755 },
     { path: `${node.node}/meshc-health.service`, content: renderTemplate('meshc-health.service.hbs', view), mode: 0o644 },
@@ -61,6 +62,20 @@ export function healthManaged(plan: Plan): readonly (PlanService & { fwmark: num
   return plan.services.filter(
     (s): s is PlanService & { fwmark: number; health: PlanHealth } => s.health !== null && s.fwmark !== null,
   );
+}
+
+/**
+ * Per health-managed service: its protocols (the agent's conntrack flush) and, for the
+ * nftables dataplane, its backends in the emitter's slot order and its round-robin rule's
+ * comment, so the agent's rewrite of the chain reads exactly as the emitted one.
+ */
+function serviceViews(plan: Plan): { mark: number; protocols: string; ips: string; comment: string }[] {
+  return healthManaged(plan).map((svc) => ({
+    mark: svc.fwmark,
+    protocols: [...new Set(svc.ports.filter((p) => p.mode === 'ingress').map((p) => p.protocol))].sort().join(' '),
+    ips: svc.tasks.flatMap((t) => (t.ip === null ? [] : [t.ip])).sort(compareIpv4).join(' '),
+    comment: iptablesComment(`${plan.stack}/${svc.name} round robin`.slice(0, 120)),
+  }));
 }
 
 function taskViews(svc: PlanService & { fwmark: number; health: PlanHealth }, node: string): TaskView[] {

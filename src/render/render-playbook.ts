@@ -1,6 +1,7 @@
 /**
  * `playbook.yml` at the output root: an Ansible play for `hosts: all` in which each
- * inventory host stages, validates (iptables-restore --test), checks or applies the
+ * inventory host stages, validates (iptables-restore --test, or `nft -c` on the nftables
+ * dataplane), checks or applies the
  * directory named after its inventory_hostname. Node names in the plan are the
  * inventory host names, so the play refuses hosts the plan does not know. Where the
  * node has a health agent, the play installs it with its systemd unit and a drop-in
@@ -18,6 +19,8 @@ export function renderPlaybook(plan: Plan): OutputFile {
     nodesJson: plan.nodes.map((n) => yamlString(n.name)).join(', '),
     // meshc_dir's default: the directory the health agent's unit names (one source).
     defaultDirJson: yamlString(nodeInstallDir(plan)),
+    // apply.sh is the same entry point on both dataplanes; only the files' validator differs.
+    nftables: plan.settings.dataplane === 'nftables',
   };
   return { path: 'playbook.yml', content: renderTemplate('playbook.yml.hbs', view), mode: 0o644 };
 }

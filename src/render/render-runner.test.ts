@@ -61,6 +61,20 @@ describe('renderRunner', async () => {
     expect(out.status).toBe(0);
   });
 
+  it.skipIf(shellcheckSkip !== null)(titled('on the nftables dataplane: valid bash, shellcheck-clean, no IPVS or iptables', shellcheckSkip), { timeout: 60_000 }, async () => {
+    const plan: Plan = { ...mixedPlan(), settings: { ...mixedPlan().settings, dataplane: 'nftables' } };
+    const text = await runnerOf(plan, 'alpha');
+    const file = scriptFile(text);
+    expect(spawnSync('bash', ['-n', file]).status).toBe(0);
+    const out = spawnSync('shellcheck', ['-s', 'bash', '-f', 'gcc', file], { encoding: 'utf8' });
+    expect(out.stdout).toBe('');
+    expect(out.status).toBe(0);
+    // The rules parts are nftables only (the IPVS and iptables converge code is not there).
+    expect(text).not.toMatch(/converge_ipvs|converge_ns|ipvsadm -R|HEALTH_MARKS=\( [0-9]/);
+    expect(text).toContain('for t in nft ip bridge');
+    expect(text).toContain('nft_in "$ns" nft -f "$file"');
+  });
+
   it('prints this node’s data: peers are the other nodes, tasks only the local ones', async () => {
     const text = await runnerOf(seedPlan(3), 'node2');
     expect(text).toContain('NODE_ADDRESS=192.168.56.12\n');

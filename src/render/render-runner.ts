@@ -30,6 +30,8 @@ export interface RunnerView {
   readonly tasks: readonly { readonly name: string; readonly ip: string }[];
   /** `<task index> <hook>`: the script keeps one flat array. */
   readonly taskHooks: readonly string[];
+  /** The nftables dataplane: apply.sh takes its rules parts (runner/nft*) instead of iptables + IPVS. */
+  readonly nftables: boolean;
 }
 
 /** `<node>/apply.sh`, mode 0755. Throws (an internal bug, exit 3) on a plan that breaks the planner's invariants. */
@@ -42,6 +44,9 @@ export function renderRunner(plan: Plan, node: NodeRuleSet): OutputFile {
 export function runnerView(plan: Plan, node: NodeRuleSet): RunnerView {
   const self = findNode(plan, node.node);
   const s = plan.settings;
+  // The nftables dataplane has no iptables hooks and no IPVS services: its .nft files say it all.
+  const nftables = s.dataplane === 'nftables';
+  const hooks = (list: readonly Hook[]): Hook[] => (nftables ? [] : [...list]);
   return {
     node: name(node.node),
     stack: name(plan.stack),
@@ -57,11 +62,12 @@ export function runnerView(plan: Plan, node: NodeRuleSet): RunnerView {
     peers: plan.nodes.filter((n) => n.name !== self.name).map((n) => ipv4(n.address)),
     vips: plan.services.flatMap((svc) => (svc.fwmark !== null && svc.vip !== null ? [ipv4(svc.vip)] : [])),
     // The health agent owns these services' real-server weights (docs/health.md).
-    healthMarks: plan.services.flatMap((svc) => (svc.fwmark !== null && svc.health !== null ? [integer(svc.fwmark, 1, 4_294_967_295)] : [])),
-    hostHooks: node.host.hooks.map(hookLine),
-    sandboxHooks: node.ingress.hooks.map(hookLine),
+    healthMarks: nftables ? [] : plan.services.flatMap((svc) => (svc.fwmark !== null && svc.health !== null ? [integer(svc.fwmark, 1, 4_294_967_295)] : [])),
+    hostHooks: hooks(node.host.hooks).map(hookLine),
+    sandboxHooks: hooks(node.ingress.hooks).map(hookLine),
     tasks: node.tasks.map((t) => ({ name: name(t.task), ip: ipv4(t.ip) })),
-    taskHooks: node.tasks.flatMap((t, i) => t.rules.hooks.map((h) => `${i} ${hookLine(h)}`)),
+    taskHooks: node.tasks.flatMap((t, i) => hooks(t.rules.hooks).map((h) => `${i} ${hookLine(h)}`)),
+    nftables,
   };
 }
 

@@ -16,6 +16,7 @@ export const SETTINGS: NetworkSettings = {
   vxlanPort: 4789,
   fwmarkBase: 256,
   dynamicPortRange: [30000, 32767],
+  dataplane: 'ipvs',
 };
 
 export function planNode(name: string, index: number): PlanNode {

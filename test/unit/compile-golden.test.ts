@@ -6,6 +6,7 @@
  *                                            plus _manifest.txt (mode and path of every file) and
  *                                            _diagnostics.txt (every diagnostic of the compile)
  *   fixtures/compile/_runner/body.sh         the runner's fixed body, held once for every case
+ *   fixtures/compile/_runner/body-nftables.sh  the same for the nftables dataplane's cases
  * A `<node>/apply.sh` golden holds only that node's part of the runner (its header and plan
  * data, everything above RUNNER_BODY_START) and one line naming the shared body; the test
  * compares the rendered runner's rest with the shared body. So a change to the runner's
@@ -27,10 +28,21 @@ import { readInventory } from '../../src/plan/read-inventory.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const CASES = join(ROOT, 'fixtures', 'compile');
 const UPDATE = process.env.UPDATE_GOLDENS === '1';
-const RUNNER_BODY = join(CASES, '_runner', 'body.sh');
+/** The runner's body depends only on the dataplane (apply.sh picks its rules parts by it). */
+const RUNNER_BODIES: Record<string, string> = {
+  ipvs: join(CASES, '_runner', 'body.sh'),
+  nftables: join(CASES, '_runner', 'body-nftables.sh'),
+};
 /** The first line of templates/runner/globals.sh.hbs: where the node-independent runner starts. */
 const RUNNER_BODY_START = '# ---- fixed names ';
-const RUNNER_BODY_LINE = `# ---- fixed runner body: ${relative(ROOT, RUNNER_BODY)} (the same for every node) ----\n`;
+const runnerBodyLine = (body: string): string => `# ---- fixed runner body: ${relative(ROOT, body)} (the same for every node) ----\n`;
+
+function runnerBodyOf(files: Map<string, string>): string {
+  const plan = JSON.parse(files.get('plan.json') ?? '{}') as { settings?: { dataplane?: string } };
+  const body = RUNNER_BODIES[plan.settings?.dataplane ?? 'ipvs'];
+  if (!body) throw new Error(`no runner body golden for dataplane ${String(plan.settings?.dataplane)}`);
+  return body;
+}
 
 /** A rendered runner, split into its node-specific head and its shared body. */
 function splitRunner(path: string, content: string): { head: string; body: string } {
@@ -40,16 +52,17 @@ function splitRunner(path: string, content: string): { head: string; body: strin
 }
 
 /** The golden form of an output tree: each runner is cut to its head, its body is returned once. */
-function goldenForm(files: Map<string, string>): { files: Map<string, string>; bodies: Set<string> } {
+function goldenForm(files: Map<string, string>): { files: Map<string, string>; bodies: Set<string>; bodyFile: string } {
+  const bodyFile = runnerBodyOf(files);
   const bodies = new Set<string>();
   const out = new Map<string, string>();
   for (const [path, content] of files) {
     if (!path.endsWith('/apply.sh')) { out.set(path, content); continue; }
     const { head, body } = splitRunner(path, content);
     bodies.add(body);
-    out.set(path, head + RUNNER_BODY_LINE);
+    out.set(path, head + runnerBodyLine(bodyFile));
   }
-  return { files: out, bodies };
+  return { files: out, bodies, bodyFile };
 }
 
 async function compileCase(dir: string): Promise<Map<string, string>> {
@@ -98,20 +111,23 @@ function firstDifference(path: string, expected: string, actual: string): string
 }
 
 const cases = readdirSync(CASES).filter((c) => existsSync(join(CASES, c, 'stack.yml'))).sort();
+/** Body golden → the first case (cases run in order) that renders it: it writes the golden under UPDATE_GOLDENS=1. */
+const firstCaseOf = new Map<string, string>();
 
 describe('compile goldens (fixtures/compile)', () => {
   it.each(cases)('%s', async (name) => {
     const dir = join(CASES, name);
-    const { files: actual, bodies } = goldenForm(await compileCase(dir));
+    const { files: actual, bodies, bodyFile } = goldenForm(await compileCase(dir));
     const expectedDir = join(dir, '_expected');
     for (const body of bodies) {
-      // The first case writes the shared body under UPDATE_GOLDENS=1; every other runner must agree with it.
-      if (UPDATE && name === cases[0]) {
-        mkdirSync(dirname(RUNNER_BODY), { recursive: true });
-        writeFileSync(RUNNER_BODY, body);
+      // The first case of each dataplane writes its shared body under UPDATE_GOLDENS=1; every other runner must agree with it.
+      if (!firstCaseOf.has(bodyFile)) firstCaseOf.set(bodyFile, name);
+      if (UPDATE && name === firstCaseOf.get(bodyFile)) {
+        mkdirSync(dirname(bodyFile), { recursive: true });
+        writeFileSync(bodyFile, body);
       }
-      const shared = existsSync(RUNNER_BODY) ? readFileSync(RUNNER_BODY, 'utf8') : '';
-      expect.soft(body === shared, firstDifference(relative(ROOT, RUNNER_BODY), shared, body)).toBe(true);
+      const shared = existsSync(bodyFile) ? readFileSync(bodyFile, 'utf8') : '';
+      expect.soft(body === shared, firstDifference(relative(ROOT, bodyFile), shared, body)).toBe(true);
     }
     if (UPDATE) return writeExpected(expectedDir, actual);
     expect([...actual.keys()].sort(), 'files in the output tree').toEqual(listFiles(expectedDir));

@@ -16,6 +16,7 @@ const settings: Plan['settings'] = {
   vxlanPort: 4789,
   fwmarkBase: 256,
   dynamicPortRange: [30000, 32767],
+  dataplane: 'ipvs',
 };
 
 export const samplePlan: Plan = {

@@ -12,6 +12,7 @@ import { renderNodeRules } from '../../../src/render/render-rules.js';
 import { parseIpvsFile } from './check-ipvs.js';
 import { optionValue, parseRulesFile, type ParsedRule, type ParsedRulesFile, type Problem } from './parse-rules-file.js';
 import { HOST, SANDBOX, TASK } from '../../../src/emit/chains.js';
+import { checkNftNode } from './check-nft.js';
 
 export type { Problem } from './parse-rules-file.js';
 
@@ -26,7 +27,18 @@ export function checkConsistency(files: readonly FileLike[]): Problem[] {
     byNode.set(m[1] ?? '', (byNode.get(m[1] ?? '') ?? new Map()).set(m[2] ?? '', f.content));
   }
   for (const [node, kinds] of byNode) checkNode(node, kinds, problems);
+  // The nftables dataplane's files (docs/dataplanes.md): their own checks, same problems.
+  for (const [node, kinds] of groupByNode(files, /^([^/]+)\/(host\.nft|ingress\.nft|tasks\/[^/]+\.nft)$/)) checkNftNode(node, kinds, problems);
   return problems;
+}
+
+function groupByNode(files: readonly FileLike[], pattern: RegExp): Map<string, Map<string, string>> {
+  const byNode = new Map<string, Map<string, string>>();
+  for (const f of files) {
+    const m = pattern.exec(f.path);
+    if (m) byNode.set(m[1] ?? '', (byNode.get(m[1] ?? '') ?? new Map()).set(m[2] ?? '', f.content));
+  }
+  return byNode;
 }
 
 /** Renders the rule sets and checks the result. */
