@@ -4,7 +4,7 @@
  * any port that is neither int nor string ("invalid type float64 for port"). The data
  * meshc builds holds 80 either way, so the check reads the scalar's source.
  */
-import { isScalar, isSeq, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, type Document } from 'yaml';
 import { diag } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { JsonPath } from '../model/compose.js';
@@ -14,8 +14,14 @@ import type { SourceLoc } from '../diagnostics/types.js';
 export function checkFloatPorts(doc: Document.Parsed, data: Record<string, unknown>, locate: (p: JsonPath) => SourceLoc, sink: DiagnosticSink): void {
   const services = data.services;
   if (services === null || typeof services !== 'object' || Array.isArray(services)) return;
-  for (const name of Object.keys(services)) {
-    const seq = doc.getIn(['services', name, 'ports'], true);
+  // One pass over the services node (getIn per service scans the map each time: quadratic
+  // on a stack of 400,000 services).
+  const node = doc.get('services', true);
+  if (!isMap(node)) return;
+  for (const pair of node.items) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    if (name === undefined || !isMap(pair.value)) continue;
+    const seq = pair.value.get('ports', true);
     if (!isSeq(seq)) continue;
     seq.items.forEach((item, i) => {
       if (!isScalar(item) || typeof item.value !== 'number' || item.type !== 'PLAIN') return;
