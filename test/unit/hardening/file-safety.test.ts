@@ -7,10 +7,9 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run } from '../../../src/cli/main.js';
-import type { CliIo } from '../../../src/cli/io.js';
+import { runOnDisk } from './harness.js';
 import { readGuardedInput, MAX_INPUT_BYTES } from '../../../src/driver/inputs.js';
 
 const SEED = 'version: "3.8"\nservices:\n  ngx:\n    image: nginx\n    ports: ["8888:80"]\n';
@@ -31,21 +30,7 @@ interface Result {
 }
 
 /** The CLI with the real, guarded readers (as nodeIo has them), relative to `cwd`. */
-async function cli(cwd: string, argv: readonly string[], stdin: Buffer = Buffer.alloc(0)): Promise<Result> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    cwd,
-    env: {},
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
-    readFile: (p) => readGuardedInput(resolve(cwd, p)),
-    readStdin: () => stdin,
-  };
-  return { code: await run(argv, io), stdout: out.join(''), stderr: err.join('') };
-}
+const cli = (cwd: string, argv: readonly string[], stdin: Buffer = Buffer.alloc(0)): Promise<Result> => runOnDisk(cwd, argv, stdin);
 
 /** Every entry under `dir` (not following symlinks): kind, mode and bytes. */
 function snapshot(dir: string): Record<string, string> {

@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { run } from '../../../src/cli/main.js';
-import type { CliIo } from '../../../src/cli/io.js';
+import { nodeIo, type CliIo } from '../../../src/cli/io.js';
+import { readGuardedInput } from '../../../src/driver/inputs.js';
 
 export const CWD = '/meshc-hardening';
 
@@ -36,6 +37,28 @@ export async function runMem(argv: readonly string[], files: Readonly<Record<str
       throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
     },
     readStdin: () => fs.get(resolve(CWD, '-')) ?? Buffer.alloc(0),
+  };
+  const code = await run(argv, io);
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+/**
+ * The CLI in-process on the real file system, relative to `cwd`, with the real guarded
+ * reader every input goes through (as nodeIo has it) and `stdin` as standard input.
+ */
+export async function runOnDisk(cwd: string, argv: readonly string[], stdin: string | Buffer = ''): Promise<CliResult> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    ...nodeIo(),
+    cwd,
+    env: {},
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    stdout: (t) => void out.push(t),
+    stderr: (t) => void err.push(t),
+    readFile: (p) => readGuardedInput(resolve(cwd, p)),
+    readStdin: () => Buffer.from(stdin),
   };
   const code = await run(argv, io);
   return { code, stdout: out.join(''), stderr: err.join('') };

@@ -9,9 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run } from '../../../src/cli/main.js';
-import { nodeIo, type CliIo } from '../../../src/cli/io.js';
-import { readGuardedInput } from '../../../src/driver/inputs.js';
+import { runOnDisk } from './harness.js';
 
 /** One service with a dynamic port: the lock records which published port it got. */
 const STACK = 'version: "3.8"\nservices:\n  ngx:\n    image: nginx\n    ports: ["80"]\n';
@@ -25,23 +23,7 @@ function workdir(files: Record<string, string>): string {
   return dir;
 }
 
-async function cli(cwd: string, argv: readonly string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    ...nodeIo(),
-    cwd,
-    env: {},
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
-    readFile: (p) => readGuardedInput(join(cwd, p)),
-    readStdin: () => Buffer.from(stdin),
-  };
-  const code = await run(argv, io);
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = (cwd: string, argv: readonly string[], stdin = '') => runOnDisk(cwd, argv, stdin);
 
 /** The published port the lock in `file` gives ngx's target 80. */
 const lockedPort = (file: string): number => (JSON.parse(readFileSync(file, 'utf8')) as { ports: { ngx: Record<string, number[]> } }).ports.ngx['80/tcp']?.[0] ?? -1;

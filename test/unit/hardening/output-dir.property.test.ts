@@ -22,33 +22,14 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run } from '../../../src/cli/main.js';
-import { nodeIo, type CliIo } from '../../../src/cli/io.js';
-import { readGuardedInput } from '../../../src/driver/inputs.js';
-import { crashText } from './harness.js';
+import { crashText, runOnDisk } from './harness.js';
 
 const NUM_RUNS = Number(process.env.MESHC_FUZZ_RUNS ?? 60);
 const STACK = 'version: "3.8"\nservices:\n  ngx:\n    image: nginx\n    ports: ["8888:80"]\n';
 const made: string[] = [];
 afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-async function compile(cwd: string, argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    ...nodeIo(),
-    cwd,
-    env: {},
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
-    readFile: (p) => readGuardedInput(join(cwd, p)),
-    readStdin: () => Buffer.alloc(0),
-  };
-  const code = await run(argv, io);
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const compile = (cwd: string, argv: readonly string[]) => runOnDisk(cwd, argv);
 
 /** Every entry under `dir` by lstat: directories, file bytes (and mode), symlink targets. */
 function snapshot(dir: string): Map<string, string> {
