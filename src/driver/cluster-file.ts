@@ -8,9 +8,8 @@ import { diag, diagWithNotes } from '../diagnostics/catalog.js';
 import type { DiagnosticSink, SourceLoc } from '../diagnostics/types.js';
 import type { Cluster, ClusterStack } from '../model/cluster.js';
 import type { NetworkSettings } from '../model/plan.js';
-import { decodeSource } from '../source/decode-source.js';
-import { parseYaml } from '../source/parse-yaml.js';
-import { createSourceMap, type SourceMap } from '../source/source-map.js';
+import { readPositioned } from '../source/positioned.js';
+import type { SourceMap } from '../source/source-map.js';
 import { reduceSchemaErrors } from '../validate/schema-errors.js';
 import { dnsComponentProblem } from '../normalize/names.js';
 import { SETTING_KEYS, settingName } from '../plan/settings.js';
@@ -32,12 +31,9 @@ interface RawCluster {
 
 /** The cluster in `bytes` (already read from `file`), or undefined after reporting every problem. */
 export function parseClusterFile(bytes: Buffer, file: string, lockOverride: string | undefined, sink: DiagnosticSink): Cluster | undefined {
-  const text = decodeSource(bytes, file, sink);
-  if (text === undefined) return undefined;
-  sink.sources.set(file, text);
-  const parsed = parseYaml(text, file, sink);
-  if (!parsed) return undefined;
-  const map = createSourceMap(parsed.doc, parsed.aliases, parsed.lineCounter, file);
+  const read = readPositioned(bytes, file, sink);
+  if (!read) return undefined;
+  const { parsed, map } = read;
   const errors = clusterValidator()(parsed.data ?? null);
   if (errors.length > 0) {
     const problems = reduceSchemaErrors(errors, parsed.data)

@@ -8,9 +8,7 @@
 import { diag } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { ComposeDocument } from '../model/compose.js';
-import { decodeSource } from '../source/decode-source.js';
-import { parseYaml } from '../source/parse-yaml.js';
-import { createSourceMap } from '../source/source-map.js';
+import { readPositioned } from '../source/positioned.js';
 import { checkFloatPorts } from './float-ports.js';
 import { interpolateConfig } from './interpolate.js';
 import { checkLoader } from './loader-checks.js';
@@ -33,12 +31,9 @@ export interface FrontEndIo {
 export function readComposeFile(file: string, io: FrontEndIo, sink: DiagnosticSink): ComposeDocument | undefined {
   const bytes = readBytes(file, io, sink);
   if (!bytes) return undefined;
-  const text = decodeSource(bytes, file, sink);
-  if (text === undefined) return undefined;
-  sink.sources.set(file, text);
-  const parsed = parseYaml(text, file, sink);
-  if (!parsed) return undefined;
-  const map = createSourceMap(parsed.doc, parsed.aliases, parsed.lineCounter, file);
+  const read = readPositioned(bytes, file, sink);
+  if (!read) return undefined;
+  const { parsed, map } = read;
   const raw = parsed.data;
   if (!isMapping(raw)) {
     sink.report(diag('TOP_LEVEL_NOT_MAPPING', map.locate([]), describe(raw)));
