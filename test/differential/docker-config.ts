@@ -60,7 +60,7 @@ export interface MeshcResult {
 }
 
 import { buildPlan } from '../../src/plan/build-plan.js';
-import { LOCAL_INVENTORY } from '../../src/plan/read-inventory.js';
+import { LOCAL_INVENTORY } from '../../src/driver/read-inventory.js';
 
 export function meshcConfig(files: readonly string[], env: Env): MeshcResult {
   const sink = new DiagnosticSink();
