@@ -13,13 +13,17 @@ import { readTreeOrReport } from './read-tree.js';
 import type { DriveOptions } from '../driver/drive.js';
 import { commitOutputs, OutputNotOwnedError } from './output-tree.js';
 import { compileSummary } from './summary.js';
+import { withLoaderVerdict } from '../validate/loader-verdict.js';
 
 export { validateFiles, type Compiled } from '../driver/drive.js';
 export type StackOptions = DriveOptions;
 
-/** config: the merged, normalised file in `docker stack config`'s shape, on stdout. */
+/**
+ * config: the merged file in `docker stack config`'s shape, on stdout, under docker stack
+ * config's verdict: what only `docker stack deploy` refuses is a warning here (src/validate/loader-verdict.ts).
+ */
 export function configStack(file: string, opts: DriveOptions, io: CliIo, sink: DiagnosticSink): void {
-  const text = configText(file, opts, io, sink);
+  const text = withLoaderVerdict(sink, (scoped) => configText(file, opts, io, scoped));
   if (text !== undefined) io.stdout(text);
 }
 
