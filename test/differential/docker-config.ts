@@ -60,7 +60,7 @@ export interface MeshcResult {
 }
 
 import { buildPlan } from '../../src/plan/build-plan.js';
-import { LOCAL_INVENTORY } from '../../src/plan/read-inventory.js';
+import { LOCAL_INVENTORY } from '../../src/driver/read-inventory.js';
 import { run } from '../../src/cli/main.js';
 import { nodeIo } from '../../src/cli/io.js';
 
