@@ -1,52 +1,47 @@
 /**
  * Finds where a rule the emitters produced sits in the rendered output, so `explain`
- * can point at `node1/host.rules:12`. Matching is on tokens, not text: the renderer is
- * free to place the comment match anywhere in the line and to quote it as it likes.
+ * can point at `node1/host.rules:12`. The renderer recorded each rule's line as it
+ * printed it (src/render/printed-lines.ts); nothing here reads rule text back. explain
+ * only ever runs on a tree it has just rendered in memory (`meshc explain` compiles the
+ * stack first), so every rule file it is given carries those records.
  */
-import type { OutputFile } from '../model/rules.js';
-import { readIpvsadm } from '../rules-format/ipvsadm.js';
-import { readRestore } from '../rules-format/restore.js';
+import type { Hook, OutputFile } from '../model/rules.js';
+import { hookCommand } from '../emit/chains.js';
+import { printedLines, type PrintedLines } from '../render/printed-lines.js';
 
-interface RuleLine {
-  readonly table: string;
-  /** `-A <chain> <args>`, values as iptables receives them, comment match left out. */
-  readonly tokens: readonly string[];
-  readonly line: number;
-}
-
-/** Looks rules up in the rendered files, parsing each file once per explain call. */
 export class OutputIndex {
-  private readonly texts: ReadonlyMap<string, string>;
-  private readonly parsed = new Map<string, readonly RuleLine[]>();
+  private readonly files: ReadonlyMap<string, OutputFile>;
 
   constructor(files: readonly OutputFile[]) {
-    this.texts = new Map(files.map((f) => [f.path, f.content]));
+    this.files = new Map(files.map((f) => [f.path, f]));
   }
 
   has(path: string): boolean {
-    return this.texts.has(path);
+    return this.files.has(path);
   }
 
-  /** 1-based line of `-A <chain> <args>` inside `*<table>` of an iptables-restore file. */
+  /** 1-based line of the rule whose `args` (the emitter's array, by identity) the renderer printed in `table`/`chain`. */
   ruleLine(path: string, table: string, chain: string, args: readonly string[]): number | undefined {
-    const lines = this.restoreLines(path).filter((l) => l.table === table && l.tokens[0] === '-A' && l.tokens[1] === chain);
-    const want = ['-A', chain, ...args];
-    const exact = lines.find((l) => l.tokens.length === want.length && l.tokens.every((t, i) => t === want[i]));
-    return (exact ?? lines.find((l) => isSubsequence(want, l.tokens)))?.line;
+    for (const t of this.printed(path)?.tables ?? []) {
+      const offset = t.table === table ? t.offsets.get(chain)?.get(args) : undefined;
+      if (offset !== undefined) return t.firstLine + offset;
+    }
+    return undefined;
   }
 
   /** 1-based line of the ipvsadm command for fwmark service `fwmark` (`-A -f F`), or of its real server `ip` (`-a -f F -r ip:port`). */
   ipvsLine(path: string, fwmark: number, realIp?: string): number | undefined {
-    const found = readIpvsadm(this.texts.get(path) ?? '').find((l) => {
-      if (l.fwmark !== fwmark) return false;
-      return realIp === undefined ? l.kind === 'service' : l.kind === 'server' && l.real.split(':')[0] === realIp;
-    });
-    return found?.line;
+    return this.printed(path)?.ipvs?.get(realIp === undefined ? String(fwmark) : `${fwmark} ${realIp}`);
   }
 
-  /** First line of `path` holding every one of `words` as whole tokens (hooks live in apply.sh, in whatever form the runner chose). */
+  /** 1-based line of the `# hook:` comment for `hook` in a rules file. */
+  hookLine(path: string, hook: Hook): number | undefined {
+    return this.printed(path)?.hooks?.get(hookCommand(hook));
+  }
+
+  /** First line of `path` holding every one of `words` as whole tokens: for apply.sh, which is shell, not a rule format. */
   lineWithWords(path: string, words: readonly string[]): number | undefined {
-    const lines = (this.texts.get(path) ?? '').split('\n');
+    const lines = (this.files.get(path)?.content ?? '').split('\n');
     const index = lines.findIndex((text) => {
       const tokens = new Set(text.split(/[\s"'()=]+/));
       return words.every((w) => tokens.has(w));
@@ -54,33 +49,8 @@ export class OutputIndex {
     return index < 0 ? undefined : index + 1;
   }
 
-  private restoreLines(path: string): readonly RuleLine[] {
-    let lines = this.parsed.get(path);
-    if (!lines) {
-      lines = parseRestore(this.texts.get(path) ?? '');
-      this.parsed.set(path, lines);
-    }
-    return lines;
+  private printed(path: string): PrintedLines | undefined {
+    const file = this.files.get(path);
+    return file && printedLines(file);
   }
-}
-
-function parseRestore(text: string): RuleLine[] {
-  return readRestore(text)
-    .filter((l) => l.kind === 'rule')
-    .map((l) => ({ table: l.table, tokens: withoutComment([l.command, l.chain, ...l.values]), line: l.line }));
-}
-
-function withoutComment(tokens: readonly string[]): string[] {
-  const out = [...tokens];
-  for (let i = out.indexOf('comment'); i > 0 && out[i - 1] === '-m'; i = out.indexOf('comment')) {
-    const drop = out[i + 1] === '--comment' ? 4 : 2;
-    out.splice(i - 1, drop);
-  }
-  return out;
-}
-
-function isSubsequence(want: readonly string[], tokens: readonly string[]): boolean {
-  let at = 0;
-  for (const t of tokens) if (t === want[at]) at++;
-  return at === want.length;
 }

@@ -24,7 +24,7 @@ export function ruleSteps(
     const key = `${r.table} ${r.chain}`;
     if (!seen.has(key)) {
       seen.add(key);
-      steps.push(...hooks.filter((h) => h.table === r.table && h.target === r.chain).map((h) => hookStep(index, node, path, h)));
+      steps.push(...hooks.filter((h) => h.table === r.table && h.target === r.chain).map((h) => hookStep(index, path, h)));
     }
     const line = index.ruleLine(path, r.table, r.chain, r.args);
     steps.push({ step: label, where: `${path}:${line ?? '?'}`, what: `${r.table} -A ${r.chain} ${r.args.join(' ')}` });
@@ -33,13 +33,10 @@ export function ruleSteps(
   return steps.map((s, i) => ({ ...s, step: i === 0 ? label : '' }));
 }
 
-/** Rule files list their hooks as `# hook: -t nat -I PREROUTING …` lines; older runners held them in apply.sh. */
-function hookStep(index: OutputIndex, node: string, path: string, h: Hook): Step {
-  const inFile = index.lineWithWords(path, ['hook:', h.table, h.builtin, h.target]);
-  const runner = `${node}/apply.sh`;
-  const where = inFile !== undefined ? `${path}:${inFile}` : `${runner}:${index.lineWithWords(runner, [h.builtin, h.target]) ?? '?'}`;
+/** Rule files list their hooks as `# hook: -t nat -I PREROUTING …` lines (apply.sh inserts them from there). */
+function hookStep(index: OutputIndex, path: string, h: Hook): Step {
   const rule = `${h.table} ${h.builtin} ${[...h.match, '-j', h.target].join(' ')}`;
-  return { step: '', where, what: `hook ${rule} (inserted by apply.sh when missing)` };
+  return { step: '', where: `${path}:${index.hookLine(path, h) ?? '?'}`, what: `hook ${rule} (inserted by apply.sh when missing)` };
 }
 
 /** Columns aligned within one block: step label, location, rule. */

@@ -6,20 +6,20 @@
  */
 import { isSafeFileName } from './quote.js';
 import { TABLE_ORDER, hookCommand } from '../emit/chains.js';
-import type { IpvsService, NodeRuleSet, OutputFile, Ruleset, Table } from '../model/rules.js';
+import type { IpvsService, NodeRuleSet, OutputFile, Ruleset, Table, TableName } from '../model/rules.js';
 import { renderTemplate } from './templates.js';
+import { LineCursor, lineCount, recordLines } from './printed-lines.js';
 
 /** `<node>/host.rules`, `<node>/ingress.rules`, `<node>/ipvs.rules`, `<node>/tasks/<task>.rules`. */
 export function renderNodeRules(node: NodeRuleSet): OutputFile[] {
   const name = safeName(node.node);
   const files: OutputFile[] = [
-    file(`${name}/host.rules`, renderTemplate('host.rules.hbs', rulesetView(name, node.host))),
-    file(`${name}/ingress.rules`, renderTemplate('ingress.rules.hbs', rulesetView(name, node.ingress))),
-    file(`${name}/ipvs.rules`, renderIpvs(node.ipvs)),
+    rulesFile(`${name}/host.rules`, 'host.rules.hbs', name, node.host),
+    rulesFile(`${name}/ingress.rules`, 'ingress.rules.hbs', name, node.ingress),
+    ipvsFile(`${name}/ipvs.rules`, node.ipvs),
   ];
   for (const t of node.tasks) {
-    const view = { ...rulesetView(name, t.rules), task: safeName(t.task), ip: safeToken(t.ip) };
-    files.push(file(`${name}/tasks/${safeName(t.task)}.rules`, renderTemplate('task.rules.hbs', view)));
+    files.push(rulesFile(`${name}/tasks/${safeName(t.task)}.rules`, 'task.rules.hbs', name, t.rules, { task: safeName(t.task), ip: safeToken(t.ip) }));
   }
   return files;
 }
@@ -28,25 +28,54 @@ function file(path: string, content: string): OutputFile {
   return { path, content, mode: 0o644 };
 }
 
-function rulesetView(node: string, rs: Ruleset): object {
+/** One iptables-restore file, with the line of each hook comment and rule recorded for `explain`. */
+function rulesFile(path: string, template: string, node: string, rs: Ruleset, extra: object = {}): OutputFile {
   const tables = [...rs.tables].sort((a, b) => TABLE_ORDER.indexOf(a.name) - TABLE_ORDER.indexOf(b.name)).map(renderTable);
-  return { node, hooks: rs.hooks.map(hookCommand), tables };
+  const hooks = rs.hooks.map(hookCommand);
+  const out = file(path, renderTemplate(template, { node, hooks, tables: tables.map((t) => t.text), ...extra }));
+  // The template prints each hook as one `# hook:` line, then the tables verbatim, in this order.
+  const cursor = new LineCursor(out.content);
+  const hookLines = new Map<string, number>();
+  for (const h of hooks) if (!hookLines.has(h)) hookLines.set(h, cursor.place(`# hook: ${h}\n`, 1));
+  const printed = tables.map((t) => ({ table: t.name, firstLine: cursor.place(t.text, t.lines), offsets: t.offsets }));
+  return recordLines(out, { tables: printed, hooks: hookLines });
+}
+
+interface RenderedTable {
+  readonly name: TableName;
+  readonly text: string;
+  readonly lines: number;
+  readonly offsets: ReadonlyMap<string, ReadonlyMap<readonly string[], number>>;
 }
 
 // Memo by table object: the emitters share the tables that are identical on every node
 // (host rules, sandbox marks), so a 50-node cluster prints each of them once, not 50
 // times. Keys are immutable IR objects; a WeakMap lets them go with their RuleSets.
-const tableText = new WeakMap<Table, string>();
+const tableText = new WeakMap<Table, RenderedTable>();
 
-/** One `*table` … `COMMIT` block: every chain declared before any rule. */
-function renderTable(table: Table): string {
-  let text = tableText.get(table);
-  if (text === undefined) {
+/** One `*table` … `COMMIT` block: every chain declared before any rule; each rule's line offset kept. */
+function renderTable(table: Table): RenderedTable {
+  let done = tableText.get(table);
+  if (done === undefined) {
     const rules = table.chains.flatMap((c) => c.rules.map((r) => ({ chain: c.name, text: r.comment, ...splitArgs(r.args) })));
-    text = renderTemplate('table.rules.hbs', { name: table.name, chains: table.chains.map((c) => c.name), rules });
-    tableText.set(table, text);
+    const text = renderTemplate('table.rules.hbs', { name: table.name, chains: table.chains.map((c) => c.name), rules });
+    // table.rules.hbs: `*table`, one line per chain, one per rule in this order, `COMMIT`.
+    const lines = lineCount(text);
+    if (lines !== table.chains.length + rules.length + 2) throw new Error(`internal: table ${table.name} printed ${lines} lines, not one per chain and rule`);
+    const offsets = new Map<string, Map<readonly string[], number>>();
+    let offset = table.chains.length + 1;
+    for (const c of table.chains) {
+      const chain = offsets.get(c.name) ?? new Map<readonly string[], number>();
+      for (const r of c.rules) {
+        if (!chain.has(r.args)) chain.set(r.args, offset);
+        offset++;
+      }
+      offsets.set(c.name, chain);
+    }
+    done = { name: table.name, text, lines, offsets };
+    tableText.set(table, done);
   }
-  return text;
+  return done;
 }
 
 /**
@@ -64,15 +93,23 @@ function splitArgs(args: readonly string[]): { head: string; tail: string } {
 
 const BASIC_FIELDS = new Set(['-s', '-d', '-i', '-o', '-p']);
 
-const ipvsText = new WeakMap<readonly IpvsService[], string>();
+const ipvsText = new WeakMap<readonly IpvsService[], { text: string; lines: ReadonlyMap<string, number> }>();
 
-function renderIpvs(services: readonly IpvsService[]): string {
-  let text = ipvsText.get(services);
-  if (text === undefined) {
-    text = renderTemplate('ipvs.rules.hbs', { lines: ipvsLines(services) });
-    ipvsText.set(services, text);
+/** `ipvs.rules`, with the line of each service (`<fwmark>`) and real server (`<fwmark> <ip>`) recorded for `explain`. */
+function ipvsFile(path: string, services: readonly IpvsService[]): OutputFile {
+  let done = ipvsText.get(services);
+  if (done === undefined) {
+    const printed = ipvsLines(services);
+    const text = renderTemplate('ipvs.rules.hbs', { lines: printed });
+    // ipvs.rules.hbs prints the lines alone, one each, in ipvsLines' order.
+    if (lineCount(text) !== printed.length) throw new Error('internal: ipvs.rules is not one line per ipvsadm command');
+    const lines = new Map<string, number>();
+    const keys = services.flatMap((s) => [String(s.fwmark), ...s.reals.map((r) => `${s.fwmark} ${r.ip}`)]);
+    keys.forEach((key, i) => lines.has(key) || lines.set(key, i + 1));
+    done = { text, lines };
+    ipvsText.set(services, done);
   }
-  return text;
+  return recordLines(file(path, done.text), { ipvs: done.lines });
 }
 
 /** Exactly what `ipvsadm -Sn` prints for these services, sorted by fwmark then real server (the emitter's order). */
