@@ -3,18 +3,22 @@
  * takes through the `.nft` files, with the file and line of each element and rule it
  * meets: the host's `published` element and DNAT rules, the sandbox's `ports` element,
  * the service chain's round robin and the SNAT, then in each task its redirect element,
- * redirect rule and accepted target. Lines are found in the rendered text (the files
- * meshc wrote), so a location always points at what is on disk.
+ * redirect rule and accepted target. Lines are those the renderer recorded as it printed
+ * each element and rule (src/render/printed-lines.ts); the cited line's text is shown.
  */
 import type { Plan, PlanPort, PlanService } from '../model/plan.js';
 import type { OutputFile } from '../model/rules.js';
 import { formatSteps, type Step } from './steps.js';
 import { serviceChain } from '../emit/nft/emit-nft.js';
+import { printedLines, type PrintedNftBlock } from '../render/printed-lines.js';
 
-type Lines = readonly string[];
+interface Printed {
+  readonly lines: readonly string[];
+  readonly blocks: readonly PrintedNftBlock[];
+}
 
 export function explainNftPort(files: readonly OutputFile[], plan: Plan, service: PlanService & { fwmark: number }, port: PlanPort): string[] {
-  const text = new Map(files.map((f) => [f.path, f.content.split('\n')]));
+  const text = new Map(files.map((f) => [f.path, { lines: f.content.split('\n'), blocks: printedLines(f)?.nft ?? [] }]));
   const out: string[] = [];
   const chain = serviceChain(service);
   for (const node of plan.nodes) {
@@ -23,16 +27,16 @@ export function explainNftPort(files: readonly OutputFile[], plan: Plan, service
     const sbox = `${node.name}/ingress.nft`;
     const steps: Step[] = [
       ...found('host', host, text.get(host), [
-        [inBlock('set published', `${port.protocol} . ${port.published},`), `element ${port.protocol} . ${port.published} of set published`],
-        [inBlock('chain prerouting', 'dnat ip to'), 'prerouting: remote clients'],
-        [inBlock('chain output', 'dnat ip to'), 'output: node-local clients'],
+        [element('set published', `${port.protocol} . ${port.published}`), `element ${port.protocol} . ${port.published} of set published`],
+        [rule('chain prerouting', 'dnat ip to'), 'prerouting: remote clients'],
+        [rule('chain output', 'dnat ip to'), 'output: node-local clients'],
       ]),
       ...found('sandbox', sbox, text.get(sbox), [
-        [inBlock('map ports', `${port.protocol} . ${port.published} : goto ${chain},`), `element ${port.protocol} . ${port.published} : goto ${chain} of map ports`],
-        [inBlock('chain prerouting', 'vmap @ports'), 'the dispatch rule'],
-        [inBlock(`chain ${chain}`, 'dnat ip to numgen'), 'round robin (one counter per service)'],
+        [element('map ports', `${port.protocol} . ${port.published} : goto ${chain}`), `element ${port.protocol} . ${port.published} : goto ${chain} of map ports`],
+        [rule('chain prerouting', 'vmap @ports'), 'the dispatch rule'],
+        [rule(`chain ${chain}`, 'dnat ip to numgen'), 'round robin (one counter per service)'],
       ]),
-      ...found('snat', sbox, text.get(sbox), [[inBlock('chain postrouting', 'snat ip to'), 'the SNAT rule']]),
+      ...found('snat', sbox, text.get(sbox), [[rule('chain postrouting', 'snat ip to'), 'the SNAT rule']]),
     ];
     out.push(...formatSteps(steps));
   }
@@ -42,9 +46,9 @@ export function explainNftPort(files: readonly OutputFile[], plan: Plan, service
     const path = `${task.node}/tasks/${task.name}.nft`;
     steps.push(
       ...found('task', path, text.get(path), [
-        [inBlock(`map redirect_${port.protocol}`, `${port.published} : ${port.target},`), `element ${port.published} : ${port.target} of map redirect_${port.protocol}`],
-        [inBlock('chain prerouting', `meta l4proto ${port.protocol} redirect`), `the ${port.protocol} redirect rule`],
-        [inBlock('set targets', `${port.protocol} . ${port.target},`), `element ${port.protocol} . ${port.target} of set targets (accepted)`],
+        [element(`map redirect_${port.protocol}`, `${port.published} : ${port.target}`), `element ${port.published} : ${port.target} of map redirect_${port.protocol}`],
+        [rule('chain prerouting', `meta l4proto ${port.protocol} redirect`), `the ${port.protocol} redirect rule`],
+        [element('set targets', `${port.protocol} . ${port.target}`), `element ${port.protocol} . ${port.target} of set targets (accepted)`],
       ]),
     );
   }
@@ -52,22 +56,24 @@ export function explainNftPort(files: readonly OutputFile[], plan: Plan, service
   return out;
 }
 
-/** Finds the first line containing `needle` after the line that opens `block` and before that block closes. */
-function inBlock(block: string, needle: string): (lines: Lines) => number | undefined {
-  return (lines) => {
-    const start = lines.findIndex((l) => l.trim() === `${block} {`);
-    if (start < 0) return undefined;
-    for (let i = start + 1; i < lines.length && lines[i] !== '\t}'; i++) if (lines[i]!.includes(needle)) return i + 1;
-    return undefined;
-  };
+type Finder = (blocks: readonly PrintedNftBlock[]) => number | undefined;
+
+/** The line of the element printed exactly as `text` in the set or map `block`. */
+function element(block: string, text: string): Finder {
+  return (blocks) => blocks.find((b) => b.header === block)?.items.find((i) => i.text === text)?.line;
 }
 
-function found(label: string, path: string, lines: Lines | undefined, wanted: readonly [(lines: Lines) => number | undefined, string][]): Step[] {
-  if (!lines) return [{ step: label, where: path, what: 'file not in the output' }];
+/** The line of the first rule of chain `block` whose words contain `words`. */
+function rule(block: string, words: string): Finder {
+  return (blocks) => blocks.find((b) => b.header === block)?.items.find((i) => i.text.includes(words))?.line;
+}
+
+function found(label: string, path: string, printed: Printed | undefined, wanted: readonly [Finder, string][]): Step[] {
+  if (!printed) return [{ step: label, where: path, what: 'file not in the output' }];
   return wanted.map(([find, note], i) => {
-    const line = find(lines);
+    const line = find(printed.blocks);
     // The file's own line says what it is (rules carry comments); `note` names what is missing.
-    const what = line === undefined ? `not found: ${note}` : lines[line - 1]!.trim().replace(/,$/, '');
+    const what = line === undefined ? `not found: ${note}` : printed.lines[line - 1]!.trim().replace(/,$/, '');
     return { step: i === 0 ? label : '', where: `${path}:${line ?? '?'}`, what };
   });
 }

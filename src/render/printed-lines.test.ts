@@ -11,6 +11,9 @@ import { readRestore } from '../rules-format/restore.js';
 import { samplePlan, sampleRuleSets } from '../explain/testing/sample.js';
 import { printedLines } from './printed-lines.js';
 import { renderFiles } from './render-files.js';
+import { emitNftRuleSets } from '../emit/nft/emit-nft.js';
+import type { NftTable } from '../emit/nft/model.js';
+import { renderNftNode } from './render-nft.js';
 
 /** iptables' values without the comment match the renderer adds to every rule. */
 function withoutComment(values: readonly string[]): string[] {
@@ -67,6 +70,31 @@ describe('lines recorded by the renderer', () => {
       checkIpvs(files.get(`${node.node}/ipvs.rules`)!, node);
     }
     expect(rules).toBeGreaterThan(20);
+  });
+
+  it('hold each set, map and chain header, element and rule of every .nft file', () => {
+    const plan = { ...samplePlan, settings: { ...samplePlan.settings, dataplane: 'nftables' as const } };
+    let items = 0;
+    for (const node of emitNftRuleSets(plan).nodes) {
+      const tables = new Map<string, NftTable>([['host.nft', node.host], ['ingress.nft', node.ingress], ...node.tasks.map((t) => [`tasks/${t.task}.nft`, t.table] as [string, NftTable])]);
+      for (const file of renderNftNode(node)) {
+        const table = tables.get(file.path.slice(node.node.length + 1))!;
+        const lines = file.content.split('\n');
+        const blocks = printedLines(file)?.nft ?? [];
+        expect(blocks.map((b) => b.header)).toEqual([...table.sets.map((s) => `${s.kind} ${s.name}`), ...table.chains.map((c) => `chain ${c.name}`)]);
+        for (const b of blocks) {
+          expect(lines[b.line - 1]).toBe(`\t${b.header} {`);
+          for (const i of b.items) {
+            const held = lines[i.line - 1]!.trim();
+            expect(b.header.startsWith('chain ') ? held.startsWith(`${i.text} comment `) : held === `${i.text},`, `${file.path}:${i.line} ${held}`).toBe(true);
+            items++;
+          }
+        }
+        const printed = table.sets.reduce((n, s) => n + s.elements.length, 0) + table.chains.reduce((n, c) => n + c.rules.length, 0);
+        expect(blocks.reduce((n, b) => n + b.items.length, 0)).toBe(printed);
+      }
+    }
+    expect(items).toBeGreaterThan(20);
   });
 
   it('are kept apart from the file: a copy has none, and two renders compare equal', () => {

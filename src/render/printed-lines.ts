@@ -19,8 +19,8 @@ export interface PrintedNftBlock {
   /** As printed without indentation or the brace: `set published`, `map ports`, `chain prerouting`. */
   readonly header: string;
   readonly line: number;
-  /** Element and rule lines, in print order. */
-  readonly items: readonly number[];
+  /** Elements (as printed, `tcp . 8080 : goto svc_256`, without the comma) and rules (their words, without the comment), in print order. */
+  readonly items: readonly { readonly text: string; readonly line: number }[];
 }
 
 export interface PrintedLines {

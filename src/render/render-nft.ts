@@ -10,54 +10,99 @@ import type { Plan } from '../model/plan.js';
 import type { OutputFile } from '../model/rules.js';
 import { iptablesComment } from './quote.js';
 import { renderTemplate } from './templates.js';
+import { LineCursor, lineCount, recordLines, type PrintedNftBlock } from './printed-lines.js';
 
 export function renderNftNode(node: NftNodeRuleSet): OutputFile[] {
   const name = safeName(node.node);
   const files: OutputFile[] = [
-    file(`${name}/host.nft`, renderTemplate('host.nft.hbs', tableView(name, node.host))),
-    file(`${name}/ingress.nft`, renderTemplate('ingress.nft.hbs', tableView(name, node.ingress))),
+    nftFile(`${name}/host.nft`, 'host.nft.hbs', name, node.host),
+    nftFile(`${name}/ingress.nft`, 'ingress.nft.hbs', name, node.ingress),
   ];
   for (const t of node.tasks) {
-    const view = { ...tableView(name, t.table), task: safeName(t.task), ip: safeWord(t.ip) };
-    files.push(file(`${name}/tasks/${safeName(t.task)}.nft`, renderTemplate('task.nft.hbs', view)));
+    files.push(nftFile(`${name}/tasks/${safeName(t.task)}.nft`, 'task.nft.hbs', name, t.table, { task: safeName(t.task), ip: safeWord(t.ip) }));
   }
   return files;
 }
 
-function file(path: string, content: string): OutputFile {
-  return { path, content, mode: 0o644 };
+/** One `nft -f` file, with the line of each set, map and chain, and of each element and rule in it, recorded for `explain`. */
+function nftFile(path: string, template: string, node: string, table: NftTable, extra: object = {}): OutputFile {
+  const body = printTable(table);
+  const out: OutputFile = { path, content: renderTemplate(template, { node, family: table.family, name: safeWord(table.name), body: body.text, ...extra }), mode: 0o644 };
+  // The template prints the table block verbatim, once.
+  const first = new LineCursor(out.content).place(body.text, body.lines) - 1;
+  const blocks = body.blocks.map((b) => ({ header: b.header, line: first + b.line, items: b.items.map((i) => ({ text: i.text, line: first + i.line })) }));
+  return recordLines(out, { nft: blocks });
 }
 
-function tableView(node: string, table: NftTable): object {
-  return { node, family: table.family, name: safeWord(table.name), body: renderNftTable(table) };
+interface PrintedTableBody {
+  readonly text: string;
+  readonly lines: number;
+  /** Lines relative to the table's first line, counted from 1. */
+  readonly blocks: readonly PrintedNftBlock[];
 }
 
 // Memo by table object: the host table is one object shared by every node.
-const tableText = new WeakMap<NftTable, string>();
+const tableText = new WeakMap<NftTable, PrintedTableBody>();
 
 /** The `table … { … }` block alone (no add/delete prologue): what the runner compares and the health agent patches. */
 export function renderNftTable(table: NftTable): string {
-  let text = tableText.get(table);
-  if (text === undefined) {
-    text = renderTemplate('table.nft.hbs', {
+  return printTable(table).text;
+}
+
+function printTable(table: NftTable): PrintedTableBody {
+  let done = tableText.get(table);
+  if (done === undefined) {
+    const sets = table.sets.map(setView);
+    const chains = table.chains.map((c) => ({
+      name: safeWord(c.name),
+      note: c.comment === undefined ? '' : c.comment.slice(0, 120),
+      base: c.base ?? false,
+      rules: c.rules.map((r) => ({ words: r.tokens.map(safeWord).join(' '), text: r.comment.slice(0, 120) })),
+    }));
+    const text = renderTemplate('table.nft.hbs', {
       family: table.family,
       name: safeWord(table.name),
       // nft refuses comments over 128 bytes; ours are stack and service names, cut to fit.
       tableComment: table.comment.slice(0, 120),
-      sets: table.sets.map(setView),
-      chains: table.chains.map((c) => ({
-        name: safeWord(c.name),
-        note: c.comment === undefined ? '' : c.comment.slice(0, 120),
-        base: c.base ?? false,
-        rules: c.rules.map((r) => ({ words: r.tokens.map(safeWord).join(' '), text: r.comment.slice(0, 120) })),
-      })),
+      sets,
+      chains,
     });
-    tableText.set(table, text);
+    done = { text, ...blockLines(table.name, text, sets, chains) };
+    tableText.set(table, done);
   }
-  return text;
+  return done;
 }
 
-function setView(set: NftSet): object {
+/**
+ * Where table.nft.hbs puts each block and item: `table … {` and its comment; per set
+ * its header, `type`, and when it has elements `elements = {`, one line each, `}`; then
+ * its `}`; per chain its header, its comment and base lines when present, one line per
+ * rule, `}`; the table's `}`. A template that prints otherwise is a bug caught here.
+ */
+function blockLines(
+  table: string,
+  text: string,
+  sets: readonly { kind: string; name: string; elements: readonly string[] }[],
+  chains: readonly { name: string; note: string; base: unknown; rules: readonly { words: string }[] }[],
+): { lines: number; blocks: PrintedNftBlock[] } {
+  const blocks: PrintedNftBlock[] = [];
+  let line = 3;
+  for (const s of sets) {
+    const items = s.elements.map((e, i) => ({ text: e, line: line + 3 + i }));
+    blocks.push({ header: `${s.kind} ${s.name}`, line, items });
+    line += 3 + (s.elements.length ? s.elements.length + 2 : 0);
+  }
+  for (const c of chains) {
+    const first = line + 1 + (c.note ? 1 : 0) + (c.base ? 1 : 0);
+    blocks.push({ header: `chain ${c.name}`, line, items: c.rules.map((r, i) => ({ text: r.words, line: first + i })) });
+    line = first + c.rules.length + 1;
+  }
+  const lines = lineCount(text);
+  if (lines !== line) throw new Error(`internal: nft table ${table} printed ${lines} lines, not ${line}`);
+  return { lines, blocks };
+}
+
+function setView(set: NftSet): { kind: string; name: string; type: string; elements: string[] } {
   const elements = set.elements.map((e) => {
     const key = e.key.map(safeWord).join(' . ');
     return e.value === undefined ? key : `${key} : ${safeWord(e.value)}`;

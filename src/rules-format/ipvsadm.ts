@@ -1,6 +1,6 @@
 /**
  * Reads ipvsadm command lines (`ipvsadm -Sn` output, ipvs.rules, `ipvsadm -R` input): the
- * one reader of the format for the consistency checker, `explain` and `diff`. Services
+ * one reader of the format for the consistency checker and `diff`. Services
  * are keyed by their address (`FWM 256`, `TCP 10.0.0.2:80`, …), real servers by address.
  */
 import { tokenize } from './tokens.js';

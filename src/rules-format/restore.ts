@@ -1,6 +1,6 @@
 /**
  * Reads an iptables-restore file line by line, with each line's table: the one reader of
- * the format for the consistency checker, `explain` and `diff`. It reports what each
+ * the format for the consistency checker and `diff`. It reports what each
  * line is and leaves judging it to the caller.
  */
 import { tokenize } from './tokens.js';
