@@ -16,10 +16,6 @@ export class OutputIndex {
     this.files = new Map(files.map((f) => [f.path, f]));
   }
 
-  has(path: string): boolean {
-    return this.files.has(path);
-  }
-
   /** 1-based line of the rule whose `args` (the emitter's array, by identity) the renderer printed in `table`/`chain`. */
   ruleLine(path: string, table: string, chain: string, args: readonly string[]): number | undefined {
     for (const t of this.printed(path)?.tables ?? []) {
