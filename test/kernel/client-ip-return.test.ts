@@ -16,6 +16,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiagnosticSink } from '../../src/diagnostics/types.js';
 import { RETURN_RULE_PREF, returnHops } from '../../src/emit/client-ip.js';
@@ -130,7 +132,7 @@ function build(): void {
 
 /** What apply.sh does in a preserving task (runner part client-ip): src_valid_mark, one rule and one table per node. */
 function returnRoutes(tns: string): void {
-  inNs(tns, ['sysctl', '-qw', 'net.ipv4.conf.meshc_ingress.src_valid_mark=1']);
+  inNs(tns, ['sysctl', '-qw', 'net.ipv4.conf.meshc_ingress.src_valid_mark=1', 'net.ipv4.tcp_fwmark_accept=1']);
   for (const h of returnHops(PLAN)) {
     inNs(tns, ['ip', 'rule', 'add', 'pref', String(RETURN_RULE_PREF), 'fwmark', `${h.mark}/${h.mask}`, 'lookup', String(h.table)]);
     inNs(tns, ['ip', 'route', 'replace', 'default', 'via', h.gateway, 'dev', 'meshc_ingress', 'table', String(h.table)]);
@@ -198,5 +200,27 @@ describe.skipIf(skip !== null)(`client_ip: preserve, the task's return path in n
 
   it('the control: without the return path the reply leaves by the default route and the client gets no answer', () => {
     expect(request(client, `TCP4:${SANDBOX_LAN[1]}:8081`)).toBe('');
+  });
+});
+
+describe.skipIf(skip !== null)(`client_ip golden .nft files check and load${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  const dir = join(import.meta.dirname, '..', '..', 'fixtures', 'compile', 'client-ip-nftables', '_expected');
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.nft')).sort();
+  afterAll(() => namespaces.splice(0).forEach(deleteNs));
+  it('has the preserving task tables and ingress tables', () => {
+    expect(files.filter((f) => f.includes('tasks/stack_echo.'))).toHaveLength(2);
+  });
+  it.each(files)('%s: nft -c, then loaded twice to the same ruleset', (file) => {
+    const text = readFileSync(join(dir, file), 'utf8');
+    const where = nsName('nftc');
+    namespaces.push(where);
+    addNs(where);
+    inNs(where, ['nft', '-c', '-f', '-'], text);
+    inNs(where, ['nft', '-f', '-'], text);
+    const first = inNs(where, ['nft', 'list', 'ruleset']);
+    inNs(where, ['nft', '-f', '-'], text);
+    expect(inNs(where, ['nft', 'list', 'ruleset'])).toBe(first);
+    if (file.includes('stack_echo')) expect(first).toContain('ct mark set ether saddr map @return_marks');
+    if (file.endsWith('ingress.nft')) expect(first).toContain('meta l4proto . th dport @preserve accept');
   });
 });
