@@ -38,7 +38,10 @@ function fileObject(workdir: string): f.Field {
       ['driver_opts', f.stringMap('')], ['template_driver', f.str]],
     true, true,
   );
-  return (v) => shape(isRecord(v) && typeof v.file === 'string' ? { ...v, file: resolve(workdir, v.file) } : v);
+  // docker/cli cli/compose/loader/loader.go `loadFileObjectConfig`: neither external nor
+  // with a driver, the file (even an absent one) becomes absPath(workingDir, file).
+  const ownFile = (v: Record<string, unknown>) => v.external !== true && (typeof v.driver !== 'string' || v.driver === '');
+  return (v) => shape(isRecord(v) && ownFile(v) ? { ...v, file: resolve(workdir, typeof v.file === 'string' ? v.file : '') } : v);
 }
 
 function objects(data: Record<string, unknown>, key: string, shape: f.Field): [string, YamlValue][] {

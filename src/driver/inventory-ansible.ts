@@ -12,9 +12,10 @@ import { diag } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { Inventory, InventoryNode } from '../model/inventory.js';
 import type { NetworkSettings } from '../model/plan.js';
-import { labelMap } from './inventory-checks.js';
-import { SETTING_KEYS, SETTING_KINDS, settingName, type SettingKind } from './settings.js';
-import type { ParsedSource } from './yaml-source.js';
+import { isRecord } from '../model/json.js';
+import { labelMap } from '../plan/inventory-checks.js';
+import { SETTING_KEYS, SETTING_KINDS, settingName, type SettingKind } from '../plan/settings.js';
+import type { PositionedInput } from './positioned-input.js';
 
 type Vars = Readonly<Record<string, unknown>>;
 interface Group {
@@ -29,7 +30,7 @@ export function isAnsibleListing(data: unknown): boolean {
   return typeof meta?.hostvars === 'object' && meta.hostvars !== null;
 }
 
-export function ansibleInventory(source: ParsedSource, file: string, sink: DiagnosticSink): Inventory | undefined {
+export function ansibleInventory(source: PositionedInput, file: string, sink: DiagnosticSink): Inventory | undefined {
   const listing = source.data as Listing;
   const hostvars = listing._meta.hostvars;
   const everyone = new Set([...Object.keys(hostvars), ...Object.keys(listing).flatMap((g) => strings(listing[g]?.hosts))]);
@@ -38,13 +39,13 @@ export function ansibleInventory(source: ParsedSource, file: string, sink: Diagn
   const before = sink.errorCount;
   const nodes: InventoryNode[] = [...scope].sort().map((host) => {
     const vars = hostvars[host] ?? {};
-    const loc = source.locate(hostvars[host] ? ['_meta', 'hostvars', host] : []);
+    const loc = source.map.locate(hostvars[host] ? ['_meta', 'hostvars', host] : []);
     const role = vars['meshc_role'] ?? (managers.has(host) ? 'manager' : 'worker');
     if (role !== 'manager' && role !== 'worker') sink.report(diag('INVENTORY_INVALID', loc, `${host}.meshc_role`, 'must be "manager" or "worker"'));
     for (const key of ['meshc_labels', 'meshc_engine_labels']) {
       const v = vars[key];
-      if (v !== undefined && (v === null || typeof v !== 'object' || Array.isArray(v))) {
-        sink.report(diag('INVENTORY_INVALID', source.locate(['_meta', 'hostvars', host, key]), `${host}.${key}`, 'must be a mapping'));
+      if (v !== undefined && !isRecord(v)) {
+        sink.report(diag('INVENTORY_INVALID', source.map.locate(['_meta', 'hostvars', host, key]), `${host}.${key}`, 'must be a mapping'));
       }
     }
     return {
@@ -75,7 +76,7 @@ function hasKind(value: unknown, kind: SettingKind): boolean {
  * resolveSettings, like a meshc inventory's `network:`.
  */
 function networkSettings(
-  source: ParsedSource,
+  source: PositionedInput,
   hostvars: Readonly<Record<string, Vars>>,
   hosts: readonly string[],
   sink: DiagnosticSink,
@@ -83,9 +84,9 @@ function networkSettings(
   const carriers = hosts.filter((h) => hostvars[h]?.['meshc_network'] !== undefined);
   const first = carriers[0];
   if (first === undefined) return { settings: {} };
-  const where = (host: string, ...path: string[]) => source.locate(['_meta', 'hostvars', host, 'meshc_network', ...path]);
+  const where = (host: string, ...path: string[]) => source.map.locate(['_meta', 'hostvars', host, 'meshc_network', ...path]);
   const value = hostvars[first]!['meshc_network'];
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+  if (!isRecord(value)) {
     sink.report(diag('INVENTORY_INVALID', where(first), `${first}.meshc_network`, 'must be a mapping of network settings (ingress_subnet, vni, …)'));
     return undefined;
   }
