@@ -23,10 +23,10 @@ function npm(args) {
   const cli = process.env.npm_execpath;
   const [cmd, argv] = cli && /\.[cm]?js$/.test(cli) ? [process.execPath, [cli, ...args]] : ['npm', args];
   process.stderr.write(`meshc prepare: npm ${args.join(' ')}\n`);
-  // The outer `npm install -g` passes its global mode and prefix down in the environment; these
-  // installs are local to the folder.
+  // The outer `npm install -g` passes its global mode, prefix and script allowances down in the
+  // environment; these installs are local to the folder (and npm refuses allowances there).
   const env = { ...process.env };
-  for (const key of Object.keys(env)) if (/^npm_config_(global|location|prefix)$/i.test(key)) delete env[key];
+  for (const key of Object.keys(env)) if (/^npm_config_(global|location|prefix|allow[-_]scripts)$/i.test(key)) delete env[key];
   const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
