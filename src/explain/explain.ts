@@ -75,11 +75,11 @@ function nodeSteps(index: OutputIndex, plan: Plan, service: PlanService, port: P
   const sandboxRules = portRules(rules.ingress, port.protocol, port.published);
   const snat = [...noSnatRules(rules.ingress, service.fwmark ?? 0), ...ipvsSnatRules(rules.ingress)];
   return [
-    ...ruleSteps(index, 'host', node, `${node}/host.rules`, hostRules, hooksInto(rules.host, hostRules)),
-    ...(forward.length ? ruleSteps(index, 'forward', node, `${node}/host.rules`, forward, hooksInto(rules.host, forward)) : []),
-    ...ruleSteps(index, 'sandbox', node, `${node}/ingress.rules`, sandboxRules, hooksInto(rules.ingress, sandboxRules)),
+    ...ruleSteps(index, 'host', `${node}/host.rules`, hostRules, hooksInto(rules.host, hostRules)),
+    ...(forward.length ? ruleSteps(index, 'forward', `${node}/host.rules`, forward, hooksInto(rules.host, forward)) : []),
+    ...ruleSteps(index, 'sandbox', `${node}/ingress.rules`, sandboxRules, hooksInto(rules.ingress, sandboxRules)),
     ...ipvsSteps(index, plan, service, rules),
-    ...ruleSteps(index, 'snat', node, `${node}/ingress.rules`, snat, hooksInto(rules.ingress, snat)),
+    ...ruleSteps(index, 'snat', `${node}/ingress.rules`, snat, hooksInto(rules.ingress, snat)),
   ];
 }
 
@@ -107,7 +107,7 @@ function taskSteps(index: OutputIndex, ruleSets: RuleSets, service: PlanService,
     }
     const redirect = portRules(rules.rules, port.protocol, port.published);
     const accept = port.target === port.published ? [] : portRules(rules.rules, port.protocol, port.target);
-    steps.push(...ruleSteps(index, 'task', task.node, path, [...redirect, ...accept], []));
+    steps.push(...ruleSteps(index, 'task', path, [...redirect, ...accept], []));
   }
   return steps;
 }

@@ -29,7 +29,7 @@ export function returnPathLines(index: OutputIndex, plan: Plan, ruleSets: RuleSe
     const marks: PathRule[] = rules.rules.tables.flatMap((t) =>
       t.chains.filter((c) => c.name === RETURN_CHAIN.in || c.name === RETURN_CHAIN.out).flatMap((c) => c.rules.map((r) => ({ table: t.name, chain: c.name, args: r.args }))),
     );
-    steps.push(...ruleSteps(index, 'mark', task.node, path, marks, rules.rules.hooks.filter((h) => h.table === 'mangle')));
+    steps.push(...ruleSteps(index, 'mark', path, marks, rules.rules.hooks.filter((h) => h.table === 'mangle')));
     steps.push(...routeSteps(index, plan, task.node));
   }
   return ['', '  replies (client_ip: preserve): the task marks each connection with its ingress node and routes replies to that node\'s sandbox:', ...formatSteps(steps)];

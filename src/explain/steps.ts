@@ -13,7 +13,6 @@ export interface Step {
 export function ruleSteps(
   index: OutputIndex,
   label: string,
-  node: string,
   path: string,
   rules: readonly PathRule[],
   hooks: readonly Hook[],
