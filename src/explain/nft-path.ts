@@ -14,11 +14,13 @@ import { printedLines, type PrintedNftBlock } from '../render/printed-lines.js';
 
 interface Printed {
   readonly lines: readonly string[];
+  /** The table block's first line; `blocks` count their lines from 1 there. */
+  readonly firstLine: number;
   readonly blocks: readonly PrintedNftBlock[];
 }
 
 export function explainNftPort(files: readonly OutputFile[], plan: Plan, service: PlanService & { fwmark: number }, port: PlanPort): string[] {
-  const text = new Map(files.map((f) => [f.path, { lines: f.content.split('\n'), blocks: printedLines(f)?.nft ?? [] }]));
+  const text = new Map(files.map((f) => [f.path, { lines: f.content.split('\n'), firstLine: printedLines(f)?.nft?.firstLine ?? 1, blocks: printedLines(f)?.nft?.blocks ?? [] }]));
   const out: string[] = [];
   const chain = serviceChain(service);
   for (const node of plan.nodes) {
@@ -71,7 +73,8 @@ function rule(block: string, words: string): Finder {
 function found(label: string, path: string, printed: Printed | undefined, wanted: readonly [Finder, string][]): Step[] {
   if (!printed) return [{ step: label, where: path, what: 'file not in the output' }];
   return wanted.map(([find, note], i) => {
-    const line = find(printed.blocks);
+    const at = find(printed.blocks);
+    const line = at === undefined ? undefined : printed.firstLine + at - 1;
     // The file's own line says what it is (rules carry comments); `note` names what is missing.
     const what = line === undefined ? `not found: ${note}` : printed.lines[line - 1]!.trim().replace(/,$/, '');
     return { step: i === 0 ? label : '', where: `${path}:${line ?? '?'}`, what };

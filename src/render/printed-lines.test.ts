@@ -80,13 +80,14 @@ describe('lines recorded by the renderer', () => {
       for (const file of renderNftNode(node)) {
         const table = tables.get(file.path.slice(node.node.length + 1))!;
         const lines = file.content.split('\n');
-        const blocks = printedLines(file)?.nft ?? [];
+        const { firstLine, blocks } = printedLines(file)!.nft!;
+        const at = (rel: number) => lines[firstLine + rel - 2];
         expect(blocks.map((b) => b.header)).toEqual([...table.sets.map((s) => `${s.kind} ${s.name}`), ...table.chains.map((c) => `chain ${c.name}`)]);
         for (const b of blocks) {
-          expect(lines[b.line - 1]).toBe(`\t${b.header} {`);
+          expect(at(b.line)).toBe(`\t${b.header} {`);
           for (const i of b.items) {
-            const held = lines[i.line - 1]!.trim();
-            expect(b.header.startsWith('chain ') ? held.startsWith(`${i.text} comment `) : held === `${i.text},`, `${file.path}:${i.line} ${held}`).toBe(true);
+            const held = at(i.line)!.trim();
+            expect(b.header.startsWith('chain ') ? held.startsWith(`${i.text} comment `) : held === `${i.text},`, `${file.path}:${firstLine + i.line - 1} ${held}`).toBe(true);
             items++;
           }
         }

@@ -14,7 +14,7 @@ export interface PrintedTable {
   readonly offsets: ReadonlyMap<string, ReadonlyMap<readonly string[], number>>;
 }
 
-/** One set, map or chain block of an `nft -f` file: its header's line and each item's. */
+/** One set, map or chain block of a printed nft table: its header's line and each item's, counted from 1 at the table's first line. */
 export interface PrintedNftBlock {
   /** As printed without indentation or the brace: `set published`, `map ports`, `chain prerouting`. */
   readonly header: string;
@@ -30,8 +30,11 @@ export interface PrintedLines {
   readonly hooks?: ReadonlyMap<string, number>;
   /** ipvsadm files: `<fwmark>` for the service line, `<fwmark> <real ip>` for a real server's. */
   readonly ipvs?: ReadonlyMap<string, number>;
-  /** nft files. */
-  readonly nft?: readonly PrintedNftBlock[];
+  /**
+   * nft files: the line the table block starts at, and its blocks with lines counted from 1
+   * at that line (shared by every file that prints the same table: no per-file copy).
+   */
+  readonly nft?: { readonly firstLine: number; readonly blocks: readonly PrintedNftBlock[] };
 }
 
 const printed = new WeakMap<OutputFile, PrintedLines>();

@@ -29,9 +29,7 @@ function nftFile(path: string, template: string, node: string, table: NftTable, 
   const body = printTable(table);
   const out: OutputFile = { path, content: renderTemplate(template, { node, family: table.family, name: safeWord(table.name), body: body.text, ...extra }), mode: 0o644 };
   // The template prints the table block verbatim, once.
-  const first = new LineCursor(out.content).place(body.text, body.lines) - 1;
-  const blocks = body.blocks.map((b) => ({ header: b.header, line: first + b.line, items: b.items.map((i) => ({ text: i.text, line: first + i.line })) }));
-  return recordLines(out, { nft: blocks });
+  return recordLines(out, { nft: { firstLine: new LineCursor(out.content).place(body.text, body.lines), blocks: body.blocks } });
 }
 
 interface PrintedTableBody {
