@@ -51,11 +51,13 @@ export function resolveGates(node, minor) {
   return out;
 }
 
-function compileVersion(schema) {
+function compileVersion(schema, { messages = false } = {}) {
   const ajv = new Ajv({
     allErrors: true, // every error of the file, reduced to one per location later
     strict: false,
-    messages: false, // meshc words its own messages (docker's), so ajv's are dead weight
+    // Compose and cluster problems are worded as docker words them, so ajv's messages are dead
+    // weight there; the inventory's and lock's diagnostics quote ajv's (src/driver/schema-problems.ts).
+    messages,
     inlineRefs: false, // definitions stay shared functions: a third of the code to parse at start-up
     code: { source: true, formats: _`formats` },
     // Placeholders: the generated code calls the checkers passed to its factory (src/validate/formats.ts).
@@ -165,8 +167,14 @@ function main(argv) {
   const cluster = readFileSync(CLUSTER, 'utf8');
   const clusterHash = createHash('sha256').update(cluster).digest('hex');
   writeFileSync(join(out, 'cluster.cjs'), wrapNamed(compileVersion(JSON.parse(cluster)), clusterHash, 'schemas/cluster.schema.json'));
+  // So do the inventory and the lock file (src/driver/precompiled.ts loads all three).
+  for (const name of ['inventory', 'lock']) {
+    const text = readFileSync(join(root, `schemas/${name}.schema.json`), 'utf8');
+    const sha = createHash('sha256').update(text).digest('hex');
+    writeFileSync(join(out, `${name}.cjs`), wrapNamed(compileVersion(JSON.parse(text), { messages: true }), sha, `schemas/${name}.schema.json`));
+  }
   if (argv.includes('--code-cache')) writeCodeCache(yamlOut, exerciseYaml);
-  process.stdout.write(`compiled ${VERSIONS.length} Compose schemas and the cluster schema into ${out} and yaml into ${yamlOut}\n`);
+  process.stdout.write(`compiled ${VERSIONS.length} Compose schemas and the cluster, inventory and lock schemas into ${out} and yaml into ${yamlOut}\n`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main(process.argv.slice(2));

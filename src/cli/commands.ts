@@ -7,18 +7,23 @@ import type { CliIo } from './io.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import { diag } from '../diagnostics/catalog.js';
 import { compileFile, configText, outputCommit, planFile, type Compiled, type OutputCommit } from '../driver/drive.js';
-import { counts, toJson } from '../diagnostics/format.js';
+import { counts, displayPath, toJson } from '../diagnostics/format.js';
 import { explainCommand, type Selector } from './explain-command.js';
 import { readTreeOrReport } from './read-tree.js';
 import type { DriveOptions } from '../driver/drive.js';
 import { commitOutputs, OutputNotOwnedError } from './output-tree.js';
+import { compileSummary } from './summary.js';
+import { withLoaderVerdict } from '../validate/loader-verdict.js';
 
 export { validateFiles, type Compiled } from '../driver/drive.js';
 export type StackOptions = DriveOptions;
 
-/** config: the merged, normalised file in `docker stack config`'s shape, on stdout. */
+/**
+ * config: the merged file in `docker stack config`'s shape, on stdout, under docker stack
+ * config's verdict: what only `docker stack deploy` refuses is a warning here (src/validate/loader-verdict.ts).
+ */
 export function configStack(file: string, opts: DriveOptions, io: CliIo, sink: DiagnosticSink): void {
-  const text = configText(file, opts, io, sink);
+  const text = withLoaderVerdict(sink, (scoped) => configText(file, opts, io, scoped));
   if (text !== undefined) io.stdout(text);
 }
 
@@ -34,6 +39,8 @@ export interface CompileRequest {
   readonly format: string;
   readonly diff: boolean;
   readonly frozen: boolean;
+  /** Print the summary (summary.ts) on stderr even when it is not a terminal. */
+  readonly verbose?: boolean;
 }
 
 /**
@@ -61,14 +68,19 @@ export async function compileCommand(file: string, opts: DriveOptions, req: Comp
     if (!old) return false;
     io.stdout(await diffText(old, new Map(compiled.files.map((x) => [x.path, x.content]))));
   }
-  writeCompiled(req.out, compiled, req.frozen, io, sink);
+  const written = writeCompiled(req.out, compiled, req.frozen, io, sink);
+  // For a person at a terminal (or -v); a machine format's reader never sees it.
+  if (written && req.format !== 'sarif' && req.format !== 'github' && (io.stderrIsTTY || req.verbose)) {
+    const lockWritten = written.lock ? displayPath(written.lock.path, io.cwd) : undefined;
+    io.stderr(compileSummary({ plan: compiled.plan, fileCount: written.files.length, out: req.out, ...(lockWritten ? { lockWritten } : {}) }));
+  }
   return false;
 }
 
 /** explain: compile in memory, then the path of the selected ports. */
-export async function explainFile(file: string, selector: Selector, opts: DriveOptions, io: CliIo, sink: DiagnosticSink): Promise<void> {
+export async function explainFile(file: string, selector: Selector | undefined, opts: DriveOptions, io: CliIo, sink: DiagnosticSink): Promise<void> {
   const compiled = await compileFile(file, opts, io, sink);
-  if (compiled) await explainCommand(compiled, selector, io, sink);
+  if (compiled) await explainCommand(compiled, file, selector, io, sink);
 }
 
 /** diff: two output trees, rule by rule. */
@@ -83,18 +95,21 @@ async function diffText(oldFiles: Map<string, string>, newFiles: Map<string, str
   return diffOutputs(oldFiles, newFiles).text;
 }
 
-/** compile: the tree and the lock (unless --frozen or unchanged) as one transaction (output-tree.ts). */
-export function writeCompiled(out: string, compiled: Compiled, frozen: boolean, io: CliIo, sink: DiagnosticSink): void {
-  commit(outputCommit(resolve(io.cwd, out), compiled, frozen, io.cwd), sink);
+/** compile: the tree and the lock (unless --frozen or unchanged) as one transaction (output-tree.ts); what was written, or undefined. */
+export function writeCompiled(out: string, compiled: Compiled, frozen: boolean, io: CliIo, sink: DiagnosticSink): OutputCommit | undefined {
+  const c = outputCommit(resolve(io.cwd, out), compiled, frozen, io.cwd);
+  return commit(c, sink) ? c : undefined;
 }
 
 const OUTPUT_ADVICE = 'meshc replaces only a directory it wrote (it holds .meshc-output.json): give a new or empty directory with -o, or move what meshc did not write out of it';
 
-function commit(c: OutputCommit, sink: DiagnosticSink): void {
+function commit(c: OutputCommit, sink: DiagnosticSink): boolean {
   try {
     commitOutputs(c);
+    return true;
   } catch (err) {
     if (err instanceof OutputNotOwnedError) sink.report(diag('OUTPUT_NOT_OWNED', undefined, c.dir, err.reason, OUTPUT_ADVICE));
     else sink.report(diag('OUTPUT_UNWRITABLE', undefined, c.dir, (err as Error).message));
+    return false;
   }
 }

@@ -35,6 +35,7 @@ interface CommonFlags {
   fwmarkBase?: number;
   dynamicPorts?: readonly [number, number];
   dataplane?: 'ipvs' | 'nftables';
+  verbose?: boolean;
 }
 
 const EXAMPLES = {
@@ -42,7 +43,7 @@ const EXAMPLES = {
   compile: '\nExamples:\n  meshc compile stack.yml -i inventory.yml -o out/\n  meshc compile stack.yml -o out/ --format sarif > meshc.sarif   # CI: write, annotate\n  meshc compile stack.yml -f prod.yml -i - --format json < <(ansible-inventory -i hosts --list)\n  meshc compile stack.yml -i inventory.yml -o out/ --diff   # show what changes per node\n',
   config: '\nExamples:\n  meshc config stack.yml\n  diff <(meshc config stack.yml) <(docker stack config -c stack.yml)\n',
   plan: '\nExamples:\n  meshc plan stack.yml -i inventory.yml | jq .services\n',
-  explain: '\nExamples:\n  meshc explain stack.yml -i inventory.yml ngx:8888\n  meshc explain stack.yml web:53/udp\n',
+  explain: '\nExamples:\n  meshc explain stack.yml                      # what can be explained: each published port and its target\n  meshc explain stack.yml -i inventory.yml ngx:8888\n  meshc explain stack.yml web:53/udp\n',
   diff: '\nExamples:\n  meshc diff out.old/ out/\n',
   completion: '\nExamples:\n  meshc completion bash > ~/.local/share/bash-completion/completions/meshc\n  source <(meshc completion bash)\n',
 };
@@ -79,7 +80,7 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
     .version(VERSION, '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
-    .showHelpAfterError();
+    .showHelpAfterError("(run 'meshc --help' for the commands)");
   const setPolicy = (f: CommonFlags, diagnosticsFormat: string | undefined, toStdout: boolean) => {
     state.diagnostics = (diagnosticsFormat ?? 'text') as DiagnosticsFormat;
     state.toStdout = toStdout && state.diagnostics !== 'text';
@@ -94,9 +95,9 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
     settings: settingsFrom(f),
   });
 
-  withPolicy(withStack(program.command('validate').argument('<files...>', 'stack or cluster files; each is checked on its own')))
+  withPolicy(withPlanInputs(program.command('validate').argument('<files...>', 'stack or cluster files; each is checked on its own')))
     .description('check stack files (parse, schema, Swarm deploy-time rules, allocation); writes nothing')
-    .addOption(new Option('--format <format>', 'diagnostics format').choices(DIAGNOSTICS_FORMATS).default('text'))
+    .addOption(new Option('--format <format>', 'how to print the diagnostics: text on stderr, or json, sarif, github on stdout').choices(DIAGNOSTICS_FORMATS).default('text'))
     .option('--strict', "fail where Swarm would silently deploy something other than written (its warnings become errors)")
     .addHelpText('after', EXAMPLES.validate)
     .action((files: string[], f: CommonFlags & { strict?: boolean }) => {
@@ -105,24 +106,26 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
       if (f.strict) applyStrict(sink);
     });
 
-  withDiag(withPolicy(withStack(withOverrides(program.command('compile').argument('<file>', 'a stack file, or a cluster file (meshc.yml, docs/cluster.md)')))))
+  withDiag(withPolicy(withPlanInputs(withOverrides(program.command('compile').argument('<file>', 'a stack file, or a cluster file (meshc.yml, docs/cluster.md)')))))
     .description('write per-node rule files, runners, plan.json and an Ansible playbook')
-    .option('-o, --out <dir>', 'output directory', 'out')
+    .option('-o, --out <dir>', 'the output directory; replaced only when meshc wrote it', 'out')
     .addOption(
       new Option('--format <format>', 'text (or files): write the tree, diagnostics on stderr; sarif|github: write the tree, diagnostics on stdout; json: print the tree and its diagnostics as one JSON document instead of writing')
         .choices(['text', 'files', 'json', 'sarif', 'github'])
         .default('text'),
     )
     .option('--diff', 'print what changes against the existing output directory, per node and rule')
+    .option('-v, --verbose', 'print the summary (nodes, services, ports, next step) even when stderr is not a terminal')
     .addHelpText('after', EXAMPLES.compile)
     .action(async (file: string, f: CommonFlags) => {
       const toStdout = f.format === 'sarif' || f.format === 'github' || f.format === 'json';
       setPolicy(f, toStdout ? f.format : f.diagnostics, toStdout);
-      const request = { out: f.out ?? 'out', format: f.format ?? 'text', diff: Boolean(f.diff), frozen: Boolean(f.frozen) };
+      const request = { out: f.out ?? 'out', format: f.format ?? 'text', diff: Boolean(f.diff), frozen: Boolean(f.frozen), verbose: Boolean(f.verbose) };
       state.embedded = await compileCommand(file, stackOpts(f), request, io, sink, () => exitCodeFor(sink.items, state.policy));
     });
 
-  withDiag(withOverrides(withStack(program.command('config').argument('<stack>', 'the stack file'))))
+  // config reads one stack and nothing else: no inventory, lock or network flags.
+  withDiag(withOverrides(withStackName(program.command('config').argument('<stack>', 'the stack file'))))
     .description('print the merged, normalised stack in the shape `docker stack config` prints')
     .addHelpText('after', EXAMPLES.config)
     .action((stack: string, f: CommonFlags) => {
@@ -130,7 +133,7 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
       configStack(stack, stackOpts(f), io, sink);
     });
 
-  withDiag(withStack(withOverrides(program.command('plan').argument('<file>', 'a stack file, or a cluster file'))))
+  withDiag(withPlanInputs(withOverrides(program.command('plan').argument('<file>', 'a stack file, or a cluster file'))))
     .description('print the allocation plan (nodes, tasks, ports, fwmarks, addresses) as stable JSON')
     .addHelpText('after', EXAMPLES.plan)
     .action((stack: string, f: CommonFlags) => {
@@ -138,12 +141,12 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
       planCommand(stack, stackOpts(f), io, sink);
     });
 
-  withDiag(withStack(withOverrides(program.command('explain').argument('<file>', 'a stack file, or a cluster file').argument('[selector]', 'SERVICE[:PORT[/PROTO]]', parseSelector))))
+  withDiag(withPlanInputs(withOverrides(program.command('explain').argument('<file>', 'a stack file, or a cluster file').argument('[selector]', 'SERVICE[:PORT[/PROTO]] (a published port); without it, the list of what can be explained', parseSelector))))
     .description('show the path a packet to a published port takes, node by node, with file:line of every rule')
     .addHelpText('after', EXAMPLES.explain)
     .action(async (file: string, selector: ReturnType<typeof parseSelector> | undefined, f: CommonFlags) => {
       setPolicy(f, f.diagnostics, false);
-      await explainFile(file, selector ?? {}, stackOpts(f), io, sink);
+      await explainFile(file, selector, stackOpts(f), io, sink);
     });
 
   program
@@ -162,13 +165,19 @@ function buildProgram(io: CliIo, sink: DiagnosticSink, state: CliState): Command
       const { completionScript } = await import('./completion.js');
       io.stdout(completionScript(program, shell));
     });
+  // A usage error is one line and where to look, not the whole help.
+  for (const cmd of program.commands) cmd.showHelpAfterError(`(run 'meshc ${cmd.name()} --help' for its options)`);
   return program;
 }
 
-function withStack(cmd: Command): Command {
-  return cmd
-    .option('-i, --inventory <file>', 'cluster inventory: meshc YAML, or `ansible-inventory --list` JSON; - for stdin')
-    .option('--stack <name>', 'stack name (default: the stack file name up to its first dot)')
+function withStackName(cmd: Command): Command {
+  return cmd.option('--stack <name>', 'stack name (default: the stack file name up to its first dot)');
+}
+
+/** What planning reads besides the stack: the inventory, the lock and the network settings. */
+function withPlanInputs(cmd: Command): Command {
+  return withStackName(cmd)
+    .option('-i, --inventory <file>', 'cluster inventory: meshc YAML, or `ansible-inventory --list` JSON; - for stdin (default: one local node)')
     .option('--frozen', 'fail if the lock file would change (CI, pre-commit)')
     .option('--lock <file>', 'lock file to read and write (default: FILE.meshc-lock.json beside the stack or cluster file; none for a stack on stdin)')
     .option('--ingress-subnet <cidr>', 'ingress network (default 10.0.0.0/24)')
@@ -208,7 +217,7 @@ function withPolicy(cmd: Command): Command {
     .option('--warnings-as-errors', 'fail on any warning');
 }
 function withDiag(cmd: Command): Command {
-  return cmd.addOption(new Option('--diagnostics <format>', 'diagnostics format on stderr').choices(DIAGNOSTICS_FORMATS).default('text'));
+  return cmd.addOption(new Option('--diagnostics <format>', 'how to print the diagnostics on stderr').choices(DIAGNOSTICS_FORMATS).default('text'));
 }
 function parseCount(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');

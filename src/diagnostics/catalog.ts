@@ -143,6 +143,11 @@ export const catalog = {
     severity: 'error',
     message: (key: string, volume: string) => `conflicting parameters "external" and "${key}" specified for volume "${volume}"`,
   },
+  VOLUME_SPEC_INVALID: { severity: 'error', message: (why: string) => why },
+  EXTERNAL_NAME_CONFLICT: {
+    severity: 'error',
+    message: (kind: string, name: string) => `${kind} ${name}: ${kind}.external.name and ${kind}.name conflict; only use ${kind}.name`,
+  },
   OBJECT_DRIVER_AND_FILE: {
     severity: 'error',
     message: (kind: string, name: string) => `${kind} ${name}: ${kind}.driver and ${kind}.file conflict; only use ${kind}.driver`,

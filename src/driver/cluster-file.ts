@@ -13,7 +13,7 @@ import type { SourceMap } from '../source/source-map.js';
 import { reduceSchemaErrors } from '../validate/schema-errors.js';
 import { dnsComponentProblem } from '../normalize/names.js';
 import { SETTING_KEYS, settingName } from '../plan/settings.js';
-import { clusterValidator } from './cluster-schema.js';
+import { precompiledValidator } from './precompiled.js';
 
 /**
  * A top-level `stacks:` key (Compose allows no such key, so no stack file has one). A cheap
@@ -34,7 +34,7 @@ export function parseClusterFile(bytes: Buffer, file: string, lockOverride: stri
   const read = readPositioned(bytes, file, sink);
   if (!read) return undefined;
   const { parsed, map } = read;
-  const errors = clusterValidator()(parsed.data ?? null);
+  const errors = precompiledValidator('cluster')(parsed.data ?? null);
   if (errors.length > 0) {
     const problems = reduceSchemaErrors(errors, parsed.data)
       .map((p) => ({ p, loc: p.keyPath ? map.locateKey(p.keyPath) : map.locate(p.path) }))

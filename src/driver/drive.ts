@@ -17,12 +17,12 @@ import { normalizeStack } from '../normalize/normalize-stack.js';
 import { printConfig } from '../normalize/print-config.js';
 import { compilePlan, loadDocument, loadStack, planStack, type StackInput } from '../pipeline.js';
 import { lockChanged, serializeLock, type Lock } from '../plan/lock.js';
-import { readInventory } from '../plan/read-inventory.js';
 import { buildClusterPlan } from '../cluster/plan-cluster.js';
 import { clusterFor, type ClusterOptions } from './cluster-input.js';
 import { readInputs } from './inputs.js';
 import { memoIo, type DriverIo } from './io.js';
 import { readClusterLock } from './lock-io.js';
+import { readInventory } from './read-inventory.js';
 
 export interface DriveOptions extends ClusterOptions {
   /** Network settings from flags: they win over the inventory, the cluster file and the stacks' x-meshc. */

@@ -1,8 +1,8 @@
 /**
  * Where a stack's lock is read from and written to.
  *
- * The lock is named after the whole stack file name (`app.yml` → `app.yml.meshc-lock.json`,
- * plan/lock.ts), so `app.yml` and `app.yaml` never share one. Locks written before that
+ * The lock is named after the whole stack file name (`app.yml` → `app.yml.meshc-lock.json`),
+ * so `app.yml` and `app.yaml` never share one. Locks written before that
  * (`app.meshc-lock.json`) are still read, so existing users keep their ports, but only when
  * that name is unambiguous: no other `app.yml`, `app.yaml` or `app.json` lies beside the
  * stack. An ambiguous old lock is not read (a warning says so and how to adopt it). The next
@@ -14,7 +14,6 @@
  */
 import { lstatSync, readdirSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { legacyLockPathFor, lockPathFor } from '../plan/lock.js';
 
 export interface LockLocation {
   /** The lock read (undefined: none is read). */
@@ -23,6 +22,19 @@ export interface LockLocation {
   readonly write?: string;
   /** An old-style lock found but not read: another stack file could own it. */
   readonly ambiguous?: { readonly legacy: string; readonly others: readonly string[] };
+}
+
+/**
+ * `app.yml` → `app.yml.meshc-lock.json` in the same directory: the whole file name, so
+ * `app.yml` and `app.yaml` never share (and silently give away) each other's allocations.
+ */
+export function lockPathFor(stackFile: string): string {
+  return stackFile + '.meshc-lock.json';
+}
+
+/** The name before the above (`app.yml` → `app.meshc-lock.json`), still read when unambiguous. */
+export function legacyLockPathFor(stackFile: string): string {
+  return stackFile.replace(/\.[^./]*$/, '') + '.meshc-lock.json';
 }
 
 /** Stack-file extensions that make an old-style lock name ambiguous. */

@@ -8,7 +8,8 @@
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { Cluster, ClusterStack } from '../model/cluster.js';
 import { diag } from '../diagnostics/catalog.js';
-import { EMPTY_LOCK, parseLock, type Lock } from '../plan/lock.js';
+import { EMPTY_LOCK, type Lock } from '../plan/lock.js';
+import { parseLock } from './parse-lock.js';
 import { locateLock } from './lock-file.js';
 import { readOptional } from './inputs.js';
 import type { DriverIo } from './io.js';

@@ -17,6 +17,4 @@ export function valueAt(doc: ComposeDocument, path: JsonPath): unknown {
   return v;
 }
 
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
+export { isRecord } from '../validate/canonical.js';

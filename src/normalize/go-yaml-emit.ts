@@ -29,12 +29,14 @@ function resolvesToNonString(s: string): boolean {
   return RESOLVES.some((re) => re.test(s));
 }
 
-// libyaml's analysis of whether a scalar may be written plain in block context.
+// libyaml's analysis of whether a scalar may be written plain in block context (go-yaml
+// v3 emitterc.go `yaml_emitter_analyze_scalar`): a leading `?`, `:` or `-` is an indicator
+// only when a blank (or the end) follows, so `:9001` and `:/export` stay plain.
 function plainAllowed(s: string): boolean {
   if (/^[\s]|[\s]$/.test(s)) return false;
-  if (/^[?:,[\]{}#&*!|>'"%@`]/.test(s)) return false;
-  if (/^-(\s|$)/.test(s) || /^---|^\.\.\./.test(s)) return false;
-  if (/: |:$| #|[\t\n\r]/.test(s)) return false;
+  if (/^[,[\]{}#&*!|>'"%@`]/.test(s)) return false;
+  if (/^[?:-](\s|$)/.test(s) || /^---|^\.\.\./.test(s)) return false;
+  if (/:(\s|$)| #|[\t\n\r]/.test(s)) return false;
   return !/[\u0000-\u001f\u007f]/.test(s);
 }
 
@@ -47,7 +49,9 @@ export function scalar(v: string | number | boolean | null): string {
   if (typeof v !== 'string') return String(v);
   if (resolvesToNonString(v)) return doubleQuoted(v);
   if (plainAllowed(v)) return v;
-  return /[\n\u0000-\u001f']/.test(v) ? doubleQuoted(v) : `'${v}'`;
+  // Single quotes (a quote inside doubled) unless a tab or control character forbids them
+  // (`yaml_emitter_select_scalar_style`: single_quoted_allowed).
+  return /[\n\u0000-\u001f\u007f-\u009f\ufeff]/.test(v) ? doubleQuoted(v) : `'${v.replace(/'/g, "''")}'`;
 }
 
 /**

@@ -6,6 +6,7 @@
  * replaced, logging options merged per driver, other lists appended, mappings merged,
  * scalars overridden unless empty. Every value placed is recorded in the origin trie.
  */
+import { parseVolumeSpec } from '../validate/volume-spec.js';
 import { diagWithNotes } from '../diagnostics/catalog.js';
 import type { DiagnosticSink, SourceLoc } from '../diagnostics/types.js';
 import type { JsonPath } from '../model/compose.js';
@@ -26,9 +27,10 @@ const KEYED: Readonly<Record<string, (v: unknown) => string | number | undefined
   volumes: (v) => (isRecord(v) ? String(v.target) : volumeTarget(String(v))),
 };
 
+// docker/cli merge.go `toServiceVolumeConfigsMap` keys by the parsed target (volumespec `Parse`).
 function volumeTarget(short: string): string {
-  const parts = short.split(':');
-  return parts.length === 1 ? parts[0]! : parts[1]!;
+  const parsed = parseVolumeSpec(short);
+  return parsed.ok ? (parsed.volume.target ?? '') : short;
 }
 
 // mergo leaves the base value when the override is the zero value of its Go type.

@@ -54,12 +54,14 @@ describe('mergeDocuments', () => {
   });
 
   it('keys secrets and configs by source and volumes by target, sorted', () => {
+    // A one-letter source is a Windows drive to docker (volumespec Parse): "d:/z" is the
+    // anonymous volume at target "d:/z", so it replaces nothing (checked with docker 28.2.2).
     const { doc } = merge(
-      'services:\n  web:\n    image: x\n    secrets: [b, {source: a, target: t1}]\n    volumes: ["d:/z", "/h:/x"]\n',
-      'services:\n  web:\n    secrets: [{source: a, target: t2}]\n    volumes: ["e:/x"]\n',
+      'services:\n  web:\n    image: x\n    secrets: [b, {source: a, target: t1}]\n    volumes: ["dd:/z", "/hh:/x", "d:/z"]\n',
+      'services:\n  web:\n    secrets: [{source: a, target: t2}]\n    volumes: ["ee:/x"]\n',
     );
     expect(svc(doc).secrets).toEqual([{ source: 'a', target: 't2' }, 'b']);
-    expect(svc(doc).volumes).toEqual(['e:/x', 'd:/z']);
+    expect(svc(doc).volumes).toEqual(['ee:/x', 'dd:/z', 'd:/z']);
   });
 
   it('replaces command, appends other lists, merges mappings, keeps base on empty overrides', () => {

@@ -8,7 +8,7 @@
 import { diag } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { ComposeDocument, JsonPath } from '../model/compose.js';
-import { canonicalService } from './canonical.js';
+import { canonicalService } from '../validate/canonical.js';
 import { isRecord } from './context.js';
 import { mergeService, type MergeEnv } from './merge-service.js';
 import { OriginTrie } from './origin-trie.js';

@@ -10,6 +10,7 @@ import { isRecord } from './context.js';
 import { yamlMap, type YamlValue } from './go-yaml-emit.js';
 import { expandShortPort } from './port-short.js';
 import * as f from './print-fields.js';
+import { isWindowsAbs, parseVolumeSpec } from '../validate/volume-spec.js';
 
 const nowhere = { file: '', line: 0, col: 0 };
 
@@ -23,30 +24,19 @@ const ports: f.Field = (v) => {
   });
 };
 
-const MODES: Readonly<Record<string, (o: Record<string, unknown>) => void>> = {
-  ro: (o) => (o.read_only = true),
-  nocopy: (o) => (o.volume = { nocopy: true }),
-};
-const PROPAGATION = ['shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate'];
-
 function bindSource(src: string, workdir: string): string {
-  if (src.startsWith('~')) return homedir() + src.slice(1);
-  return src.startsWith('/') ? src : resolve(workdir, src);
+  // docker/cli cli/compose/loader/loader.go `resolveVolumePaths`: `~` expanded, then made
+  // absolute unless it already is (a POSIX path, or a Windows one: `isAbs`).
+  const path = src.startsWith('~') ? homedir() + src.slice(1) : src;
+  return path.startsWith('/') || isWindowsAbs(path) ? path : resolve(workdir, path);
 }
 
-/** Short volume syntax `[source:]target[:mode,…]` → the long form (loader's ParseVolume). */
+/** Short volume syntax → the long form (docker/cli volumespec `Parse`); unparsable ones were refused by the loader. */
 function longVolume(spec: string, workdir: string): Record<string, unknown> {
-  const parts = spec.split(':');
-  if (parts.length === 1) return { type: 'volume', target: spec };
-  const [source, target, modes = ''] = parts as [string, string, string?];
-  const isPath = /^[./~]/.test(source);
-  const out: Record<string, unknown> = { type: isPath ? 'bind' : 'volume', source: isPath ? bindSource(source, workdir) : source, target };
-  for (const mode of modes.split(',').filter(Boolean)) {
-    if (MODES[mode]) MODES[mode]!(out);
-    else if (PROPAGATION.includes(mode)) out.bind = { propagation: mode };
-    else if (['cached', 'delegated', 'consistent'].includes(mode)) out.consistency = mode;
-  }
-  return out;
+  const parsed = parseVolumeSpec(spec);
+  if (!parsed.ok) return { type: 'volume', target: spec };
+  const v = parsed.volume;
+  return v.type === 'bind' && v.source !== undefined ? { ...v, source: bindSource(v.source, workdir) } : { ...v };
 }
 
 const volume = f.struct([
@@ -67,7 +57,7 @@ function volumes(workdir: string): f.Field {
   };
 }
 
-const fileRef = f.struct([['source', f.str], ['target', f.str], ['uid', f.str], ['gid', f.str], ['mode', f.ptrInt]]);
+const fileRef = f.struct([['source', f.str], ['target', f.str], ['uid', f.str], ['gid', f.str], ['mode', f.ptrUint32]]);
 const fileRefs = f.listOf((v) => fileRef(isRecord(v) ? v : { source: v }));
 
 const networks: f.Field = (v) => {
@@ -76,32 +66,53 @@ const networks: f.Field = (v) => {
   return f.mapOf(cfg, null)(m);
 };
 
+/**
+ * docker/cli cli/compose/loader/loader.go `transformHostsList`: a mapping becomes sorted
+ * `host:ip` strings (`toStringList`, null values dropped); a list entry is cut at its
+ * first `=`, else its first `:` (an entry with neither is dropped), and rejoined with `:`;
+ * then brackets around the IP go (`[::1]` → `::1`).
+ */
 const extraHosts: f.Field = (v) => {
-  if (isRecord(v)) return f.strList(Object.keys(v).sort().map((k) => `${k}:${String(v[k])}`));
-  return f.strList(v);
+  const pairs = isRecord(v)
+    ? Object.entries(v).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => `${k}:${String(x)}`).sort()
+    : Array.isArray(v)
+      ? v.map(String).flatMap((e) => {
+          const sep = e.includes('=') ? '=' : e.includes(':') ? ':' : undefined;
+          return sep === undefined ? [] : [`${e.slice(0, e.indexOf(sep))}:${e.slice(e.indexOf(sep) + 1)}`];
+        })
+      : undefined;
+  if (pairs === undefined) return f.strList(v);
+  return f.strList(
+    pairs.map((hip) => {
+      const [host, ip] = [hip.slice(0, hip.indexOf(':')), hip.slice(hip.indexOf(':') + 1)];
+      return ip.length > 2 && ip.startsWith('[') && ip.endsWith(']') ? `${host}:${ip.slice(1, -1)}` : hip;
+    }),
+  );
 };
 
 const ulimits = f.mapOf((v) => (typeof v === 'number' ? v : f.struct([['soft', f.int], ['hard', f.int]])(v)), null);
 
+// Pointers to structs in docker's types (*HealthCheckConfig, *UpdateConfig, *RestartPolicy,
+// *ResourceLimit, *Resource, *LoggingConfig): a mapping given, even empty, prints (`{}`).
 const healthcheck = f.struct([
   ['test', (v) => (typeof v === 'string' ? ['CMD-SHELL', v] : f.strList(v))],
-  ['timeout', f.ptrDur], ['interval', f.ptrDur], ['retries', f.ptrInt],
+  ['timeout', f.ptrDur], ['interval', f.ptrDur], ['retries', f.ptrUint64],
   ['start_period', f.ptrDur], ['start_interval', f.ptrDur], ['disable', f.bool],
-]);
+], false, true);
 
 const updateConfig = f.struct([
   ['parallelism', f.ptrInt], ['delay', f.dur], ['failure_action', f.str],
   ['monitor', f.dur], ['max_failure_ratio', f.int], ['order', f.str],
-]);
+], false, true);
 const resource = f.struct([
   ['cpus', f.str], ['memory', f.bytes], ['pids', f.int],
   ['generic_resources', f.listOf(f.struct([['discrete_resource_spec', f.struct([['kind', f.str], ['value', f.int]])]]))],
-]);
+], false, true);
 const deploy = f.struct([
   ['mode', f.str], ['replicas', f.ptrInt], ['labels', f.stringMap('')],
   ['update_config', updateConfig], ['rollback_config', updateConfig],
   ['resources', f.struct([['limits', resource], ['reservations', resource]])],
-  ['restart_policy', f.struct([['condition', f.str], ['delay', f.ptrDur], ['max_attempts', f.ptrInt], ['window', f.ptrDur]])],
+  ['restart_policy', f.struct([['condition', f.str], ['delay', f.ptrDur], ['max_attempts', f.ptrInt], ['window', f.ptrDur]], false, true)],
   ['placement', f.struct([
     ['constraints', f.strList], ['preferences', f.listOf(f.struct([['spread', f.str]]))], ['max_replicas_per_node', f.int],
   ])],
@@ -125,7 +136,7 @@ export function serviceShape(workdir: string): f.Field {
       ['domainname', f.str], ['entrypoint', f.shell], ['environment', f.stringMap(null)], ['env_file', f.strList],
       ['expose', f.strList], ['external_links', f.strList], ['extra_hosts', extraHosts], ['hostname', f.str],
       ['healthcheck', healthcheck], ['image', f.str], ['init', f.ptrBool], ['ipc', f.str], ['isolation', f.str],
-      ['labels', f.stringMap('')], ['links', f.strList], ['logging', f.struct([['driver', f.str], ['options', f.stringMap('')]])],
+      ['labels', f.stringMap('')], ['links', f.strList], ['logging', f.struct([['driver', f.str], ['options', f.stringMap('')]], false, true)],
       ['mac_address', f.str], ['network_mode', f.str], ['networks', networks], ['pid', f.str], ['ports', ports],
       ['privileged', f.bool], ['read_only', f.bool], ['restart', f.str], ['secrets', fileRefs], ['security_opt', f.strList],
       ['shm_size', f.str], ['stdin_open', f.bool], ['stop_grace_period', f.ptrDur], ['stop_signal', f.str],

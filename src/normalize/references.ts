@@ -3,6 +3,7 @@
  * converter does at deploy time (`undefined network "x"`, `undefined secret "x"`, …),
  * plus swarmkit's refusal to attach a service to the ingress network explicitly.
  */
+import { parseVolumeSpec } from '../validate/volume-spec.js';
 import { diag, diagWithNotes } from '../diagnostics/catalog.js';
 import type { SourceLoc } from '../diagnostics/types.js';
 import type { JsonPath } from '../model/compose.js';
@@ -60,14 +61,13 @@ function checkFileObjects(ctx: NormalizeContext, servicePath: JsonPath, kind: 's
   });
 }
 
-// Short syntax "src:dst[:mode]": a source that is not a path names a volume.
+// Short syntax "src:dst[:mode]" as docker's loader reads it (volumespec `Parse`): a source
+// that is not a path names a volume (`x:/data` is a drive letter there, no volume).
 function namedVolumeSource(item: unknown): string | undefined {
   if (isRecord(item)) return item.type === 'volume' && typeof item.source === 'string' && item.source !== '' ? item.source : undefined;
   if (typeof item !== 'string') return undefined;
-  const parts = item.split(':');
-  if (parts.length < 2) return undefined;
-  const src = parts[0]!;
-  return src === '' || /^[./~]/.test(src) ? undefined : src;
+  const parsed = parseVolumeSpec(item);
+  return parsed.ok && parsed.volume.type === 'volume' ? parsed.volume.source : undefined;
 }
 
 function checkVolumes(ctx: NormalizeContext, servicePath: JsonPath): void {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DiagnosticSink } from '../diagnostics/types.js';
 import { buildPlan } from './build-plan.js';
 import type { Lock } from './lock.js';
-import { LOCAL_INVENTORY } from './read-inventory.js';
+import { LOCAL_INVENTORY } from '../driver/read-inventory.js';
 import { cluster, inventoryOf, stackOf, svc } from './testing/make.js';
 import type { Service } from '../model/stack.js';
 

@@ -6,6 +6,7 @@
 import { diag, diagWithNotes } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { InventoryNode } from '../model/inventory.js';
+import { isRecord } from '../model/json.js';
 import { isSafeFileName, OUTPUT_TREE_ENTRIES } from '../render/quote.js';
 import { parseIpv4 } from './ipv4.js';
 
@@ -75,8 +76,8 @@ function withFirst(
 /** Label maps come as YAML/JSON values; numbers and booleans are written as Swarm would store them. Keys sorted, for stable output. */
 export function labelMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return out;
-  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (!isRecord(value)) return out;
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [k, v] of entries) out[k] = String(v);
   return out;
 }

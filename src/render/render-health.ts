@@ -13,6 +13,7 @@ import type { Plan, PlanHealth, PlanService, PlanTask } from '../model/plan.js';
 import type { NodeRuleSet, OutputFile } from '../model/rules.js';
 import { compareIpv4 } from '../emit/ipv4-order.js';
 import { iptablesComment, shellWord } from './quote.js';
+import { meshKind } from './scope.js';
 import { renderTemplate } from './templates.js';
 
 type ProbeKind = 'tcp' | 'http' | 'cmd' | 'trust';
@@ -49,7 +50,7 @@ export function nodeInstallDir(plan: Plan): string {
 export function renderHealthAgent(plan: Plan, node: NodeRuleSet): OutputFile[] {
   const tasks = healthManaged(plan).flatMap((svc) => taskViews(svc, node.node));
   const marks = [...new Set(tasks.map((t) => t.mark))].sort((a, b) => a - b);
-  const view = { stack: plan.stack, node: node.node, dir: nodeInstallDir(plan), marks, tasks, dataplane: plan.settings.dataplane, services: serviceViews(plan) };
+  const view = { stack: plan.stack, kind: meshKind(plan), node: node.node, dir: nodeInstallDir(plan), marks, tasks, dataplane: plan.settings.dataplane, services: serviceViews(plan) };
   return [
     { path: `${node.node}/health-agent.sh`, content: renderTemplate('health-agent.sh.hbs', view), mode: 0o755 },
     { path: `${node.node}/meshc-health.service`, content: renderTemplate('meshc-health.service.hbs', view), mode: 0o644 },

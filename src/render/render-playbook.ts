@@ -10,12 +10,14 @@
 import type { Plan } from '../model/plan.js';
 import type { OutputFile } from '../model/rules.js';
 import { nodeInstallDir } from './render-health.js';
+import { meshKind } from './scope.js';
 import { renderTemplate } from './templates.js';
 
 export function renderPlaybook(plan: Plan): OutputFile {
   const view = {
     stackJson: yamlString(plan.stack),
-    playNameJson: yamlString(`meshc routing mesh for stack ${plan.stack}`),
+    kind: meshKind(plan),
+    playNameJson: yamlString(`meshc routing mesh for ${meshKind(plan)} ${plan.stack}`),
     nodesJson: plan.nodes.map((n) => yamlString(n.name)).join(', '),
     // meshc_dir's default: the directory the health agent's unit names (one source).
     defaultDirJson: yamlString(nodeInstallDir(plan)),

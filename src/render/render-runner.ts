@@ -8,11 +8,14 @@
 import { isSafeFileName } from './quote.js';
 import type { Plan, PlanNode } from '../model/plan.js';
 import type { Hook, NodeRuleSet, OutputFile } from '../model/rules.js';
+import { meshKind } from './scope.js';
 import { renderTemplate } from './templates.js';
 
 export interface RunnerView {
   readonly node: string;
   readonly stack: string;
+  /** `stack` or `cluster`: what `stack` names (scope.ts). */
+  readonly kind: 'stack' | 'cluster';
   readonly hostBridge: string;
   readonly hostBridgeIp: string;
   readonly gatewayPrefix: number;
@@ -50,6 +53,7 @@ export function runnerView(plan: Plan, node: NodeRuleSet): RunnerView {
   return {
     node: name(node.node),
     stack: name(plan.stack),
+    kind: meshKind(plan),
     hostBridge: ifName(s.hostBridge),
     hostBridgeIp: ipv4(s.hostBridgeIp),
     gatewayPrefix: prefixLength(s.gatewaySubnet),

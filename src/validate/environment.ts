@@ -11,8 +11,7 @@ import { isAbsolute, join } from 'node:path';
 import { diag } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { ComposeDocument } from '../model/compose.js';
-import { listToMapping, stringValues } from '../normalize/canonical.js';
-import { isRecord } from '../normalize/context.js';
+import { isRecord, listToMapping, stringValues } from './canonical.js';
 import { parseEnvFile } from './env-file.js';
 import type { FrontEndIo } from './read-compose.js';
 

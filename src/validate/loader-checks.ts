@@ -6,6 +6,7 @@
 import { diag } from '../diagnostics/catalog.js';
 import type { DiagnosticSink, SourceLoc } from '../diagnostics/types.js';
 import type { JsonPath } from '../model/compose.js';
+import { parseVolumeSpec } from './volume-spec.js';
 
 type Locate = (p: JsonPath) => SourceLoc;
 type Dict = Record<string, unknown>;
@@ -15,6 +16,7 @@ const entries = (v: unknown): [string, unknown][] => (isDict(v) ? Object.entries
 
 export function checkLoader(data: Dict, locate: Locate, sink: DiagnosticSink): void {
   externalVolumes(data, locate, sink);
+  for (const kind of ['network', 'volume', 'secret', 'config'] as const) externalNames(data, kind, locate, sink);
   for (const kind of ['secret', 'config'] as const) driverAndFile(data, kind, locate, sink);
   for (const [name, svc] of entries(data.services)) {
     if (!isDict(svc)) continue;
@@ -29,8 +31,22 @@ export function checkLoader(data: Dict, locate: Locate, sink: DiagnosticSink): v
 function externalVolumes(data: Dict, locate: Locate, sink: DiagnosticSink): void {
   for (const [name, vol] of entries(data.volumes)) {
     if (!isDict(vol) || !(vol.external === true || isDict(vol.external))) continue;
-    const key = vol.driver ? 'driver' : entries(vol.driver_opts).length > 0 ? 'driver_opts' : entries(vol.labels).length > 0 ? 'labels' : undefined;
+    // Labels are a list or a mapping: either, non-empty, conflicts.
+    const labels = Array.isArray(vol.labels) ? vol.labels.length : entries(vol.labels).length;
+    const key = vol.driver ? 'driver' : entries(vol.driver_opts).length > 0 ? 'driver_opts' : labels > 0 ? 'labels' : undefined;
     if (key) sink.report(diag('EXTERNAL_VOLUME_CONFLICT', locate(['volumes', name, key]), key, name));
+  }
+}
+
+/**
+ * LoadNetworks, LoadVolumes and loadFileObjectConfig: an external object named both by the
+ * deprecated `external.name` and by `name` is refused (for a volume, only once no driver,
+ * driver_opts or labels conflict, which LoadVolumes checks first).
+ */
+function externalNames(data: Dict, kind: 'network' | 'volume' | 'secret' | 'config', locate: Locate, sink: DiagnosticSink): void {
+  for (const [name, obj] of entries(data[`${kind}s`])) {
+    if (!isDict(obj) || !isDict(obj.external) || !obj.external.name || !obj.name) continue;
+    sink.report(diag('EXTERNAL_NAME_CONFLICT', locate([`${kind}s`, name, 'external', 'name']), kind, name));
   }
 }
 
@@ -42,28 +58,52 @@ function driverAndFile(data: Dict, kind: 'secret' | 'config', locate: Locate, si
   }
 }
 
-/** resolveVolumePaths: a long-syntax bind mount needs a source. */
+/**
+ * transformServiceVolumeConfig (volumespec `Parse`): a short volume that does not parse;
+ * resolveVolumePaths: a long-syntax bind mount needs a source.
+ */
 function bindSources(svc: Dict, at: (...p: (string | number)[]) => JsonPath, locate: Locate, sink: DiagnosticSink): void {
   const vols = Array.isArray(svc.volumes) ? svc.volumes : [];
   vols.forEach((v, i) => {
+    const short = typeof v === 'string' ? parseVolumeSpec(v) : undefined;
+    if (short && !short.ok) sink.report(diag('VOLUME_SPEC_INVALID', locate(at('volumes', i)), short.error));
     if (isDict(v) && v.type === 'bind' && (v.source === undefined || v.source === '' || v.source === null)) {
       sink.report(diag('BIND_SOURCE_EMPTY', locate(at('volumes', i))));
     }
   });
 }
 
-// mapstructure decodeUint ("cannot parse '%s', %d overflows uint") on the loader's uint64 fields.
+// mapstructure decodeUint ("cannot parse '%s', %d overflows uint") on the loader's unsigned
+// fields (docker/cli cli/compose/types/types.go: every uint64/uint32 of a service), named
+// as mapstructure names them (the mapstructure tag where there is one, else the Go field).
 const UINTS: readonly [JsonPath, string][] = [
   [['deploy', 'replicas'], 'Deploy.Replicas'],
   [['deploy', 'update_config', 'parallelism'], 'Deploy.UpdateConfig.Parallelism'],
   [['deploy', 'rollback_config', 'parallelism'], 'Deploy.RollbackConfig.Parallelism'],
   [['deploy', 'restart_policy', 'max_attempts'], 'Deploy.RestartPolicy.MaxAttempts'],
+  [['deploy', 'placement', 'max_replicas_per_node'], 'Deploy.Placement.max_replicas_per_node'],
+  [['healthcheck', 'retries'], 'HealthCheck.Retries'],
+];
+// The same in list items: long-syntax ports (uint32 Target, Published), secret and config modes (*uint32).
+const ITEM_UINTS: readonly [string, string, string, string][] = [
+  ['ports', 'target', 'Ports', 'Target'],
+  ['ports', 'published', 'Ports', 'Published'],
+  ['secrets', 'mode', 'Secrets', 'Mode'],
+  ['configs', 'mode', 'Configs', 'Mode'],
 ];
 
 function unsigned(svc: Dict, at: (...p: (string | number)[]) => JsonPath, locate: Locate, sink: DiagnosticSink): void {
   for (const [path, field] of UINTS) {
     const v = valueIn(svc, path);
     if (typeof v === 'number' && v < 0) sink.report(diag('UINT_NEGATIVE', locate(at(...path)), field, v));
+  }
+  for (const [list, key, listField, field] of ITEM_UINTS) {
+    const items = svc[list];
+    if (!Array.isArray(items)) continue;
+    items.forEach((item, i) => {
+      const v = isDict(item) ? item[key] : undefined;
+      if (typeof v === 'number' && v < 0) sink.report(diag('UINT_NEGATIVE', locate(at(list, i, key)), `${listField}[${i}].${field}`, v));
+    });
   }
 }
 

@@ -28,11 +28,11 @@ describe('precompiled start-up artifacts', () => {
   it('the one-file yaml is built from the installed yaml (run node scripts/compile-schemas.mjs)', () => {
     expect(readFileSync(join(ROOT, 'src/source/generated/yaml.cjs'), 'utf8')).toBe(readFileSync(join(out, 'yaml.cjs'), 'utf8'));
   });
-  it('exist for every supported version and the cluster file, and nothing else', () => {
-    expect(readdirSync(GENERATED).filter((f) => f.endsWith('.cjs')).sort()).toEqual([...SUPPORTED_VERSIONS.map((v) => `compose-v${v}.cjs`), 'cluster.cjs'].sort());
+  it('exist for every supported version, the cluster file, the inventory and the lock, and nothing else', () => {
+    expect(readdirSync(GENERATED).filter((f) => f.endsWith('.cjs')).sort()).toEqual([...SUPPORTED_VERSIONS.map((v) => `compose-v${v}.cjs`), 'cluster.cjs', 'inventory.cjs', 'lock.cjs'].sort());
   });
-  it('the cluster schema is up to date (run node scripts/compile-schemas.mjs)', () => {
-    expect(readFileSync(join(GENERATED, 'cluster.cjs'), 'utf8')).toBe(readFileSync(join(out, 'gen', 'cluster.cjs'), 'utf8'));
+  it.each(['cluster', 'inventory', 'lock'])('the %s schema is up to date (run node scripts/compile-schemas.mjs)', (name) => {
+    expect(readFileSync(join(GENERATED, `${name}.cjs`), 'utf8')).toBe(readFileSync(join(out, 'gen', `${name}.cjs`), 'utf8'));
   });
   it.each(SUPPORTED_VERSIONS)('%s is up to date (run node scripts/compile-schemas.mjs)', (v) => {
     const name = `compose-v${v}.cjs`;

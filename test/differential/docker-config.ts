@@ -60,7 +60,9 @@ export interface MeshcResult {
 }
 
 import { buildPlan } from '../../src/plan/build-plan.js';
-import { LOCAL_INVENTORY } from '../../src/plan/read-inventory.js';
+import { LOCAL_INVENTORY } from '../../src/driver/read-inventory.js';
+import { run } from '../../src/cli/main.js';
+import { nodeIo } from '../../src/cli/io.js';
 
 export function meshcConfig(files: readonly string[], env: Env): MeshcResult {
   const sink = new DiagnosticSink();
@@ -73,4 +75,20 @@ export function meshcConfig(files: readonly string[], env: Env): MeshcResult {
   for (const s of stack?.services ?? []) ports[s.name] = sortedPorts(s.ports.map((p) => [p.published, p.target, p.protocol, p.mode]));
   const ok = !!stack && !sink.hasErrors();
   return { ok, diagnostics: sink.items, ports, ...(doc ? { doc } : {}) };
+}
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `meshc config FILE [-f OVERRIDE]…` in-process, on the real files, with `env` as the whole environment. */
+export async function meshcConfigCli(files: readonly string[], env: Env): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = { ...nodeIo(), env, stdoutIsTTY: false, stderrIsTTY: false, stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t) };
+  const argv = ['config', files[0]!, ...files.slice(1).flatMap((f) => ['-f', f])];
+  const code = await run(argv, io);
+  return { code, stdout: out.join(''), stderr: err.join('') };
 }

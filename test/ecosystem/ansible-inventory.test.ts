@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DiagnosticSink } from '../../src/diagnostics/types.js';
-import { readInventory } from '../../src/plan/read-inventory.js';
+import { readInventory } from '../../src/driver/read-inventory.js';
 import { titled } from '../support/tools.js';
 
 const hasAnsible = spawnSync('ansible-inventory', ['--version'], { stdio: 'ignore' }).status === 0;

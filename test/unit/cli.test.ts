@@ -181,6 +181,72 @@ describe('meshc CLI', () => {
   });
 });
 
+describe('meshc CLI: a newcomer\'s first minutes', () => {
+  const tty = (dir: string) => {
+    const m = memIo(dir);
+    return { ...m, io: { ...m.io, stderrIsTTY: true } };
+  };
+
+  it('compile ends with a summary and the next step on a terminal, and with -v; nothing otherwise', async () => {
+    const dir = workdir();
+    const t = tty(dir);
+    expect(await run(['compile', 'stack.yml', '-o', 'out'], t.io)).toBe(0);
+    expect(t.stderr()).toMatch(/^meshc: wrote \d+ files to out\/ and the lock stack\.yml\.meshc-lock\.json\n/);
+    expect(t.stderr()).toContain('  ports     1: 8888/tcp → stack_ngx:80\n');
+    expect(t.stderr()).toContain('ansible-playbook -i INVENTORY out/playbook.yml');
+    expect(t.stderr()).toContain('sudo out/local/apply.sh --check');
+    expect(t.stdout()).toBe('');
+    const piped = memIo(dir);
+    expect(await run(['compile', 'stack.yml', '-o', 'out'], piped.io)).toBe(0);
+    expect(piped.stderr()).toBe('');
+    const verbose = memIo(dir);
+    expect(await run(['compile', 'stack.yml', '-o', 'out', '-v'], verbose.io)).toBe(0);
+    // The lock is unchanged on a recompile, so the summary does not claim to have written it.
+    expect(verbose.stderr()).toMatch(/^meshc: wrote \d+ files to out\/\n/);
+    const json = tty(dir);
+    expect(await run(['compile', 'stack.yml', '--format', 'sarif', '-o', 'out'], json.io)).toBe(0);
+    expect(json.stderr()).toBe('');
+  });
+
+  it('a usage error is one line and a --help hint, not the whole help', async () => {
+    const m = memIo(workdir());
+    expect(await run(['compile', '--bogus', 'stack.yml'], m.io)).toBe(2);
+    expect(m.stderr()).toBe("error: unknown option '--bogus'\n(run 'meshc compile --help' for its options)\n");
+    const top = memIo(workdir());
+    expect(await run(['frobnicate'], top.io)).toBe(2);
+    expect(top.stderr()).not.toContain('Usage:');
+    expect(top.stderr()).toContain("(run 'meshc --help' for the commands)");
+  });
+
+  it('each command\'s --help offers only what it uses, each option with a description', async () => {
+    const help = async (cmd: string) => {
+      const m = memIo(workdir());
+      expect(await run([cmd, '--help'], m.io)).toBe(0);
+      return m.stdout();
+    };
+    const config = await help('config');
+    for (const useless of ['--inventory', '--frozen', '--lock', '--vni', '--dataplane']) expect(config).not.toContain(useless);
+    for (const cmd of ['validate', 'compile', 'config', 'plan', 'explain']) {
+      const options = (await help(cmd)).split('Options:\n')[1]!.split('\n\n')[0]!;
+      for (const line of options.split('\n').filter((l) => /^ {2}-/.test(l))) expect(line, `${cmd}: ${line}`).toMatch(/^ {2}\S.*\S {2,}\S/);
+    }
+  });
+
+  it('explain without a selector lists what it can show; a target port points at its published port', async () => {
+    const dir = workdir();
+    const list = memIo(dir);
+    expect(await run(['explain', 'stack.yml'], list.io)).toBe(0);
+    expect(list.stdout()).toMatch(/^ {2}ngx:8888\/tcp +→ stack_ngx target 80 +ingress$/m);
+    const target = memIo(dir);
+    expect(await run(['explain', 'stack.yml', 'ngx:80'], target.io)).toBe(1);
+    expect(target.stderr()).toContain('NOTHING_TO_EXPLAIN: no published port matches ngx:80\n');
+    expect(target.stderr()).toContain('note: 80/tcp is the target port of stack_ngx; the mesh publishes it as 8888: meshc explain stack.yml ngx:8888/tcp\n');
+    const unknown = memIo(dir);
+    expect(await run(['explain', 'stack.yml', 'web'], unknown.io)).toBe(1);
+    expect(unknown.stderr()).toContain('note: published: ngx:8888/tcp → stack_ngx target 80, ingress\n');
+  });
+});
+
 function snapshot(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
   const walk = (rel: string) => {

@@ -23,7 +23,7 @@ import { describe, expect, it } from 'vitest';
 import { DiagnosticSink, type Diagnostic } from '../../src/diagnostics/types.js';
 import { checkConsistency } from '../support/consistency/check-consistency.js';
 import { compilePlan, loadStack, planStack } from '../../src/pipeline.js';
-import { readInventory } from '../../src/plan/read-inventory.js';
+import { readInventory } from '../../src/driver/read-inventory.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CASES = join(ROOT, 'fixtures', 'compile');

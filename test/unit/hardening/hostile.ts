@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultStackName } from '../../../src/pipeline.js';
-import { lockPathFor } from '../../../src/plan/lock.js';
+import { lockPathFor } from '../../../src/driver/lock-file.js';
 
 /** The strings of fixtures/hostile/strings.json; those with shell syntax would create `canary` if a shell ran them. */
 export function hostileStrings(canary: string): readonly string[] {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DiagnosticSink } from '../diagnostics/types.js';
-import { LOCAL_INVENTORY, readInventory, type InventoryIo } from './read-inventory.js';
+import { LOCAL_INVENTORY, readInventory } from './read-inventory.js';
 
-function io(files: Record<string, string>, stdin = ''): InventoryIo {
+function io(files: Record<string, string>, stdin = '') {
   return {
-    readFile: (path) => {
+    readFile: (path: string) => {
       const text = files[path];
       if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
       return Buffer.from(text);
@@ -41,7 +41,7 @@ describe('readInventory: meshc YAML', () => {
       ['node2', '192.168.1.11', 'worker', {}, { os: 'debian' }],
     ]);
     expect(inventory?.settings).toEqual({ ingressSubnet: '10.10.0.0/16', dynamicPortRange: [40000, 40100] });
-    expect(inventory?.settingLocs?.ingressSubnet).toEqual({ file: 'inv.yml', line: 10, col: 19 });
+    expect(inventory?.settingLocs?.ingressSubnet).toMatchObject({ file: 'inv.yml', line: 10, col: 19 });
     expect(inventory?.nodes[1]?.loc).toMatchObject({ line: 6, col: 5 });
   });
 
@@ -82,6 +82,29 @@ describe('readInventory: meshc YAML', () => {
   it('reports YAML syntax errors with a position', () => {
     const { where } = read('nodes:\n  - name: a\n   address: [\n');
     expect(where[0]).toMatch(/^INVENTORY_SYNTAX@\d+:\d+$/);
+  });
+
+  it('is read as the Compose front end reads YAML: its refusals keep the inventory code, at their position', () => {
+    const bomb = 'a: &a [x, x, x, x, x, x, x, x, x]\n' + Array.from({ length: 8 }, (_v, i) => `${'bcdefghi'[i]}: &${'bcdefghi'[i]} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`).join('\n') + '\nnodes: []\n';
+    const cases: [string, string, RegExp][] = [
+      ['nodes:\n  - { name: a, address: 10.0.0.1 }\nnodes: []\n', 'INVENTORY_SYNTAX@3:1', /mapping key "nodes" already defined at line 1/],
+      ['nodes:\n  - *missing\n', 'INVENTORY_SYNTAX@2:5', /unknown anchor 'missing'/],
+      ['nodes:\n  - { name: a,\0 address: 10.0.0.1 }\n', 'INVENTORY_SYNTAX@2:15', /not a text file/],
+      [bomb, 'INVENTORY_SYNTAX@9:8', /excessive aliasing/],
+    ];
+    for (const [text, at, message] of cases) {
+      const { inventory, where, sink } = read(text);
+      expect(inventory).toBeUndefined();
+      expect(where).toEqual([at]);
+      expect(sink.items[0]?.message).toMatch(/^inventory is not valid YAML or JSON: /);
+      expect(sink.items[0]?.message).toMatch(message);
+    }
+  });
+
+  it('accepts every setting the schema names, dataplane included', () => {
+    const { inventory, sink } = read('nodes:\n  - { name: a, address: 10.0.0.1 }\nnetwork: { dataplane: nftables, vni: 5000 }\n');
+    expect(sink.items).toEqual([]);
+    expect(inventory?.settings).toEqual({ dataplane: 'nftables', vni: 5000 });
   });
 });
 
@@ -159,6 +182,17 @@ describe('readInventory: meshc_network in ansible-inventory --list JSON', () => 
     ]);
     expect(bad.where).toEqual(['INVENTORY_INVALID@7:24', 'INVENTORY_INVALID@8:13', 'INVENTORY_INVALID@9:13', 'INVENTORY_INVALID@10:28']);
     expect(read(withNetwork({ a: '10.0.0.0/24' }), 'inv.json').sink.items.map((d) => d.code)).toEqual(['INVENTORY_INVALID']);
+  });
+
+  it('judges meshc_network by the inventory schema\'s network:, as a meshc inventory is judged', () => {
+    const bad = read(withNetwork({ a: { dataplane: 'ebpf', fwmark_base: 1.5 } }), 'inv.json');
+    expect(bad.sink.items.map((d) => d.message)).toEqual([
+      'inventory: a.meshc_network.dataplane must be one of "ipvs", "nftables"',
+      'inventory: a.meshc_network.fwmark_base must be an integer',
+    ]);
+    const meshc = read('nodes:\n  - { name: a, address: 10.0.0.1 }\nnetwork: { dataplane: ebpf }\n');
+    expect(meshc.sink.items.map((d) => d.message)).toEqual(['inventory: network.dataplane must be one of "ipvs", "nftables"']);
+    expect(read(withNetwork({ a: { dataplane: 'nftables' } }), 'inv.json').inventory?.settings).toEqual({ dataplane: 'nftables' });
   });
 });
 

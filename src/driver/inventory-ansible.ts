@@ -12,9 +12,11 @@ import { diag } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { Inventory, InventoryNode } from '../model/inventory.js';
 import type { NetworkSettings } from '../model/plan.js';
-import { labelMap } from './inventory-checks.js';
-import { SETTING_KEYS, SETTING_KINDS, settingName, type SettingKind } from './settings.js';
-import type { ParsedSource } from './yaml-source.js';
+import { isRecord } from '../model/json.js';
+import { labelMap } from '../plan/inventory-checks.js';
+import { SETTING_KEYS, SETTING_KINDS, settingName, type SettingKind } from '../plan/settings.js';
+import type { PositionedInput } from './positioned-input.js';
+import { precompiledValidator } from './precompiled.js';
 
 type Vars = Readonly<Record<string, unknown>>;
 interface Group {
@@ -29,7 +31,7 @@ export function isAnsibleListing(data: unknown): boolean {
   return typeof meta?.hostvars === 'object' && meta.hostvars !== null;
 }
 
-export function ansibleInventory(source: ParsedSource, file: string, sink: DiagnosticSink): Inventory | undefined {
+export function ansibleInventory(source: PositionedInput, file: string, sink: DiagnosticSink): Inventory | undefined {
   const listing = source.data as Listing;
   const hostvars = listing._meta.hostvars;
   const everyone = new Set([...Object.keys(hostvars), ...Object.keys(listing).flatMap((g) => strings(listing[g]?.hosts))]);
@@ -38,13 +40,13 @@ export function ansibleInventory(source: ParsedSource, file: string, sink: Diagn
   const before = sink.errorCount;
   const nodes: InventoryNode[] = [...scope].sort().map((host) => {
     const vars = hostvars[host] ?? {};
-    const loc = source.locate(hostvars[host] ? ['_meta', 'hostvars', host] : []);
+    const loc = source.map.locate(hostvars[host] ? ['_meta', 'hostvars', host] : []);
     const role = vars['meshc_role'] ?? (managers.has(host) ? 'manager' : 'worker');
     if (role !== 'manager' && role !== 'worker') sink.report(diag('INVENTORY_INVALID', loc, `${host}.meshc_role`, 'must be "manager" or "worker"'));
     for (const key of ['meshc_labels', 'meshc_engine_labels']) {
       const v = vars[key];
-      if (v !== undefined && (v === null || typeof v !== 'object' || Array.isArray(v))) {
-        sink.report(diag('INVENTORY_INVALID', source.locate(['_meta', 'hostvars', host, key]), `${host}.${key}`, 'must be a mapping'));
+      if (v !== undefined && !isRecord(v)) {
+        sink.report(diag('INVENTORY_INVALID', source.map.locate(['_meta', 'hostvars', host, key]), `${host}.${key}`, 'must be a mapping'));
       }
     }
     return {
@@ -62,20 +64,36 @@ export function ansibleInventory(source: ParsedSource, file: string, sink: Diagn
 }
 
 const KEY_BY_NAME = new Map(SETTING_KEYS.map((k) => [settingName(k), k]));
+const WANT: Readonly<Record<SettingKind, string>> = { string: 'a string', integer: 'an integer', range: 'two integers [first, last]' };
 
-function hasKind(value: unknown, kind: SettingKind): boolean {
-  if (kind === 'string') return typeof value === 'string';
-  if (kind === 'integer') return Number.isInteger(value);
-  return Array.isArray(value) && value.length === 2 && value.every((v) => Number.isInteger(v));
+/**
+ * What the inventory schema's `network:` (schemas/inventory.schema.json, the one judge of
+ * both inventory formats) finds wrong with a `meshc_network` mapping: one problem per
+ * setting name, worded for a host var.
+ */
+function networkProblems(value: Vars): Map<string, string> {
+  const errors = precompiledValidator('inventory')({ nodes: [{ name: 'n', address: 'a' }], network: value });
+  const out = new Map<string, string>();
+  for (const e of errors) {
+    const m = /^\/network(?:\/([^/]+))?/.exec(e.instancePath);
+    if (!m) continue;
+    const name = m[1] !== undefined ? m[1].replace(/~1/g, '/').replace(/~0/g, '~') : e.keyword === 'additionalProperties' ? String(e.params['additionalProperty']) : undefined;
+    if (name === undefined || out.has(name)) continue;
+    const key = KEY_BY_NAME.get(name);
+    if (!key) out.set(name, `is not a network setting (known: ${[...KEY_BY_NAME.keys()].join(', ')})`);
+    else if (e.keyword === 'enum') out.set(name, `must be one of ${((e.params['allowedValues'] as unknown[] | undefined) ?? []).map((v) => JSON.stringify(v)).join(', ')}`);
+    else out.set(name, `must be ${WANT[SETTING_KINDS[key]]}`);
+  }
+  return out;
 }
 
 /**
  * `meshc_network` of the nodes: one cluster has one network, so every node must carry the
- * same mapping (or none at all). Values are checked for type here and for meaning by
- * resolveSettings, like a meshc inventory's `network:`.
+ * same mapping (or none at all). Its shape is checked by the inventory schema's `network:`
+ * (networkProblems), its values' meaning by resolveSettings, as for a meshc inventory.
  */
 function networkSettings(
-  source: ParsedSource,
+  source: PositionedInput,
   hostvars: Readonly<Record<string, Vars>>,
   hosts: readonly string[],
   sink: DiagnosticSink,
@@ -83,9 +101,9 @@ function networkSettings(
   const carriers = hosts.filter((h) => hostvars[h]?.['meshc_network'] !== undefined);
   const first = carriers[0];
   if (first === undefined) return { settings: {} };
-  const where = (host: string, ...path: string[]) => source.locate(['_meta', 'hostvars', host, 'meshc_network', ...path]);
+  const where = (host: string, ...path: string[]) => source.map.locate(['_meta', 'hostvars', host, 'meshc_network', ...path]);
   const value = hostvars[first]!['meshc_network'];
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+  if (!isRecord(value)) {
     sink.report(diag('INVENTORY_INVALID', where(first), `${first}.meshc_network`, 'must be a mapping of network settings (ingress_subnet, vni, …)'));
     return undefined;
   }
@@ -97,22 +115,18 @@ function networkSettings(
   }
   const settings: Record<string, unknown> = {};
   const settingLocs: Partial<Record<keyof NetworkSettings, ReturnType<typeof where>>> = {};
-  let ok = true;
-  for (const [name, v] of Object.entries(value as Vars)) {
+  const problems = networkProblems(value);
+  for (const [name, v] of Object.entries(value)) {
     const key = KEY_BY_NAME.get(name);
-    if (!key) {
-      sink.report(diag('INVENTORY_INVALID', where(first, name), `${first}.meshc_network.${name}`, `is not a network setting (known: ${[...KEY_BY_NAME.keys()].join(', ')})`));
-      ok = false;
-    } else if (!hasKind(v, SETTING_KINDS[key])) {
-      const want = { string: 'a string', integer: 'an integer', range: 'two integers [first, last]' }[SETTING_KINDS[key]];
-      sink.report(diag('INVENTORY_INVALID', where(first, name), `${first}.meshc_network.${name}`, `must be ${want}`));
-      ok = false;
+    const why = problems.get(name);
+    if (why !== undefined || !key) {
+      sink.report(diag('INVENTORY_INVALID', where(first, name), `${first}.meshc_network.${name}`, why ?? 'is not a network setting'));
     } else {
       settings[key] = v;
       settingLocs[key] = where(first, name);
     }
   }
-  return ok ? { settings: settings as Partial<NetworkSettings>, settingLocs } : undefined;
+  return problems.size === 0 ? { settings: settings as Partial<NetworkSettings>, settingLocs } : undefined;
 }
 
 /** Hosts of `group` and, recursively, of its children (cycles ignored). */

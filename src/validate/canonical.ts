@@ -1,8 +1,13 @@
 /**
  * The typed shapes docker/cli's loader gives list-or-mapping attributes before merging
- * and printing (`MappingWithEquals`, `Labels`, `HealthCheckTest`), on plain data.
+ * and printing (`MappingWithEquals`, `Labels`, `HealthCheckTest`), on plain data. The front
+ * end's (validate reads env files into them, normalize merges and prints them).
  */
-import { isRecord } from './context.js';
+
+/** A YAML mapping as plain data (not null, not a list). */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
 
 /** `[A=1, B]` → `{A: "1", B: null}` (environment) or `{A: "1", B: ""}` (labels, sysctls). */
 export function listToMapping(v: unknown, bareValue: null | ''): unknown {
