@@ -27,6 +27,9 @@ tools=(bash dash busybox xtables-legacy-multi xtables-nft-multi ipvsadm ip bridg
   nsenter flock unshare sysctl ps pkill pgrep grep sed diff cmp cat sort comm mkdir rm mv cp
   tr head tail wc sleep timeout env dd mktemp tee cut uniq seq ls chmod ln touch true false
   stat readlink dirname basename id date sha256sum od printf expr uname nproc)
+# The nftables dataplane's (nft) and the health agents' conntrack flush (conntrack): taken
+# when this machine has them; the nftables scenarios skip without them (harness.ts).
+for t in nft conntrack; do if type -P "$t" >/dev/null; then tools+=("$t"); fi; done
 copy_file() { # copies a host file to the same path under the root (resolving symlinks)
   local dst=$root${2:-$1}
   mkdir -p "$(dirname "$dst")"
@@ -62,6 +65,7 @@ kroot=$cache/kernel
 mods=(ip_vs ip_vs_rr xt_ipvs vxlan veth bridge nf_nat nf_conntrack iptable_nat iptable_filter
   iptable_mangle xt_nat xt_REDIRECT xt_MASQUERADE xt_mark xt_comment xt_conntrack xt_addrtype
   xt_tcpudp xt_multiport nf_tables nft_compat nft_chain_nat nf_conntrack_netlink
+  nft_nat nft_numgen nft_redir nft_masq nft_fib_inet nft_ct
   xt_mac xt_connmark) # the last two: client_ip: preserve (docs/client-ip.md)
 moddir=lib/modules/$version
 dep=$kroot/$moddir/modules.dep
@@ -76,6 +80,8 @@ cp "$kroot/$moddir"/modules.{dep,builtin,order} "$root/$moddir/"
 printf '%s\n' "${mods[@]}" >"$root/etc/meshc-modules"
 install -m 0755 "$here/init.sh" "$root/init"
 echo root:x:0:0:root:/root:/bin/bash >"$root/etc/passwd"
+# nft parses and lists protocol names (meta l4proto tcp) through getprotobyname.
+cp /etc/protocols /etc/services "$root/etc/"
 
 tmp=$out.tmp
 (cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0) | gzip -1 >"$tmp"

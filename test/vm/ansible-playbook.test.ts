@@ -19,9 +19,13 @@
  * the drop-in the playbook installed in its place. The unit and drop-in are verified with
  * `systemd-analyze verify`, and the playbook's systemctl tasks under a double, by
  * test/ecosystem/ansible-playbook.test.ts.
+ * The full VM matrix (`npm run test:vm-full`) adds the three-stack cluster of
+ * fixtures/cluster on three nodes through the same path (ansible/cluster-scenario.sh):
+ * applied, every stack's published port round robin from every node with the agents
+ * running, and a second run with changed=0. CI runs the single stack.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +34,7 @@ import { nodeIo } from '../../src/cli/io.js';
 import type { Plan } from '../../src/model/plan.js';
 import { NODES, STACK } from '../ecosystem/ansible-helpers.js';
 import { hasTool } from '../ecosystem/tools.js';
-import { ROOT, vmUnavailable } from './harness.js';
+import { ROOT, parseResults, topology, vmUnavailable } from './harness.js';
 
 const skip = skipReason();
 const scratch = mkdtempSync(join(tmpdir(), 'meshc-ansible-vm-'));
@@ -44,6 +48,8 @@ function skipReason(): string | null {
   return null;
 }
 if (skip) console.warn(`SKIPPED ansible-playbook in the IPVS VM: ${skip}`);
+const clusterSkip = skip ?? (process.env.MESHC_VM_FULL === '1' ? null : 'part of the full VM matrix: run `npm run test:vm-full`');
+if (clusterSkip && !skip) console.warn(`SKIPPED ansible-playbook on the 3-stack cluster in the IPVS VM: ${clusterSkip}`);
 
 interface GuestReport {
   readonly runs: Map<string, { rc: number; seconds: number }>;
@@ -86,21 +92,21 @@ function parseReport(raw: string): GuestReport {
 }
 
 /** The inventory both tools read: group meshc, each host a simulated node in the VM. */
-function ansibleHosts(): string {
-  const host = (n: (typeof NODES)[number]) =>
+function ansibleHosts(nodes: readonly { readonly name: string; readonly address: string }[] = NODES): string {
+  const host = (n: (typeof nodes)[number]) =>
     `${n.name} ansible_host=${n.address} ansible_connection=local ansible_become=false ansible_python_interpreter=/scenario/py-${n.name}` +
     ` meshc_netns_prefix=${n.name}- meshc_task_netns=netns meshc_dir=/var/lib/meshc-nodes/${n.name}` +
     ` meshc_systemd=false meshc_systemd_dir=/var/lib/meshc-nodes/${n.name}-systemd`;
-  return ['[meshc]', ...NODES.map(host), ''].join('\n');
+  return ['[meshc]', ...nodes.map(host), ''].join('\n');
 }
 
-/** `ansible-inventory -i hosts --list | meshc compile stack.yml -i - -o out/`, meshc in-process. */
-async function compileFromAnsibleInventory(dir: string): Promise<Plan> {
+/** `ansible-inventory -i hosts --list | meshc compile FILE -i - -o out/`, meshc in-process (FILE: a stack or cluster file in `dir`). */
+async function compileFromAnsibleInventory(dir: string, file = 'mesh.yml'): Promise<Plan> {
   const list = spawnSync('ansible-inventory', ['-i', join(dir, 'hosts'), '--list'], { encoding: 'utf8', env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
   if (list.status !== 0) throw new Error(`ansible-inventory failed: ${list.stderr}`);
   let stderr = '';
   const io = { ...nodeIo(), cwd: dir, stdout: () => undefined, stderr: (t: string) => void (stderr += t), readStdin: () => Buffer.from(list.stdout) };
-  const code = await run(['compile', join(dir, 'mesh.yml'), '-i', '-', '-o', join(dir, 'out')], io);
+  const code = await run(['compile', join(dir, file), '-i', '-', '-o', join(dir, 'out')], io);
   if (code !== 0) throw new Error(`meshc compile exited ${code}: ${stderr}`);
   return JSON.parse(readFileSync(join(dir, 'out', 'plan.json'), 'utf8')) as Plan;
 }
@@ -185,5 +191,75 @@ describe.skipIf(skip)('the generated playbook, run by ansible-playbook against t
     expect(report.runs.get('apply2'), report.raw).toMatchObject({ rc: 0 });
     for (const n of NODES) expect(report.recaps.get(`apply2 ${n.name}`), report.raw).toMatchObject({ changed: 0, failed: 0 });
     for (const n of NODES) expect(report.states.get(`end ${n.name}`)).toBe(report.states.get(`apply1 ${n.name}`));
+  });
+});
+
+/** fixtures/cluster's three nodes, on the VM suite's LAN (lib.sh). */
+const CLUSTER_NODES = [
+  { name: 'node1', address: '192.168.56.11' },
+  { name: 'node2', address: '192.168.56.12' },
+  { name: 'node3', address: '192.168.56.13' },
+] as const;
+
+describe.skipIf(clusterSkip)('the generated playbook on a cluster of three stacks, run by ansible-playbook in the IPVS VM (issue 12)', () => {
+  let report: GuestReport;
+  let checks: ReturnType<typeof parseResults>['checks'];
+  let plan: Plan;
+
+  beforeAll(async () => {
+    const work = join(scratch, 'cluster-work');
+    const dir = join(scratch, 'cluster-scenario');
+    // A copy of the fixture: compiling writes the cluster's lock beside its file.
+    cpSync(join(ROOT, 'fixtures/cluster'), work, { recursive: true, filter: (src) => !src.includes('_expected') });
+    mkdirSync(dir);
+    writeFileSync(join(work, 'hosts'), ansibleHosts(CLUSTER_NODES));
+    plan = await compileFromAnsibleInventory(work, 'meshc.yml');
+    spawnSync('cp', ['-a', join(work, 'out'), join(dir, 'out')]);
+    copyFileSync(join(work, 'hosts'), join(dir, 'hosts'));
+    writeFileSync(join(dir, 'topo.txt'), topology(plan, { fullNames: true }));
+    copyFileSync(join(ROOT, 'test/vm/scenarios/lib.sh'), join(dir, 'lib.sh'));
+    copyFileSync(join(ROOT, 'test/vm/ansible/cluster-scenario.sh'), join(dir, 'main.sh'));
+    chmodSync(join(dir, 'main.sh'), 0o755);
+    const results = join(scratch, 'cluster-results.txt');
+    const started = Date.now();
+    const boot = spawnSync('bash', [join(ROOT, 'test/vm/ansible/boot.sh'), dir, results], { encoding: 'utf8', timeout: 3_700_000 });
+    const raw = readFileSync(results, 'utf8');
+    if (boot.status !== 0) throw new Error(`${boot.stderr}\n${raw}\n${readFileSync(`${results}.console`, 'utf8').slice(-3000)}`);
+    report = parseReport(raw);
+    ({ checks } = parseResults(raw));
+    console.log(`ansible-playbook on the cluster: boot ${((Date.now() - started) / 1000).toFixed(0)} s; runs: ${[...report.runs].map(([k, v]) => `${k} ${v.seconds}s`).join(', ')}`);
+  }, 3_800_000);
+
+  function expectCheck(name: string): void {
+    const c = checks.get(name);
+    expect(c, `guest never reported ${name}\n${report.raw}`).toBeDefined();
+    expect(c?.ok, `${name}: ${c?.detail}`).toBe(true);
+  }
+  const ingressPorts = () => plan.services.flatMap((s) => (s.fwmark === null ? [] : s.ports.filter((p) => p.mode === 'ingress')));
+
+  it('meshc compiled the cluster file with the Ansible inventory: three stacks on its three hosts', () => {
+    expect(plan.nodes.map((n) => `${n.name} ${n.address}`)).toEqual(CLUSTER_NODES.map((n) => `${n.name} ${n.address}`));
+    expect([...new Set(plan.services.map((s) => s.fullName.split('_')[0]))].sort()).toEqual(['app', 'monitoring', 'proxy']);
+    expect(new Set(ingressPorts().map((p) => p.protocol))).toEqual(new Set(['tcp', 'udp']));
+  });
+
+  it('the first run applies the whole mesh on every host', () => {
+    expect(report.runs.get('apply1'), report.raw).toMatchObject({ rc: 0 });
+    for (const n of CLUSTER_NODES) {
+      expect(report.recaps.get(`apply1 ${n.name}`)?.changed, report.raw).toBeGreaterThan(0);
+      expect(report.recaps.get(`apply1 ${n.name}`)?.failed).toBe(0);
+    }
+  });
+
+  it('with the agents the playbook installed running, every stack\'s published port balances round robin from every node', () => {
+    expectCheck('ansible-cluster.admitted');
+    const rr = [...checks].filter(([k]) => k.startsWith('ansible-cluster.rr.'));
+    expect(rr.length, report.raw).toBe(ingressPorts().length);
+    expect(rr.filter(([, c]) => !c.ok).map(([k, c]) => `${k}: ${c.detail}`)).toEqual([]);
+  });
+
+  it('the second run, with the agents running, changes nothing', () => {
+    expect(report.runs.get('apply2'), report.raw).toMatchObject({ rc: 0 });
+    for (const n of CLUSTER_NODES) expect(report.recaps.get(`apply2 ${n.name}`), report.raw).toMatchObject({ changed: 0, failed: 0 });
   });
 });

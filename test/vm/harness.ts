@@ -34,6 +34,19 @@ export function vmUnavailable(): string | null {
   return null;
 }
 
+/**
+ * The same for the nftables dataplane's scenarios: the initramfs takes this machine's nft
+ * (Debian 12's 1.0.6) and conntrack only when they are installed (build-initramfs.sh).
+ */
+export function nftVmUnavailable(): string | null {
+  const why = vmUnavailable();
+  if (why) return why;
+  for (const tool of ['nft', 'conntrack']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `needs ${tool} (packages nftables, conntrack)`;
+  }
+  return null;
+}
+
 /** A fresh scenario folder holding lib.sh and the named guest scripts from test/vm/scenarios. */
 export function scenarioDir(scripts: readonly string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'meshc-vm-'));
@@ -75,6 +88,37 @@ export async function writeStackVariant(dir: string, name: string, stack: string
   const plan = JSON.parse(readFileSync(join(root, 'plan.json'), 'utf8')) as Plan;
   writeFileSync(join(root, 'topo.txt'), topology(plan));
   return plan;
+}
+
+/**
+ * Compiles successive versions of one stack (`[variant, file in stacks/]`, in order) with
+ * meshc's own CLI in one working folder, as commits of a repository would be: the lock
+ * file beside the stack carries every allocation from one version to the next. `args` are
+ * passed to every compile (e.g. `--dataplane nftables`). Returns the plans it wrote.
+ */
+export async function writeStackVersions(
+  dir: string,
+  versions: readonly (readonly [string, string])[],
+  inventory: string,
+  stackName: string,
+  args: readonly string[] = [],
+  options: TopologyOptions = {},
+): Promise<Plan[]> {
+  const work = mkdtempSync(join(tmpdir(), 'meshc-stack-'));
+  const stackCopy = join(work, 'stack.yml');
+  const plans: Plan[] = [];
+  for (const [name, stack] of versions) {
+    copyFileSync(join(here, 'stacks', stack), stackCopy);
+    const root = join(dir, name);
+    let stderr = '';
+    const io = { ...nodeIo(), stdout: () => undefined, stderr: (t: string) => void (stderr += t) };
+    const code = await run(['compile', stackCopy, '-i', join(here, 'stacks', inventory), '-o', root, '--stack', stackName, ...args], io);
+    if (code !== 0) throw new Error(`meshc compile ${stack} ${args.join(' ')} exited ${code}: ${stderr}`);
+    const plan = JSON.parse(readFileSync(join(root, 'plan.json'), 'utf8')) as Plan;
+    writeFileSync(join(root, 'topo.txt'), topology(plan, options));
+    plans.push(plan);
+  }
+  return plans;
 }
 
 /** How `topology` names services and which servers it asks the guest for. */

@@ -164,6 +164,8 @@ describe.skipIf(skip !== null)('routing mesh in a VM: several services and fault
   it('scenario 4: a foreign rule inserted above meshc\'s jump is seen by --check; apply puts the jump back on top', () =>
     expectCheck(vm, 'fault.tamper.rule-above-hook'));
   it('scenario 4: two runs at once are serialised by the lock and leave no duplicate', () => expectCheck(vm, 'fault.concurrent'));
+  it('scenario 4: a run refused at step canon keeps the record of what earlier runs created: --down then restores the node', () =>
+    expectCheck(vm, 'fault.down-after-refused-run'));
   it('every check the guest reported passed', () => expectAllPassed(vm, '', 20));
 });
 

@@ -5,10 +5,13 @@
 # in the task's netns, TCP from the other node), plain (no check). Each step measures how
 # long until every node's sandbox has the expected weight, then sends real traffic.
 # Timing comes from the plan (/scenario/hc/timing): INTERVAL_MS, RETRIES, TIMEOUT_MS, and
-# JOB_INTERVAL_MS, JOB_TIMEOUT_MS for `job`, whose CMD check costs two execs.
+# JOB_INTERVAL_MS, JOB_TIMEOUT_MS for `job`, whose CMD check costs two execs; DATAPLANE
+# (ipvs or nftables, docs/dataplanes.md). On nftables a task's "weight" is whether its
+# address is in its service chain's round robin, listed below in ipvsadm's format.
 source /scenario/lib.sh
 V=/scenario/hc
 TOPO=$V/topo.txt
+DATAPLANE=ipvs
 source "$V/timing"
 BOUND_MS=$((INTERVAL_MS * RETRIES + TIMEOUT_MS)) # the documented detection time
 # A hang is decided exactly at the bound when its first failing probe starts a whole
@@ -29,7 +32,22 @@ declare -A TIP=([hc_web.1]=10.0.0.11 [hc_web.2]=10.0.0.12 [hc_dns.1]=10.0.0.21 [
 now_ms() { local us=${EPOCHREALTIME//[!0-9]/}; echo $((us / 1000)); }
 exec {NAP_FD}<> <(:)
 nap() { read -rt "$1" -u "$NAP_FD"; } # sleep without an exec
-sbox() { in_net "$1-ingress_sbox" ipvsadm -Sn; }
+sbox() { if [[ $DATAPLANE == nftables ]]; then sbox_nft "$1"; else in_net "$1-ingress_sbox" ipvsadm -Sn; fi; }
+# One listing of the sandbox's table (one exec), each planned task of each service chain as
+# `-a -f MARK -r IP:0 -m -w 1` when it is in the chain's round robin, `-w 0` when not.
+sbox_nft() { # node
+  local table svc body t ip
+  table=$(in_net "$1-ingress_sbox" nft list table inet meshc_ingress 2>/dev/null) || return 0
+  for svc in "${!MARK[@]}"; do
+    body=${table#*"chain svc_${MARK[$svc]} {"}
+    [[ $body != "$table" ]] || continue
+    body=${body%%$'\n\t}'*}
+    for t in "hc_$svc.1" "hc_$svc.2"; do
+      ip=${TIP[$t]:-10.0.0.4${t##*.}}
+      if [[ $body == *": $ip,"* || $body == *": $ip }"* ]]; then echo "-a -f ${MARK[$svc]} -r $ip:0 -m -w 1"; else echo "-a -f ${MARK[$svc]} -r $ip:0 -m -w 0"; fi
+    done
+  done | sort
+}
 LIMIT=$((JOB_BOUND_MS * 3)) # how long to wait before declaring a timeout
 # W["node task"]=weight for every task, from one listing per node (polling stays cheap).
 declare -A W=()
@@ -112,7 +130,7 @@ web_serve() { # node task
 echo_serve() { # node task proto port
   case $3 in
     tcp) in_net "$1-$2" socat "TCP-LISTEN:$4,fork,reuseaddr" "SYSTEM:echo $2" </dev/null >/dev/null 2>&1 & ;;
-    udp) in_net "$1-$2" socat "UDP-RECVFROM:$4,fork" "SYSTEM:echo $2" </dev/null >/dev/null 2>&1 & ;;
+    udp) in_net "$1-$2" socat "UDP-RECVFROM:$4,fork" "SYSTEM:echo $2; sleep 0.2" </dev/null >/dev/null 2>&1 & ;; # as lib.sh task_up
   esac
 }
 # A recovery is timed from the moment the restarted server accepts connections (starting it
@@ -140,10 +158,10 @@ web_get() { # address → the answering task (the HTTP body), or "-"
 udp_get() { # address → the answering task, or "-" (UDP may drop one datagram: one retry)
   local r
   for _ in 1 2; do
-    r=$(in_net lan timeout 15 socat -T8 -t8 - "UDP:$1:5353" <<<ping 2>/dev/null)
-    [[ -z $r ]] || break
+    r=$(probe udp "$1" 5353) # lib.sh: one datagram, one reply, no waiting once it is in
+    [[ $r == - ]] || break
   done
-  echo "${r:--}"
+  echo "$r"
 }
 # N new connections through every node's published port reach exactly the tasks $3...
 traffic() { # label kind(web|udp) task...
@@ -175,7 +193,7 @@ lan_up
 step lan
 while read -r kind a b rest; do
   case $kind in
-    node) node_up "$a" "$b" ;;
+    node) node_up "$a" "$b"; if [[ $DATAPLANE == nftables ]]; then nft_forward_allow "$a"; fi ;;
     task) ip netns add "$a-$b"; ip -n "$a-$b" link set lo up ;;
   esac
 done <"$TOPO"
@@ -191,11 +209,25 @@ step apply
 run_all "$V" 2 hc.apply
 metric hc.runner_new_real_weight "$(weight node1 hc_web.1)"
 # Someone else's IPVS service in the sandbox, and a real server meshc did not plan in a
-# health-managed service: the agent must touch neither.
-in_net node1-ingress_sbox ipvsadm -A -f 4000 -s rr
-in_net node1-ingress_sbox ipvsadm -a -f 4000 -r 10.0.0.250:0 -m -w 0
-in_net node1-ingress_sbox ipvsadm -a -f 259 -r 10.0.0.251:0 -m -w 0
-foreign_before=$(sbox node1 | grep -E -- '-f 4000|10\.0\.0\.25[01]:')
+# health-managed service: the agent must touch neither. On nftables: someone else's table.
+foreign() {
+  if [[ $DATAPLANE == nftables ]]; then in_net node1-ingress_sbox nft list table ip foreign_sbox; else sbox node1 | grep -E -- '-f 4000|10\.0\.0\.25[01]:'; fi
+}
+if [[ $DATAPLANE == nftables ]]; then
+  in_net node1-ingress_sbox nft -f - <<'EOF'
+table ip foreign_sbox {
+	chain prerouting {
+		type nat hook prerouting priority -150; policy accept;
+		ip daddr 10.0.0.250 tcp dport 80 dnat to 10.0.0.251
+	}
+}
+EOF
+else
+  in_net node1-ingress_sbox ipvsadm -A -f 4000 -s rr
+  in_net node1-ingress_sbox ipvsadm -a -f 4000 -r 10.0.0.250:0 -m -w 0
+  in_net node1-ingress_sbox ipvsadm -a -f 259 -r 10.0.0.251:0 -m -w 0
+fi
+foreign_before=$(foreign)
 
 # ---- 1. a task that has never passed its check stays out; the others join ------------
 step agents
@@ -231,6 +263,15 @@ T0=$(now_ms)
 stop_task node1 hc_web.1
 timed_check hc.tcp-detect hc_web.1 'healthy->unhealthy' 0 "$BOUND_MS"
 traffic hc.tcp-failover web hc_web.2
+if [[ $DATAPLANE == nftables ]]; then
+  # A re-apply while web.1 is out: the runner loads the compiled table (every backend in),
+  # the agent takes web.1 out again at its next listing (every 5 s) plus one exec.
+  run_all "$V" 2 hc.reapply-while-out
+  got=$(wait_weight "$(now_ms)" hc_web.1 0 "$LIMIT")
+  metric hc.reapply_out_again_ms "$got"
+  check hc.reapply-keeps-out "$([[ $got != timeout ]] && ((got <= 5000 + INTERVAL_MS)); echo $?)" \
+    "hc_web.1 out of both nodes' chains again $got ms after the re-apply (bound: the 5 s listing + one interval)"
+fi
 mark hc_web.1 'unhealthy->healthy'
 web_serve node1 hc_web.1
 ready_t0 node1 hc_web.1 80
@@ -239,10 +280,33 @@ traffic hc.tcp-back web hc_web.1 hc_web.2
 
 # ---- 3. UDP: dns.2 dies (its UDP server and its TCP health port), then comes back -----
 step udp
+# nftables: a UDP flow through node1 that lands on dns.2 (a fixed client port); once dns.2
+# is out, the agent's conntrack flush lets that flow's next datagram reach dns.1 instead
+# of staying pinned to the dead task (Swarm's moby#36878).
+udp_from() { # address client-port → the answering task, or "-" (one retry on the same flow, as udp_get)
+  local r
+  for _ in 1 2; do
+    r=$(in_net lan timeout 15 socat -T8 -t8 - "UDP:$1:5353,sourceport=$2,reuseaddr" <<<ping 2>/dev/null)
+    [[ -z $r ]] || break
+  done
+  echo "${r:--}"
+}
+PIN=''
+if [[ $DATAPLANE == nftables ]]; then
+  for p in 41000 41001 41002 41003 41004 41005; do
+    [[ $(udp_from 192.168.56.11 "$p") == hc_dns.2 ]] && { PIN=$p; break; }
+  done
+fi
 mark hc_dns.2 'healthy->unhealthy'
 T0=$(now_ms)
 stop_task node2 hc_dns.2
 timed_check hc.udp-detect hc_dns.2 'healthy->unhealthy' 0 "$BOUND_MS"
+if [[ $DATAPLANE == nftables ]]; then
+  got=$(udp_from 192.168.56.11 "${PIN:-41000}")
+  flushed=$(grep -c 'ip=10.0.0.22 conntrack: [0-9]* udp flow' /tmp/agent.node1.log)
+  check hc.udp-pinned-flow-moves "$([[ -n $PIN && $got == hc_dns.1 && $flushed -ge 1 ]]; echo $?)" \
+    "the flow from client port ${PIN:-none found} reached hc_dns.2 before it died, now [$got]; node1's agent logged $flushed udp conntrack flush(es) for 10.0.0.22"
+fi
 traffic hc.udp-failover udp hc_dns.1
 mark hc_dns.2 'unhealthy->healthy'
 echo_serve node2 hc_dns.2 udp 53; echo_serve node2 hc_dns.2 tcp 8080
@@ -291,7 +355,7 @@ step weights
 back_state=$(for n in "${NODES[@]}"; do sbox "$n" | sed "s/^/$n /"; done | sort)
 check hc.weights-restored "$([[ $back_state == "$healthy_state" ]]; echo $?)" \
   "$(diff <(echo "$healthy_state") <(echo "$back_state") | tr '\n' ' ')"
-foreign_after=$(sbox node1 | grep -E -- '-f 4000|10\.0\.0\.25[01]:')
+foreign_after=$(foreign)
 check hc.foreign-untouched "$([[ $foreign_after == "$foreign_before" && -n $foreign_after ]]; echo $?)" \
   "before [$foreign_before] after [$foreign_after]"
 plain=$(for n in "${NODES[@]}"; do weight "$n" hc_plain.1; weight "$n" hc_plain.2; done | tr '\n' ' ')

@@ -36,19 +36,33 @@ node_up() { # name address
   in_net "$1" iptables -P FORWARD DROP
 }
 
+# The nftables dataplane on a node whose firewall drops forwarded traffic (node_up): an
+# accept in meshc's table cannot override another table's drop, so the node allows what
+# docs/dataplanes.md says: DNATed connections to the sandbox, and their replies.
+nft_forward_allow() { # node
+  in_net "$1" iptables -A FORWARD -d 172.18.0.2 -m conntrack --ctstate DNAT -j ACCEPT
+  in_net "$1" iptables -A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+}
+
 task_up() { # node task proto:port...
   local node=$1 task=$2 ns=$1-$2 p
   shift 2
   ip netns add "$ns"
   ip -n "$ns" link set lo up
+  # TCP servers: -t5, because a probe closes its side at once, and after that EOF socat
+  # waits only -t (0.5 s by default) for the shell's answer: on a busy emulated host the
+  # fork and exec of the shell took longer, and the probe got nothing. The answer still ends
+  # the connection as soon as the shell exits.
   for p in "$@"; do
     case ${p%%:*} in
-      tcp) in_net "$ns" socat "TCP-LISTEN:${p#*:},fork,reuseaddr" "SYSTEM:echo $task" </dev/null >/dev/null 2>&1 & ;;
-      udp) in_net "$ns" socat "UDP-RECVFROM:${p#*:},fork" "SYSTEM:echo $task" </dev/null >/dev/null 2>&1 & ;;
+      tcp) in_net "$ns" socat -t5 "TCP-LISTEN:${p#*:},fork,reuseaddr" "SYSTEM:echo $task" </dev/null >/dev/null 2>&1 & ;;
+      # The reply goes out at once; the pause keeps the child until socat has sent it: with
+      # a bare echo about one reply in twelve was lost (the child ends with its shell).
+      udp) in_net "$ns" socat "UDP-RECVFROM:${p#*:},fork" "SYSTEM:echo $task; sleep 0.2" </dev/null >/dev/null 2>&1 & ;;
       # An HTTP health check's target: status 200, the task name as the body's last line.
-      http) in_net "$ns" socat "TCP-LISTEN:${p#*:},fork,reuseaddr" "SYSTEM:echo HTTP/1.0 200 OK; echo; echo $task" </dev/null >/dev/null 2>&1 & ;;
+      http) in_net "$ns" socat -t5 "TCP-LISTEN:${p#*:},fork,reuseaddr" "SYSTEM:echo HTTP/1.0 200 OK; echo; echo $task" </dev/null >/dev/null 2>&1 & ;;
       # Says its name, then echoes until the client closes (a long-lived connection).
-      hold) in_net "$ns" socat "TCP-LISTEN:${p#*:},fork,reuseaddr" "SYSTEM:echo $task; exec cat" </dev/null >/dev/null 2>&1 & ;;
+      hold) in_net "$ns" socat -t5 "TCP-LISTEN:${p#*:},fork,reuseaddr" "SYSTEM:echo $task; exec cat" </dev/null >/dev/null 2>&1 & ;;
     esac
   done
 }
@@ -112,12 +126,23 @@ rcs_all() { # tree args... → the exit codes of every node's runner, space-sepa
   echo "$out"
 }
 
+# UDP: one datagram out, exactly one reply datagram read (dd), from a new client port each
+# time (a new flow: the next round-robin pick). Not socat's UDP client: it lost about one
+# reply in four here (8 of 12 answered, 24 of 24 with dd), and waited its whole -t timeout
+# even after the reply. A datagram still went unanswered now and then on a busy host,
+# hence the second try on the same flow.
 probe() { # proto address port → the answering task's name, or "-"
   local r
   case $1 in
     tcp) r=$(in_net lan socat -T6 -t4 - "TCP:$2:$3,connect-timeout=6" </dev/null 2>/dev/null)
       r=${r##*$'\n'} ;; # the last line: an HTTP server's body
-    udp) r=$(in_net lan socat -T10 -t8 - "UDP:$2:$3" <<<ping 2>/dev/null) ;; # the server forks a shell per datagram
+    udp) # the server forks a shell per datagram: up to 10 s under emulation; then once more
+      # on the same socket (the same flow, so the same backend) if no reply came
+      r=$(in_net lan bash -c 'exec 3<>"/dev/udp/$1/$2" || exit
+        for _ in 1 2; do
+          echo ping >&3 || exit
+          timeout 10 dd bs=4096 count=1 <&3 2>/dev/null && exit
+        done' _ "$2" "$3") ;;
   esac
   echo "${r:--}"
 }

@@ -162,3 +162,15 @@ dups=$(in_net node1 iptables-save | grep -e '-j MESHC-' | sort | uniq -d | wc -l
 out=$(node_rr node1 tcp 9000 web_api.1)
 check fault.concurrent "$([[ ($rcs == '2 0' || $rcs == '0 2') && $RC == 0 && $dups == 0 && -z $out ]]; echo $?)" \
   "exit codes $rcs, --check rc=$RC, duplicated hooks $dups $out"
+
+# g. A run refused before it changes anything (a broken file, at step canon) keeps meshc's
+# record of what earlier runs created (the host bridge, ip_forward's old value): --down
+# then leaves node1 exactly as it was before meshc's first run.
+run_node node1 /tmp/broken
+refused=$RC refused_json=$JSON
+run_node node1 "$TWO" --down
+down=$RC
+bare_state node1 | cmp -s - /tmp/f.bare
+same=$?
+check fault.down-after-refused-run "$([[ $refused == 1 && $refused_json == *'rejects'* && $down == 2 && $same == 0 ]]; echo $?)" \
+  "refused run rc=$refused $refused_json, --down rc=$down same=$same $(diff /tmp/f.bare <(bare_state node1) | grep '^[<>]' | head -6 | tr '\n' ' ')"
