@@ -6,7 +6,11 @@
 // size, growth 1x -> 10x, and rules per node against Docker Swarm's counts.
 // Run after `npm run build`; imports dist/. Target: < 1 s for the 1,000-service plan.
 import { performance } from 'node:perf_hooks';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { emitRuleSets } from '../dist/emit/emit-rule-sets.js';
 import { renderNodeRules } from '../dist/render/render-rules.js';
 import { renderFiles } from '../dist/render/render-files.js';
@@ -101,3 +105,68 @@ console.log(`growth 1x -> 10x: ${(ten.ms / one.ms).toFixed(1)}x wall, ${(ten.cpu
 // Judged on CPU time: on a shared machine wall time mostly measures the wait for a core.
 const verdict = one.cpuMs < 1000 ? 'met' : 'MISSED';
 console.log(`target < 1000 ms for 1,000 services: ${verdict} (${one.cpuMs.toFixed(0)} ms cpu, ${one.ms.toFixed(0)} ms wall)`);
+
+// The whole CLI, as a user runs it: `meshc compile stack.yml -i inventory.yml -o out/` on
+// issue 18's two sizes, each a fresh process. CPU time (user + sys) and peak RSS come from
+// GNU time (/usr/bin/time); the output is written to a temp directory and measured.
+// Targets: 1,000 services / 3,000 tasks / 50 nodes < 1 s CPU; 10,000 / 30,000 / 100 < 5 s.
+const MESHC = fileURLToPath(new URL('../bin/meshc.js', import.meta.url));
+
+function cliInputs(dir, services, nodes) {
+  const lines = ['version: "3.8"', 'services:'];
+  for (let i = 0; i < services; i++) {
+    lines.push(`  svc${i}:`, '    image: nginx:1.27', '    ports:', `      - "${10000 + i}:80/tcp"`, `      - "${10000 + i}:53/udp"`, '    deploy:', '      replicas: 3');
+  }
+  const stack = join(dir, `s${services}.yml`);
+  writeFileSync(stack, `${lines.join('\n')}\n`);
+  const inv = ['nodes:'];
+  for (let k = 0; k < nodes; k++) inv.push(`  - {name: node${String(k + 1).padStart(3, '0')}, address: 192.168.${Math.floor(k / 250)}.${(k % 250) + 2}, role: ${k < 3 ? 'manager' : 'worker'}}`);
+  inv.push('network: {ingress_subnet: 10.0.0.0/16}');
+  const inventory = join(dir, `inv${nodes}.yml`);
+  writeFileSync(inventory, `${inv.join('\n')}\n`);
+  return { stack, inventory };
+}
+
+function treeBytes(dir) {
+  let files = 0;
+  let bytes = 0;
+  const walk = (d) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else [files, bytes] = [files + 1, bytes + st.size];
+    }
+  };
+  walk(dir);
+  return { files, bytes };
+}
+
+function cliCompile(services, nodes) {
+  const dir = mkdtempSync(join(tmpdir(), 'meshc-bench-compile-'));
+  try {
+    const { stack, inventory } = cliInputs(dir, services, nodes);
+    const out = join(dir, 'out');
+    const argv = [process.execPath, MESHC, 'compile', stack, '-i', inventory, '-o', out, '--lock', join(dir, 'lock.json')];
+    const t0 = performance.now();
+    const r = spawnSync('/usr/bin/time', ['-f', 'MESHC_BENCH %U %S %M', ...argv], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const wall = performance.now() - t0;
+    const m = /MESHC_BENCH (\S+) (\S+) (\d+)/.exec(r.stderr ?? '');
+    if (r.status !== 0 || !m) throw new Error(`meshc compile exited ${r.status}: ${String(r.stderr).slice(-1000)}`);
+    const { files, bytes } = treeBytes(out);
+    const cpu = Number(m[1]) + Number(m[2]);
+    console.log(`  ${String(services).padStart(6)} services ${String(services * 3).padStart(6)} tasks ${String(nodes).padStart(4)} nodes: ${cpu.toFixed(2)} s cpu (user ${m[1]} + sys ${m[2]}), ${(wall / 1000).toFixed(2)} s wall, peak RSS ${(Number(m[3]) / 1024).toFixed(0)} MB, ${files} files, ${(bytes / 1e6).toFixed(0)} MB`);
+    return cpu;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (existsSync('/usr/bin/time')) {
+  console.log('meshc compile, the whole CLI (front end, planner, emitters, renderers, writing the tree), fresh process each:');
+  const c1 = cliCompile(1000, 50);
+  const c10 = cliCompile(10000, 100);
+  console.log(`  targets: < 1 s cpu at 1,000 / 3,000 / 50: ${c1 < 1 ? 'met' : 'MISSED'}; < 5 s at 10,000 / 30,000 / 100: ${c10 < 5 ? 'met' : 'MISSED'}; growth ${(c10 / c1).toFixed(1)}x`);
+} else {
+  console.log('meshc compile (whole CLI): skipped, needs GNU time at /usr/bin/time');
+}

@@ -1,26 +1,31 @@
 #!/usr/bin/env node
 /**
- * Start-up and validation latency of `meshc validate` (a pre-commit hook runs it on every
- * commit). Every command is timed as a fresh process, the commands alternate round by
- * round so machine load hits them alike, and each figure is the median of N rounds,
- * printed with its ratio to `node -e 0` measured in the same run. Needs `npm run build`.
+ * Start-up and validation cost of `meshc validate` (a pre-commit hook runs it on every
+ * commit), issue 18's figures. Every command is a fresh process; the commands alternate
+ * round by round so machine load hits them alike; each figure is the median of its rounds,
+ * printed as a ratio to its baseline measured in the same run:
+ *   - the seed stack (and 50 files in one call) against `node -e 0` (Node's floor; target
+ *     <= 1.3x), with the unbundled modules (dist/cli/main.js) as the before-figure;
+ *   - 1,000 and 10,000 services (a tcp and a udp port each) against `docker stack config -c`
+ *     on the same file (docker's Go loader; target < 1x), and meshc's own growth 1k -> 10k
+ *     (target <= 11x for 10x the services).
+ * Peak RSS (median) comes from GNU time (/usr/bin/time) when it is installed. Needs
+ * `npm run build`. A benchmark prints; it never asserts.
  *
- *   node bench/validate.mjs [--rounds N]
- *
- * Inputs: the seed stack; a batch of 50 files in one call; a generated 1,000-service
- * stack. `docker stack config -c` runs on the same inputs when docker is installed (the
- * batch as 50 calls: docker takes one stack per call).
+ *   node bench/validate.mjs [--rounds N] [--big-rounds N]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 15;
+const bigArg = process.argv.indexOf('--big-rounds');
+const BIG_ROUNDS = bigArg > 0 ? Number(process.argv[bigArg + 1]) : 3;
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 // MESHC_BIN: time another build of the CLI (e.g. one in .cache/) instead of bin/meshc.js + dist/.
 const MESHC = process.env.MESHC_BIN ?? join(root, 'bin/meshc.js');
 const SEED = join(root, 'fixtures/seed/stack.yml');
@@ -29,13 +34,13 @@ function which(cmd) {
   return (process.env.PATH ?? '').split(delimiter).map((d) => join(d, cmd)).find((p) => existsSync(p));
 }
 
-/** A stack with `n` services, each publishing one port, the way a large real stack looks. */
+/** A stack with `n` services, each publishing a tcp and a udp port, the way a large real stack looks. */
 function bigStack(n) {
-  // Swarm's default /24 ingress subnet holds 253 addresses; 1,000 services need a larger one.
-  const lines = ['version: "3.8"', 'x-meshc: {ingress_subnet: 10.0.0.0/20}', 'services:'];
+  // Swarm's default /24 ingress subnet holds 253 addresses; 10,000 services need a larger one.
+  const lines = ['version: "3.8"', 'x-meshc: {ingress_subnet: 10.0.0.0/16}', 'services:'];
   for (let i = 0; i < n; i++) {
-    lines.push(`  svc${i}:`, '    image: nginx:1.27', '    ports:', `      - "${20000 + i}:80"`);
-    lines.push('    environment:', `      ROLE: worker-${i}`, '    deploy:', '      replicas: 2', '      update_config: {parallelism: 1, delay: 10s}');
+    lines.push(`  svc${i}:`, '    image: nginx:1.27', '    ports:', `      - "${20000 + i}:80/tcp"`, `      - "${20000 + i}:53/udp"`);
+    lines.push('    environment:', `      ROLE: worker-${i}`, '    deploy:', '      replicas: 3', '      update_config: {parallelism: 1, delay: 10s}');
   }
   return `${lines.join('\n')}\n`;
 }
@@ -50,17 +55,29 @@ function inputs() {
   });
   const big = join(dir, 'big.yml');
   writeFileSync(big, bigStack(1000));
-  return { batch, big };
+  const huge = join(dir, 'huge.yml');
+  writeFileSync(huge, bigStack(10000));
+  // The CLI before bundling: the same dist/, its modules imported one by one.
+  const modules = join(dir, 'modules.mjs');
+  writeFileSync(modules, `import(${JSON.stringify(pathToFileURL(resolve(dirname(MESHC), '../dist/cli/main.js')).href)}).then((cli) => cli.main());\n`);
+  return { batch, big, huge, modules };
 }
 
-/** Wall time of one run in ms; the exit code must be the expected one, or the figure means nothing. */
+/**
+ * One run: wall time in ms and peak RSS in MB (GNU time's %M, when installed). The exit code
+ * must be the expected one, or the figure means nothing.
+ */
 function time(cmd, args, okCodes = [0]) {
+  const argv = GNU_TIME ? [GNU_TIME, '-f', 'MESHC_BENCH_RSS_KB %M', cmd, ...args] : [cmd, ...args];
   const start = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (!okCodes.includes(r.status)) throw new Error(`${cmd} ${args.slice(0, 3).join(' ')} … exited ${r.status}: ${r.stderr}`);
-  return ms;
+  if (!okCodes.includes(r.status)) throw new Error(`${cmd} ${args.slice(0, 3).join(' ')} … exited ${r.status}: ${String(r.stderr).slice(-2000)}`);
+  const rss = /MESHC_BENCH_RSS_KB (\d+)/.exec(String(r.stderr));
+  return { ms, rssMb: rss ? Number(rss[1]) / 1024 : NaN };
 }
+
+const sum = (runs) => runs.reduce((t, r) => ({ ms: t.ms + r.ms, rssMb: Math.max(t.rssMb, r.rssMb) }), { ms: 0, rssMb: 0 });
 
 /** The front end alone (read, parse, interpolate, schema) on `file`: meshc's share of `validate`, without the CLI and planner. */
 function frontEndScript(file) {
@@ -78,34 +95,54 @@ function frontEndScript(file) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+function table(title, cases, rounds, baseIndex = 0) {
+  const samples = cases.map(() => []);
+  for (let r = 0; r < rounds; r++) cases.forEach(([, run], i) => samples[i].push(run()));
+  const med = samples.map((xs) => ({ ms: median(xs.map((x) => x.ms)), rssMb: median(xs.map((x) => x.rssMb)) }));
+  const base = med[baseIndex];
+  process.stdout.write(`\n${title} (median of ${rounds} interleaved rounds, fresh process each)\n`);
+  cases.forEach(([name], i) => {
+    const m = med[i];
+    const rss = Number.isNaN(m.rssMb) ? '' : `   peak RSS ${m.rssMb.toFixed(0).padStart(4)} MB`;
+    process.stdout.write(`  ${name.padEnd(44)} ${m.ms.toFixed(1).padStart(9)} ms   ${(m.ms / base.ms).toFixed(2).padStart(6)}x ${cases[baseIndex][0]}${rss}\n`);
+  });
+  return med;
+}
+
 function main() {
   if (!process.env.MESHC_BIN && !existsSync(join(root, 'dist/cli/main.js'))) {
     process.stderr.write('bench/validate: dist/ is missing; run `npm run build` first\n');
     process.exit(2);
   }
-  const { batch, big } = inputs();
+  const { batch, big, huge, modules } = inputs();
   const docker = which('docker');
   const node = process.execPath;
-  const cases = [
+  process.stdout.write(`machine: ${cpus().length} cpus, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}${GNU_TIME ? '' : '; /usr/bin/time not found: no peak RSS'}${docker ? '' : '; docker not found: docker rows skipped'}\n`);
+  const small = [
     ['node -e 0', () => time(node, ['-e', '0'])],
-    ['front end only (readComposeFile) seed', () => time(node, ['--input-type=module', '-e', frontEndScript(SEED)])],
     ['meshc validate seed', () => time(node, [MESHC, 'validate', SEED])],
+    ['  same, unbundled modules (before issue 18)', () => time(node, [modules, 'validate', SEED])],
+    ['  front end only (readComposeFile) seed', () => time(node, ['--input-type=module', '-e', frontEndScript(SEED)])],
     ['meshc validate 50 files (one call)', () => time(node, [MESHC, 'validate', ...batch])],
-    ['meshc validate 1,000 services', () => time(node, [MESHC, 'validate', big])],
   ];
   if (docker) {
-    cases.push(['docker stack config seed', () => time(docker, ['stack', 'config', '-c', SEED])]);
-    cases.push(['docker stack config 50 files (50 calls)', () => batch.reduce((t, f) => t + time(docker, ['stack', 'config', '-c', f]), 0)]);
-    cases.push(['docker stack config 1,000 services', () => time(docker, ['stack', 'config', '-c', big])]);
+    small.push(['docker stack config seed', () => time(docker, ['stack', 'config', '-c', SEED])]);
+    small.push(['docker stack config 50 files (50 calls)', () => sum(batch.map((f) => time(docker, ['stack', 'config', '-c', f])))]);
   }
-  const samples = cases.map(() => []);
-  for (let r = 0; r < ROUNDS; r++) cases.forEach(([, run], i) => samples[i].push(run()));
-  const base = median(samples[0]);
-  process.stdout.write(`rounds: ${ROUNDS} (median wall time, fresh process each)${docker ? '' : '; docker not found: docker rows skipped'}\n`);
-  cases.forEach(([name], i) => {
-    const m = median(samples[i]);
-    process.stdout.write(`${name.padEnd(42)} ${m.toFixed(1).padStart(8)} ms   ${(m / base).toFixed(2)}x node -e 0\n`);
-  });
+  table('start-up: the seed stack (target: meshc validate <= 1.3x node -e 0)', small, ROUNDS);
+
+  const large = [
+    ['meshc validate 1,000 services', () => time(node, [MESHC, 'validate', big])],
+    ['meshc validate 10,000 services', () => time(node, [MESHC, 'validate', huge])],
+  ];
+  if (docker) {
+    large.unshift(['docker stack config 1,000 services', () => time(docker, ['stack', 'config', '-c', big])]);
+    large.push(['docker stack config 10,000 services', () => time(docker, ['stack', 'config', '-c', huge])]);
+  }
+  const m = table('large stacks, a tcp and a udp port per service (target: meshc < 1x docker; 10x services <= 11x time)', large, BIG_ROUNDS);
+  const [m1, m10] = docker ? [m[1], m[2]] : [m[0], m[1]];
+  process.stdout.write(`  meshc growth 1,000 -> 10,000 services: ${(m10.ms / m1.ms).toFixed(1)}x time (linear = 10, target <= 11)\n`);
+  if (docker) process.stdout.write(`  meshc / docker: ${(m1.ms / m[0].ms).toFixed(2)}x at 1,000, ${(m10.ms / m[3].ms).toFixed(2)}x at 10,000\n`);
 }
 
 main();

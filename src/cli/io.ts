@@ -17,8 +17,14 @@ export function nodeIo(): CliIo {
   return {
     cwd: process.cwd(),
     env: process.env,
-    stdoutIsTTY: Boolean(process.stdout.isTTY),
-    stderrIsTTY: Boolean(process.stderr.isTTY),
+    // Getters: process.stdout and process.stderr are built on first access (a stream, and for a
+    // pipe the whole net module), a cost a `validate` that prints nothing should not pay.
+    get stdoutIsTTY() {
+      return Boolean(process.stdout.isTTY);
+    },
+    get stderrIsTTY() {
+      return Boolean(process.stderr.isTTY);
+    },
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     // Every read goes through the one input guard (size limit, regular files only, no hang).

@@ -42,12 +42,15 @@ export function applyWarningPolicy(sink: DiagnosticSink, policy: WarningPolicy):
  */
 export function writeDiagnostics(io: CliIo, sink: DiagnosticSink, format: DiagnosticsFormat, toStdout: boolean, version: string): void {
   const items = sink.items;
-  const color = io.stderrIsTTY && !io.env.NO_COLOR;
   const sinkOut = (text: string) => (toStdout ? io.stdout(text) : io.stderr(text));
   switch (format) {
-    case 'text':
+    case 'text': {
+      // Nothing to say, nothing touched: opening stderr is a start-up cost (a clean `validate`).
+      if (items.length === 0) return;
+      const color = io.stderrIsTTY && !io.env.NO_COLOR;
       io.stderr(formatText(items, { cwd: io.cwd, color, codeFrame: io.stderrIsTTY, sources: sink.sources }));
       return;
+    }
     case 'json':
       sinkOut(formatJson(items, io.cwd));
       return;

@@ -19,15 +19,15 @@ export interface DriverIo {
 export function memoIo<T extends DriverIo>(io: T): T {
   const files = new Map<string, Buffer>();
   let stdin: Buffer | undefined;
-  return {
-    ...io,
-    readFile: (path: string) => {
-      const hit = files.get(path);
-      if (hit) return hit;
-      const bytes = io.readFile(path);
-      files.set(path, bytes);
-      return bytes;
-    },
-    readStdin: () => (stdin ??= io.readStdin()),
+  // A copy by property descriptors, not a spread: a spread would call the CLI io's lazy getters.
+  const memo = Object.defineProperties({}, Object.getOwnPropertyDescriptors(io)) as T;
+  memo.readFile = (path: string) => {
+    const hit = files.get(path);
+    if (hit) return hit;
+    const bytes = io.readFile(path);
+    files.set(path, bytes);
+    return bytes;
   };
+  memo.readStdin = () => (stdin ??= io.readStdin());
+  return memo;
 }

@@ -52,7 +52,7 @@ function normalizeService(ctx: NormalizeContext, stack: string, name: string): S
   const probe = serviceProbe(ctx, path);
   const clientIp = serviceClientIp(ctx, path);
   checkReferences(ctx, stack, path);
-  checkServiceRefusals(ctx, path);
+  checkServiceRefusals(ctx, path, stack);
   const fields = deploy ?? { mode: 'replicated', replicas: 1, endpointMode: 'vip' };
   const service: Service = { name, image: String(image ?? ''), ...fields, ports, placement, loc };
   return { ...service, ...(healthcheck ? { healthcheck } : {}), ...(probe ? { probe } : {}), ...(clientIp ? { clientIp } : {}) };

@@ -67,9 +67,7 @@ export function runnerView(plan: Plan, node: NodeRuleSet): RunnerView {
     vni: integer(s.vni, 1, 16_777_215),
     vxlanPort: integer(s.vxlanPort, 1, 65_535),
     peers: plan.nodes.filter((n) => n.name !== self.name).map((n) => ipv4(n.address)),
-    vips: plan.services.flatMap((svc) => (svc.fwmark !== null && svc.vip !== null ? [ipv4(svc.vip)] : [])),
-    // The health agent owns these services' real-server weights (docs/health.md).
-    healthMarks: nftables ? [] : plan.services.flatMap((svc) => (svc.fwmark !== null && svc.health !== null ? [integer(svc.fwmark, 1, 4_294_967_295)] : [])),
+    ...planWide(plan, nftables),
     hostHooks: hooks(node.host.hooks).map(hookLine),
     sandboxHooks: hooks(node.ingress.hooks).map(hookLine),
     tasks: node.tasks.map((t) => ({ name: name(t.task), ip: ipv4(t.ip) })),
@@ -96,6 +94,23 @@ function clientIpView(plan: Plan, node: NodeRuleSet): RunnerView['clientIp'] {
     routes: hops.map((h) => `${integer(h.table, 1, 4_294_967_295)} ${hex(h.mark)}/${hex(h.mask)} ${ipv4(h.gateway)}`),
     tasks: node.tasks.flatMap((t, i) => (preserving.has(t.task) ? [i] : [])),
   };
+}
+
+// The lists every node's runner holds alike (one entry per service), checked once per plan
+// rather than once per node: they made the runners O(nodes x services) (issue 18).
+const planWideLists = new WeakMap<Plan, Pick<RunnerView, 'vips' | 'healthMarks'>>();
+
+function planWide(plan: Plan, nftables: boolean): Pick<RunnerView, 'vips' | 'healthMarks'> {
+  let lists = planWideLists.get(plan);
+  if (!lists) {
+    lists = {
+      vips: plan.services.flatMap((svc) => (svc.fwmark !== null && svc.vip !== null ? [ipv4(svc.vip)] : [])),
+      // The health agent owns these services' real-server weights (docs/health.md).
+      healthMarks: nftables ? [] : plan.services.flatMap((svc) => (svc.fwmark !== null && svc.health !== null ? [integer(svc.fwmark, 1, 4_294_967_295)] : [])),
+    };
+    planWideLists.set(plan, lists);
+  }
+  return lists;
 }
 
 /** `<table> <builtin> <match...> -j <target>`: split on blanks by the script, so no token may hold one. */

@@ -9,6 +9,7 @@
  */
 import type { Document, Node } from 'yaml';
 import type { AliasTargets } from './anchors.js';
+import { eachNode } from './each-node.js';
 import { yaml } from './yaml-runtime.js';
 
 const { isAlias, isCollection, isPair, isScalar } = yaml;
@@ -56,12 +57,11 @@ export function measureAliases(doc: Document.Parsed, targets: AliasTargets): Ali
   // Nodes decoded inside an expansion: every alias written in the file, once, at its full size.
   let aliased = 0;
   let worst: { node: Node; size: number } | undefined;
-  yaml.visit(doc, {
-    Alias(_key, alias) {
-      const n = expanded(alias);
-      aliased += n;
-      if (!worst || n > worst.size) worst = { node: alias, size: n };
-    },
+  eachNode(doc, (alias) => {
+    if (!isAlias(alias)) return;
+    const n = expanded(alias);
+    aliased += n;
+    if (!worst || n > worst.size) worst = { node: alias, size: n };
   });
   return { total, aliased, worst: worst?.node };
 }

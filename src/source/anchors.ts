@@ -5,6 +5,7 @@
  * resolves through this map instead.
  */
 import type { Alias, Document, Node } from 'yaml';
+import { eachNode } from './each-node.js';
 import { yaml } from './yaml-runtime.js';
 
 export type AliasTargets = ReadonlyMap<Alias, Node>;
@@ -13,15 +14,13 @@ export type AliasTargets = ReadonlyMap<Alias, Node>;
 export function resolveAliases(doc: Document.Parsed): Map<Alias, Node> {
   const anchors = new Map<string, Node>();
   const targets = new Map<Alias, Node>();
-  yaml.visit(doc, {
-    Node(_key, node) {
-      if (yaml.isAlias(node)) {
-        const target = anchors.get(node.source);
-        if (target) targets.set(node, target);
-      } else if (node.anchor) {
-        anchors.set(node.anchor, node);
-      }
-    },
+  eachNode(doc, (node) => {
+    if (yaml.isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (target) targets.set(node, target);
+    } else if (node.anchor) {
+      anchors.set(node.anchor, node);
+    }
   });
   return targets;
 }

@@ -10,10 +10,11 @@ import { diag } from '../diagnostics/catalog.js';
 import type { Diagnostic, DiagnosticSink, SourceLoc } from '../diagnostics/types.js';
 import { isExcessive, measureAliases } from './alias-budget.js';
 import { deref, resolveAliases, type AliasTargets } from './anchors.js';
+import { eachNode } from './each-node.js';
 import { goYamlInt } from './go-yaml-int.js';
 import { yaml } from './yaml-runtime.js';
 
-const { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit } = yaml;
+const { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments } = yaml;
 
 export interface ParsedYaml {
   /** The first document; undefined when the text holds none (empty, or comments only). */
@@ -110,25 +111,24 @@ function checkKeys(doc: Document.Parsed, targets: AliasTargets, lc: LineCounter,
     const [start, end] = node?.range ?? [0, 0];
     found.push({ offset: start, d: d(locAt(lc, file, start, end)) });
   };
-  visit(doc, {
-    Map(_key, map, path) {
-      const seen = new Map<string, number>();
-      for (const pair of map.items) {
-        const key = pair.key as Node | null;
-        const name = keyText(key);
-        const first = name === undefined ? undefined : seen.get(name);
-        if (name === '<<' && isMergeKey(key) && !isMergeable(targets, pair.value as Node | null)) {
-          report(pair.value as Node | null, (loc) => diag('YAML_SYNTAX', loc, 'map merge requires map or sequence of maps as the value'));
-        }
-        if (name === undefined) report(key, (loc) => diag('NON_STRING_KEY', loc, mapPathOf(path), describeKey(key)));
-        else if (first !== undefined) report(key, (loc) => diag('DUPLICATE_KEY', loc, name, lc.linePos(first).line));
-        else seen.set(name, key?.range?.[0] ?? 0);
+  eachNode(doc, (node, path) => {
+    if (isAlias(node)) {
+      if (!targets.has(node)) report(node, (loc) => diag('YAML_SYNTAX', loc, `unknown anchor '${node.source}' referenced`));
+      return;
+    }
+    if (!isMap(node)) return;
+    const seen = new Map<string, number>();
+    for (const pair of node.items) {
+      const key = pair.key as Node | null;
+      const name = keyText(key);
+      const first = name === undefined ? undefined : seen.get(name);
+      if (name === '<<' && isMergeKey(key) && !isMergeable(targets, pair.value as Node | null)) {
+        report(pair.value as Node | null, (loc) => diag('YAML_SYNTAX', loc, 'map merge requires map or sequence of maps as the value'));
       }
-    },
-    Alias(_key, alias) {
-      if (!targets.has(alias)) report(alias, (loc) => diag('YAML_SYNTAX', loc, `unknown anchor '${alias.source}' referenced`));
-      return visit.SKIP;
-    },
+      if (name === undefined) report(key, (loc) => diag('NON_STRING_KEY', loc, mapPathOf(path), describeKey(key)));
+      else if (first !== undefined) report(key, (loc) => diag('DUPLICATE_KEY', loc, name, lc.linePos(first).line));
+      else seen.set(name, key?.range?.[0] ?? 0);
+    }
   });
   for (const { d } of found.sort((a, b) => a.offset - b.offset)) sink.report(d);
 }

@@ -4,7 +4,8 @@
  * any port that is neither int nor string ("invalid type float64 for port"). The data
  * meshc builds holds 80 either way, so the check reads the scalar's source.
  */
-import { isMap, isScalar, isSeq, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { yaml } from '../source/yaml-runtime.js';
 import { diag } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { JsonPath } from '../model/compose.js';
@@ -17,14 +18,14 @@ export function checkFloatPorts(doc: Document.Parsed, data: Record<string, unkno
   // One pass over the services node (getIn per service scans the map each time: quadratic
   // on a stack of 400,000 services).
   const node = doc.get('services', true);
-  if (!isMap(node)) return;
+  if (!yaml.isMap(node)) return;
   for (const pair of node.items) {
-    const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
-    if (name === undefined || !isMap(pair.value)) continue;
+    const name = yaml.isScalar(pair.key) ? String(pair.key.value) : undefined;
+    if (name === undefined || !yaml.isMap(pair.value)) continue;
     const seq = pair.value.get('ports', true);
-    if (!isSeq(seq)) continue;
+    if (!yaml.isSeq(seq)) continue;
     seq.items.forEach((item, i) => {
-      if (!isScalar(item) || typeof item.value !== 'number' || item.type !== 'PLAIN') return;
+      if (!yaml.isScalar(item) || typeof item.value !== 'number' || item.type !== 'PLAIN') return;
       if (GO_INT.test(item.source ?? '')) return;
       sink.report(diag('PORT_FLOAT', locate(['services', name, 'ports', i]), String(item.source ?? item.value)));
     });

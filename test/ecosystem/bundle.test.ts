@@ -1,0 +1,87 @@
+/**
+ * The one-file build (dist/meshc.cjs, scripts/bundle.mjs) is the CLI users run; the test
+ * suites run the modules. This suite builds both into a private directory (never the
+ * shared dist/) and runs every fixture through both: same stdout, stderr, exit code and
+ * output tree, for validate, config, plan, explain and compile. A bundle that lost a module,
+ * a file location (templates/, generated validators, package.json) or a lazily loaded
+ * built-in differs here. Slow (a tsc build and a bundle), hence the kernel project.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { privateBuild } from '../unit/hardening/private-build.js';
+import { ROOT, tempDir } from './tools.js';
+
+const scratch = tempDir('bundle');
+afterAll(() => scratch.remove());
+
+let build: { bin: string; dir: string };
+beforeAll(() => {
+  build = privateBuild();
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), '--dist', join(build.dir, 'dist'), '--code-cache'], { stdio: 'pipe' });
+  // The same launcher as the package's, and a second entry that imports the modules instead.
+  writeFileSync(join(build.dir, 'bin', 'package.json'), readFileSync(join(ROOT, 'bin', 'package.json')));
+  writeFileSync(join(build.dir, 'modules.mjs'), "import('./dist/cli/main.js').then((cli) => cli.main());\n");
+}, 600_000);
+
+function run(entry: string, args: readonly string[], cwd: string) {
+  const r = spawnSync(process.execPath, [entry, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tree(dir: string): Record<string, string> {
+  if (!existsSync(dir)) return {};
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p)] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Every stack file under fixtures/ with the inventory beside it, when there is one. */
+function cases(): { name: string; dir: string; args: string[] }[] {
+  const found: { name: string; dir: string; args: string[] }[] = [];
+  for (const group of ['seed', 'compile', 'errors', 'cluster']) {
+    const base = join(ROOT, 'fixtures', group);
+    const dirs = existsSync(join(base, 'stack.yml')) || existsSync(join(base, 'meshc.yml')) ? [base] : readdirSync(base).map((d) => join(base, d)).filter((d) => statSync(d).isDirectory());
+    for (const dir of dirs) {
+      const file = ['meshc.yml', 'stack.yml'].find((f) => existsSync(join(dir, f)));
+      if (!file) continue;
+      const inventory = file === 'stack.yml' && existsSync(join(dir, 'inventory.yml')) ? ['-i', 'inventory.yml'] : [];
+      found.push({ name: relative(join(ROOT, 'fixtures'), dir), dir, args: [file, ...inventory] });
+    }
+  }
+  return found;
+}
+
+describe('the bundled CLI behaves as the modules do', () => {
+  it.each(cases())('$name', ({ name, dir, args }) => {
+    const bundled = join(build.dir, 'bin', 'meshc.js');
+    const modules = join(build.dir, 'modules.mjs');
+    for (const command of ['validate', 'config', 'plan', 'explain', 'compile']) {
+      const argv = command === 'config' ? [command, args[0] as string] : [command, ...args];
+      // compile writes its tree and its lock into the scratch directory, never into fixtures/.
+      const outA = join(scratch.path, `${name.replace(/\//g, '_')}-bundle`);
+      const outB = join(scratch.path, `${name.replace(/\//g, '_')}-modules`);
+      const writes = (out: string) => (command === 'compile' ? ['-o', out, '--lock', `${out}.lock.json`] : []);
+      const a = run(bundled, [...argv, ...writes(outA)], dir);
+      const b = run(modules, [...argv, ...writes(outB)], dir);
+      const strip = (s: string) => s.split(outA).join('OUT').split(outB).join('OUT');
+      expect({ ...a, stdout: strip(a.stdout), stderr: strip(a.stderr) }, `${name}: meshc ${argv.join(' ')}`).toEqual({ ...b, stdout: strip(b.stdout), stderr: strip(b.stderr) });
+      expect(a.status, `${name}: meshc ${argv.join(' ')}: ${a.stderr}`).not.toBe(3);
+      if (command === 'compile') expect(tree(outA)).toEqual(tree(outB));
+    }
+  }, 120_000);
+
+  it('answers --version and --help alike', () => {
+    for (const argv of [['--version'], ['--help'], ['compile', '--help'], ['completion', 'bash']]) {
+      expect(run(join(build.dir, 'bin', 'meshc.js'), argv, scratch.path)).toEqual(run(join(build.dir, 'modules.mjs'), argv, scratch.path));
+    }
+  });
+});
