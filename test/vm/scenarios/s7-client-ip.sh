@@ -157,22 +157,18 @@ coproc LL { in_net lan socat - "TCP:$node1:8080" 2>/dev/null; }
 first=-
 read -r -t 30 -u "${LL[0]}" first
 check cip.long-lived.open "$([[ $first == *" $LAN_IP" ]]; echo $?)" "first line [$first]"
-# (bash runs one coproc at a time: the UDP client reads a fifo and writes a file.)
-udp_line() { # n → the n-th reply line of the UDP exchange (waits up to 20 s)
-  local i
-  for ((i = 0; i < 40; i++)); do
-    [[ $(wc -l </tmp/ud.out) -ge $1 ]] && { sed -n "$1p" /tmp/ud.out; return 0; }
-    sleep 0.5
-  done
-  echo -
+# The UDP exchange: one flow (client port 40053 through node1), a fresh client socket per
+# datagram (an ICMP error to a long-lived connected socket would end it for good).
+udp_send() { # → the reply appended to /tmp/ud.out ("-" for none)
+  probe_slow udp "$node1" "5353,sourceport=40053,reuseaddr" >>/tmp/ud.out
 }
-mkfifo /tmp/ud.in
 : >/tmp/ud.out
-in_net lan socat -T900 - "UDP:$node1:5353,sourceport=40053" </tmp/ud.in >>/tmp/ud.out 2>/dev/null &
-exec 7>/tmp/ud.in
-echo one >&7
-u1=$(udp_line 1)
+for _ in 1 2 3; do udp_send; u1=$(tail -n 1 /tmp/ud.out); [[ $u1 == - ]] || break; done
 check cip.udp-exchange.open "$([[ $u1 == *" $LAN_IP" ]]; echo $?)" "first reply [$u1]"
+# The exchange goes on during the re-apply (one datagram every 2 s): an idle UDP flow would
+# lose its conntrack entries after 30 s anyway, whatever the rules.
+(while sleep 2; do udp_send; done) &
+TICKER=$!
 
 TOPO=/scenario/v2/topo.txt
 topo_sync "$TOPO" # extra's task
@@ -183,13 +179,17 @@ reply=-
 echo ping >&"${LL[1]}"
 read -r -t 30 -u "${LL[0]}" reply
 check cip.long-lived.after-reapply "$([[ $reply == ping ]]; echo $?)" "sent ping on the connection opened before (to [$first]), got [$reply]"
+kill "$TICKER" 2>/dev/null
+during=$(grep -cvx -- - /tmp/ud.out)
+metric cip.udp-exchange.replies-during-reapply "$during"
 u2=-
 for _ in 1 2 3; do # the same flow; a datagram lost to the emulation's stalls is sent again
-  echo two >&7
-  u2=$(udp_line 2)
+  udp_send
+  u2=$(tail -n 1 /tmp/ud.out)
   [[ $u2 == - ]] || break
 done
-check cip.udp-exchange.after-reapply "$([[ $u2 == "$u1" ]]; echo $?)" "before [$u1] after [$u2]"
+bad_ticks=$(grep -vx -e - -e "$u1" /tmp/ud.out | head -3 | tr '\n' ' ')
+check cip.udp-exchange.after-reapply "$([[ $u2 == "$u1" && -z $bad_ticks ]]; echo $?)" "before [$u1] after [$u2]; $during replies during the re-apply; other replies: [$bad_ticks]"
 check_peers cip.after-reapply.tcp tcp 8080 "$LAN_IP" 2 "${ECHO_TASKS[@]}"
 
 # Health failover: echo.1's TCP server dies; the agents take it out; it comes back.
