@@ -66,7 +66,7 @@ const firstError = (stderr) => stderr.split('\n').find((l) => / error [A-Z_]+:/.
 const oneLine = (s) => s.replace(/\s+/g, ' ').slice(0, 220);
 
 const files = dirs.flatMap((d) => stackFiles(resolve(d)));
-const tally = { files: files.length, dockerAccepts: 0, configVerdict: 0, configBytes: 0, bothPrint: 0, validateAgrees: 0, validateStricter: 0, validateLaxer: 0 };
+const tally = { files: files.length, dockerAccepts: 0, configAgrees: 0, configVerdict: 0, configBytes: 0, bothPrint: 0, validateAgrees: 0, validateStricter: 0, validateLaxer: 0 };
 const disagreements = [];
 const stricterCodes = new Map();
 
@@ -84,6 +84,7 @@ for (const file of files) {
       kind: d.ok ? 'config refuses, docker prints' : 'config prints, docker refuses',
       detail: oneLine(d.ok ? firstError(c.stderr) : d.stderr),
     });
+  if (configOk === d.ok && (!d.ok || c.stdout === d.stdout)) tally.configAgrees++;
   if (d.ok && configOk) {
     tally.bothPrint++;
     if (c.stdout === d.stdout) tally.configBytes++;
@@ -112,6 +113,7 @@ if (json) {
 } else {
   const lines = [
     `corpus: ${tally.files} files under ${dirs.join(', ')}; docker stack config accepts ${tally.dockerAccepts}`,
+    `meshc config = docker stack config (verdict, and bytes where docker prints): ${tally.configAgrees}/${tally.files} (${pct(tally.configAgrees, tally.files)})`,
     `meshc config verdict = docker's: ${tally.configVerdict}/${tally.files} (${pct(tally.configVerdict, tally.files)})`,
     `meshc config bytes = docker's, where both print: ${tally.configBytes}/${tally.bothPrint} (${pct(tally.configBytes, tally.bothPrint)})`,
     `meshc validate verdict = docker stack config's: ${tally.validateAgrees}/${tally.files} (${pct(tally.validateAgrees, tally.files)}); ` +

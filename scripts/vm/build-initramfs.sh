@@ -61,7 +61,8 @@ for s in '' -save -restore; do ln -s "iptables-legacy$s" "$root/usr/bin/iptables
 kroot=$cache/kernel
 mods=(ip_vs ip_vs_rr xt_ipvs vxlan veth bridge nf_nat nf_conntrack iptable_nat iptable_filter
   iptable_mangle xt_nat xt_REDIRECT xt_MASQUERADE xt_mark xt_comment xt_conntrack xt_addrtype
-  xt_tcpudp xt_multiport nf_tables nft_compat nft_chain_nat nf_conntrack_netlink)
+  xt_tcpudp xt_multiport nf_tables nft_compat nft_chain_nat nf_conntrack_netlink
+  xt_mac xt_connmark) # the last two: client_ip: preserve (docs/client-ip.md)
 moddir=lib/modules/$version
 dep=$kroot/$moddir/modules.dep
 declare -A want=()

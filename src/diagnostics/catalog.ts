@@ -287,6 +287,11 @@ export const catalog = {
     message: (base: number, needed: number, free: number) =>
       `no firewall mark left above fwmark_base ${base}: ${needed} needed, ${free} free; lower fwmark_base`,
   },
+  CLIENT_IP_NO_MESH: {
+    severity: 'warning',
+    message: (service: string) =>
+      `service ${service}: client_ip: preserve has no effect: the service publishes no ingress-mode port (host-mode ports already see the client's address, without the mesh)`,
+  },
   HEALTH_PORT_UNREACHABLE: {
     severity: 'error',
     message: (service: string, port: number | null, targets: readonly number[]) =>

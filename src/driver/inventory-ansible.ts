@@ -16,6 +16,7 @@ import { isRecord } from '../model/json.js';
 import { labelMap } from '../plan/inventory-checks.js';
 import { SETTING_KEYS, SETTING_KINDS, settingName, type SettingKind } from '../plan/settings.js';
 import type { PositionedInput } from './positioned-input.js';
+import { precompiledValidator } from './precompiled.js';
 
 type Vars = Readonly<Record<string, unknown>>;
 interface Group {
@@ -63,17 +64,33 @@ export function ansibleInventory(source: PositionedInput, file: string, sink: Di
 }
 
 const KEY_BY_NAME = new Map(SETTING_KEYS.map((k) => [settingName(k), k]));
+const WANT: Readonly<Record<SettingKind, string>> = { string: 'a string', integer: 'an integer', range: 'two integers [first, last]' };
 
-function hasKind(value: unknown, kind: SettingKind): boolean {
-  if (kind === 'string') return typeof value === 'string';
-  if (kind === 'integer') return Number.isInteger(value);
-  return Array.isArray(value) && value.length === 2 && value.every((v) => Number.isInteger(v));
+/**
+ * What the inventory schema's `network:` (schemas/inventory.schema.json, the one judge of
+ * both inventory formats) finds wrong with a `meshc_network` mapping: one problem per
+ * setting name, worded for a host var.
+ */
+function networkProblems(value: Vars): Map<string, string> {
+  const errors = precompiledValidator('inventory')({ nodes: [{ name: 'n', address: 'a' }], network: value });
+  const out = new Map<string, string>();
+  for (const e of errors) {
+    const m = /^\/network(?:\/([^/]+))?/.exec(e.instancePath);
+    if (!m) continue;
+    const name = m[1] !== undefined ? m[1].replace(/~1/g, '/').replace(/~0/g, '~') : e.keyword === 'additionalProperties' ? String(e.params['additionalProperty']) : undefined;
+    if (name === undefined || out.has(name)) continue;
+    const key = KEY_BY_NAME.get(name);
+    if (!key) out.set(name, `is not a network setting (known: ${[...KEY_BY_NAME.keys()].join(', ')})`);
+    else if (e.keyword === 'enum') out.set(name, `must be one of ${((e.params['allowedValues'] as unknown[] | undefined) ?? []).map((v) => JSON.stringify(v)).join(', ')}`);
+    else out.set(name, `must be ${WANT[SETTING_KINDS[key]]}`);
+  }
+  return out;
 }
 
 /**
  * `meshc_network` of the nodes: one cluster has one network, so every node must carry the
- * same mapping (or none at all). Values are checked for type here and for meaning by
- * resolveSettings, like a meshc inventory's `network:`.
+ * same mapping (or none at all). Its shape is checked by the inventory schema's `network:`
+ * (networkProblems), its values' meaning by resolveSettings, as for a meshc inventory.
  */
 function networkSettings(
   source: PositionedInput,
@@ -98,22 +115,18 @@ function networkSettings(
   }
   const settings: Record<string, unknown> = {};
   const settingLocs: Partial<Record<keyof NetworkSettings, ReturnType<typeof where>>> = {};
-  let ok = true;
-  for (const [name, v] of Object.entries(value as Vars)) {
+  const problems = networkProblems(value);
+  for (const [name, v] of Object.entries(value)) {
     const key = KEY_BY_NAME.get(name);
-    if (!key) {
-      sink.report(diag('INVENTORY_INVALID', where(first, name), `${first}.meshc_network.${name}`, `is not a network setting (known: ${[...KEY_BY_NAME.keys()].join(', ')})`));
-      ok = false;
-    } else if (!hasKind(v, SETTING_KINDS[key])) {
-      const want = { string: 'a string', integer: 'an integer', range: 'two integers [first, last]' }[SETTING_KINDS[key]];
-      sink.report(diag('INVENTORY_INVALID', where(first, name), `${first}.meshc_network.${name}`, `must be ${want}`));
-      ok = false;
+    const why = problems.get(name);
+    if (why !== undefined || !key) {
+      sink.report(diag('INVENTORY_INVALID', where(first, name), `${first}.meshc_network.${name}`, why ?? 'is not a network setting'));
     } else {
       settings[key] = v;
       settingLocs[key] = where(first, name);
     }
   }
-  return ok ? { settings: settings as Partial<NetworkSettings>, settingLocs } : undefined;
+  return problems.size === 0 ? { settings: settings as Partial<NetworkSettings>, settingLocs } : undefined;
 }
 
 /** Hosts of `group` and, recursively, of its children (cycles ignored). */

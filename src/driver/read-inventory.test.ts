@@ -183,6 +183,17 @@ describe('readInventory: meshc_network in ansible-inventory --list JSON', () => 
     expect(bad.where).toEqual(['INVENTORY_INVALID@7:24', 'INVENTORY_INVALID@8:13', 'INVENTORY_INVALID@9:13', 'INVENTORY_INVALID@10:28']);
     expect(read(withNetwork({ a: '10.0.0.0/24' }), 'inv.json').sink.items.map((d) => d.code)).toEqual(['INVENTORY_INVALID']);
   });
+
+  it('judges meshc_network by the inventory schema\'s network:, as a meshc inventory is judged', () => {
+    const bad = read(withNetwork({ a: { dataplane: 'ebpf', fwmark_base: 1.5 } }), 'inv.json');
+    expect(bad.sink.items.map((d) => d.message)).toEqual([
+      'inventory: a.meshc_network.dataplane must be one of "ipvs", "nftables"',
+      'inventory: a.meshc_network.fwmark_base must be an integer',
+    ]);
+    const meshc = read('nodes:\n  - { name: a, address: 10.0.0.1 }\nnetwork: { dataplane: ebpf }\n');
+    expect(meshc.sink.items.map((d) => d.message)).toEqual(['inventory: network.dataplane must be one of "ipvs", "nftables"']);
+    expect(read(withNetwork({ a: { dataplane: 'nftables' } }), 'inv.json').inventory?.settings).toEqual({ dataplane: 'nftables' });
+  });
 });
 
 describe('readInventory: sources', () => {

@@ -8,6 +8,7 @@
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { Plan } from '../model/plan.js';
 import type { NodeRuleSet, RuleSets, TaskRules } from '../model/rules.js';
+import { preserves, returnHops, withSandboxClientIp, withTaskClientIp } from './client-ip.js';
 import { emitHostRules } from './host-rules.js';
 import { meshServices, type MeshService } from './mesh-services.js';
 import { emitIpvsServices, emitSandboxMangle, emitSandboxRules } from './sandbox-rules.js';
@@ -31,7 +32,7 @@ export function emitRuleSets(plan: Plan, _sink: DiagnosticSink): RuleSets {
     (node): NodeRuleSet => ({
       node: node.name,
       host,
-      ingress: emitSandboxRules(plan, node, services, mangle),
+      ingress: withSandboxClientIp(plan, services, emitSandboxRules(plan, node, services, mangle)),
       ipvs,
       tasks: (tasksByNode.get(node.name) ?? []).sort((a, b) => (a.task < b.task ? -1 : a.task > b.task ? 1 : 0)),
     }),
@@ -41,10 +42,11 @@ export function emitRuleSets(plan: Plan, _sink: DiagnosticSink): RuleSets {
 
 function groupTasks(plan: Plan, services: readonly MeshService[]): Map<string, TaskRules[]> {
   const byNode = new Map<string, TaskRules[]>();
+  const hops = services.some(preserves) ? returnHops(plan) : [];
   for (const svc of services) {
     for (const task of svc.tasks) {
       const list = byNode.get(task.node) ?? [];
-      list.push(emitTaskRules(plan, svc, task));
+      list.push(withTaskClientIp(plan, svc, task, emitTaskRules(plan, svc, task), hops));
       byNode.set(task.node, list);
     }
   }

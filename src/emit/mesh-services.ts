@@ -28,6 +28,8 @@ export interface MeshService {
   readonly vip: string;
   readonly ports: readonly MeshPort[];
   readonly tasks: readonly MeshTask[];
+  /** `preserve`: no SNAT, replies routed back by node (src/emit/client-ip.ts). */
+  readonly clientIp?: 'preserve';
 }
 
 /** Services in plan order (by name); throws on a plan the planner should never produce. */
@@ -41,7 +43,7 @@ export function meshServices(plan: Plan): MeshService[] {
       if (t.ip === null) throw internal(svc, `task ${t.name} has no ingress address`);
       return { name: t.name, node: t.node, ip: t.ip };
     });
-    out.push({ name: svc.name, ...(svc.stack !== undefined ? { stack: svc.stack } : {}), fwmark: svc.fwmark, vip: svc.vip, ports, tasks });
+    out.push({ name: svc.name, ...(svc.stack !== undefined ? { stack: svc.stack } : {}), fwmark: svc.fwmark, vip: svc.vip, ports, tasks, ...(svc.clientIp ? { clientIp: svc.clientIp } : {}) });
   }
   return out;
 }

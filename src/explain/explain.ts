@@ -11,6 +11,7 @@ import { OutputIndex } from './locate.js';
 import { formatSteps, ruleSteps, type Step } from './steps.js';
 import { explainNftPort } from './nft-path.js';
 import { addressRules, hooksInto, ipvsSnatRules, portRules } from './path-rules.js';
+import { noSnatRules, returnPathLines } from './return-path.js';
 
 export interface ExplainInput {
   readonly plan: Plan;
@@ -63,6 +64,7 @@ function explainPort(input: ExplainInput, index: OutputIndex, service: PlanServi
   }
   out.push('', `  then over the ingress network (VNI ${input.plan.settings.vni}) into the task IPVS chose:`);
   out.push(...formatSteps(taskSteps(index, input.ruleSets, service, port)));
+  out.push(...returnPathLines(index, input.plan, input.ruleSets, service));
   return out.join('\n') + '\n';
 }
 
@@ -71,7 +73,7 @@ function nodeSteps(index: OutputIndex, plan: Plan, service: PlanService, port: P
   const hostRules = portRules(rules.host, port.protocol, port.published);
   const forward = addressRules(rules.host, plan.settings.sandboxGatewayIp, hostRules).filter((r) => r.table === 'filter');
   const sandboxRules = portRules(rules.ingress, port.protocol, port.published);
-  const snat = ipvsSnatRules(rules.ingress);
+  const snat = [...noSnatRules(rules.ingress, service.fwmark ?? 0), ...ipvsSnatRules(rules.ingress)];
   return [
     ...ruleSteps(index, 'host', node, `${node}/host.rules`, hostRules, hooksInto(rules.host, hostRules)),
     ...(forward.length ? ruleSteps(index, 'forward', node, `${node}/host.rules`, forward, hooksInto(rules.host, forward)) : []),

@@ -69,6 +69,8 @@ export interface PlanService {
   readonly tasks: readonly PlanTask[];
   /** Health probe for the agent, resolved from healthcheck / x-meshc (null: in LB as soon as it exists). */
   readonly health: PlanHealth | null;
+  /** `preserve`: no SNAT in the sandbox, replies routed back by node (docs/client-ip.md); absent: Swarm's SNAT. */
+  readonly clientIp?: 'preserve';
 }
 
 export interface PlanHealth {

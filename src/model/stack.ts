@@ -63,6 +63,8 @@ export interface Service {
   readonly placement: Placement;
   readonly healthcheck?: Healthcheck;
   readonly probe?: MeshcProbe & { readonly loc: SourceLoc };
+  /** `x-meshc: {client_ip: preserve}`: the tasks see the client's address (docs/client-ip.md). */
+  readonly clientIp?: { readonly mode: 'preserve'; readonly loc: SourceLoc };
   readonly loc: SourceLoc;
 }
 

@@ -49,4 +49,28 @@ secrets:
     expect(r.codes).toEqual(['9:3 DEPLOY_REFUSED', '7:36 DEPLOY_REFUSED', '5:35 DEPLOY_REFUSED', '6:39 DEPLOY_REFUSED', '6:67 DEPLOY_REFUSED']);
     expect(r.items.every((d) => d.message.endsWith('(docker stack config accepts this; docker stack deploy refuses it)'))).toBe(true);
   });
+
+  it('refuses duplicate mount points and file targets, and negative restart and update durations', () => {
+    const r = normalizeYaml(`services:
+  a:
+    image: x
+    volumes: [data:/data, "x:/data", {type: bind, source: /srv, target: /data}]
+    secrets: [{source: s, target: k}, {source: k}]
+    deploy:
+      restart_policy: {delay: -1s}
+      update_config: {monitor: -2s}
+      rollback_config: {delay: -1s}
+volumes:
+  data:
+secrets:
+  s: {file: ./s}
+  k: {file: ./k, name: real_k}
+`);
+    expect(r.items.map((d) => d.message.replace(/ \(docker stack config.*$/, ''))).toEqual([
+      'ContainerSpec: duplicate mount point: /data',
+      'duplicate secret target for real_k not allowed',
+      'TaskSpec: restart-delay cannot be negative',
+      'TaskSpec: update-monitor cannot be negative',
+    ]);
+  });
 });

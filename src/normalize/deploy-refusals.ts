@@ -10,24 +10,81 @@ import type { JsonPath } from '../model/compose.js';
 import { isRecord, valueAt, type NormalizeContext } from './context.js';
 import { scopedName } from './names.js';
 import { ramInBytes } from './sizes.js';
+import { parseGoDuration } from './duration.js';
+import { parseVolumeSpec } from '../validate/volume-spec.js';
 
 type Dict = Record<string, unknown>;
 
-/** Every per-service refusal. */
-export function checkServiceRefusals(ctx: NormalizeContext, servicePath: JsonPath): void {
+/** Every per-service refusal; `stack` scopes secret and config names as docker does. */
+export function checkServiceRefusals(ctx: NormalizeContext, servicePath: JsonPath, stack: string): void {
   const svc = valueAt(ctx.doc, servicePath);
   if (!isRecord(svc)) return;
   const at = (...p: (string | number)[]): JsonPath => [...servicePath, ...p];
   credentialSpec(ctx, svc, at);
   image(ctx, svc, at);
+  duplicateMounts(ctx, svc, at);
+  for (const kind of ['secrets', 'configs'] as const) duplicateFileTargets(ctx, svc, kind, stack, at);
   const deploy = isRecord(svc.deploy) ? svc.deploy : {};
   for (const kind of ['limits', 'reservations'] as const) resources(ctx, deploy, kind, at);
   restartCondition(ctx, deploy, at);
+  negativeDurations(ctx, deploy, at);
   for (const key of ['update_config', 'rollback_config'] as const) failureAction(ctx, deploy, key, at);
   const ratio = isRecord(deploy.update_config) ? deploy.update_config.max_failure_ratio : undefined;
   // swarmkit validateUpdate (the update config only; the rollback config is not validated).
   if (typeof ratio === 'number' && (ratio < 0 || ratio > 1)) {
     ctx.sink.report(diag('DEPLOY_REFUSED', ctx.doc.locate(at('deploy', 'update_config', 'max_failure_ratio')), 'TaskSpec: update-maxfailureratio cannot be less than 0 or bigger than 1'));
+  }
+}
+
+/** swarmkit controlapi/service.go `validateMounts`: two mounts of one service at one target. */
+function duplicateMounts(ctx: NormalizeContext, svc: Dict, at: (...p: (string | number)[]) => JsonPath): void {
+  const seen = new Set<string>();
+  (Array.isArray(svc.volumes) ? svc.volumes : []).forEach((v, i) => {
+    const short = typeof v === 'string' ? parseVolumeSpec(v) : undefined;
+    const target = short ? (short.ok ? short.volume.target : undefined) : isRecord(v) ? v.target : undefined;
+    if (typeof target !== 'string') return;
+    if (seen.has(target)) ctx.sink.report(diag('DEPLOY_REFUSED', ctx.doc.locate(at('volumes', i)), `ContainerSpec: duplicate mount point: ${target}`));
+    seen.add(target);
+  });
+}
+
+/**
+ * docker/cli cli/command/service/parse.go `ParseSecrets`/`ParseConfigs`: two references of
+ * one service with one target file (the target, else the source: convert/service.go
+ * `convertFileObject`) are refused, naming the second's Swarm object.
+ */
+function duplicateFileTargets(ctx: NormalizeContext, svc: Dict, kind: 'secrets' | 'configs', stack: string, at: (...p: (string | number)[]) => JsonPath): void {
+  const seen = new Set<string>();
+  const declared = valueAt(ctx.doc, [kind]);
+  (Array.isArray(svc[kind]) ? (svc[kind] as unknown[]) : []).forEach((ref, i) => {
+    const source = isRecord(ref) ? ref.source : ref;
+    if (typeof source !== 'string') return;
+    const target = isRecord(ref) && typeof ref.target === 'string' && ref.target !== '' ? ref.target : source;
+    if (seen.has(target)) {
+      const obj = isRecord(declared) && isRecord(declared[source]) ? declared[source] : {};
+      const name = typeof obj.name === 'string' && obj.name !== '' ? obj.name : scopedName(stack, source);
+      ctx.sink.report(diag('DEPLOY_REFUSED', ctx.doc.locate(at(kind, i)), `duplicate ${kind.slice(0, -1)} target for ${name} not allowed`));
+    }
+    seen.add(target);
+  });
+}
+
+/**
+ * swarmkit controlapi/service.go `validateRestartPolicy` (delay, window) and `validateUpdate`
+ * (delay, monitor; update_config only, and not for jobs, whose update config is refused
+ * anyway): negative durations, which docker's loader reads (Go's time.ParseDuration takes a sign).
+ */
+function negativeDurations(ctx: NormalizeContext, deploy: Dict, at: (...p: (string | number)[]) => JsonPath): void {
+  const checks: readonly [string, string, string][] = [
+    ['restart_policy', 'delay', 'restart-delay'],
+    ['restart_policy', 'window', 'restart-window'],
+    ['update_config', 'delay', 'update-delay'],
+    ['update_config', 'monitor', 'update-monitor'],
+  ];
+  for (const [block, key, label] of checks) {
+    const raw = isRecord(deploy[block]) ? (deploy[block] as Dict)[key] : undefined;
+    const ns = typeof raw === 'string' ? parseGoDuration(raw) : undefined;
+    if (ns !== undefined && ns < 0) ctx.sink.report(diag('DEPLOY_REFUSED', ctx.doc.locate(at('deploy', block, key)), `TaskSpec: ${label} cannot be negative`));
   }
 }
 

@@ -15,7 +15,7 @@ import { normalizePlacement } from './placement.js';
 import { checkPortConflicts, checkServicePorts } from './port-checks.js';
 import { normalizePorts } from './ports.js';
 import { checkReferences, networkRealName } from './references.js';
-import { serviceProbe, stackSettings } from './x-meshc.js';
+import { serviceClientIp, serviceProbe, stackSettings } from './x-meshc.js';
 
 /** One canonical shape per attribute, plus Swarm's deploy-time checks; undefined after errors. */
 export function normalizeStack(doc: ComposeDocument, opts: { stackName: string }, sink: DiagnosticSink): NormalizedStack | undefined {
@@ -50,11 +50,12 @@ function normalizeService(ctx: NormalizeContext, stack: string, name: string): S
   const placement = normalizePlacement(ctx, path);
   const healthcheck = normalizeHealthcheck(ctx, path);
   const probe = serviceProbe(ctx, path);
+  const clientIp = serviceClientIp(ctx, path);
   checkReferences(ctx, stack, path);
-  checkServiceRefusals(ctx, path);
+  checkServiceRefusals(ctx, path, stack);
   const fields = deploy ?? { mode: 'replicated', replicas: 1, endpointMode: 'vip' };
   const service: Service = { name, image: String(image ?? ''), ...fields, ports, placement, loc };
-  return { ...service, ...(healthcheck ? { healthcheck } : {}), ...(probe ? { probe } : {}) };
+  return { ...service, ...(healthcheck ? { healthcheck } : {}), ...(probe ? { probe } : {}), ...(clientIp ? { clientIp } : {}) };
 }
 
 /**

@@ -22,16 +22,21 @@ function externalFirst(key: string, v: unknown): Record<string, unknown> {
   return o;
 }
 
+// docker/cli cli/compose/loader/loader.go `LoadNetworks`, `LoadVolumes`: `x-` extras are
+// loaded (`loadExtras`) for external networks and volumes only; the others print without them.
+function extrasIfExternal(fields: f.Shape): f.Field {
+  const [withExtras, without] = [f.struct(fields, true, true), f.struct(fields, false, true)];
+  return (v) => (isRecord(v) && v.external === true ? withExtras : without)(v);
+}
+
 const ipam = f.struct([['driver', f.str], ['config', f.listOf(f.struct([['subnet', f.str]]))]]);
-const network = f.struct(
-  [['name', f.str], ['driver', f.str], ['driver_opts', f.stringMap('')], ['ipam', ipam], ['external', f.bool],
-    ['internal', f.bool], ['attachable', f.bool], ['labels', f.stringMap('')]],
-  true, true,
-);
-const volume = f.struct(
-  [['name', f.str], ['driver', f.str], ['driver_opts', f.stringMap('')], ['external', f.bool], ['labels', f.stringMap('')]],
-  true, true,
-);
+const network = extrasIfExternal([
+  ['name', f.str], ['driver', f.str], ['driver_opts', f.stringMap('')], ['ipam', ipam], ['external', f.bool],
+  ['internal', f.bool], ['attachable', f.bool], ['labels', f.stringMap('')],
+]);
+const volume = extrasIfExternal([
+  ['name', f.str], ['driver', f.str], ['driver_opts', f.stringMap('')], ['external', f.bool], ['labels', f.stringMap('')],
+]);
 function fileObject(workdir: string): f.Field {
   const shape = f.struct(
     [['name', f.str], ['file', f.str], ['external', f.bool], ['labels', f.stringMap('')], ['driver', f.str],

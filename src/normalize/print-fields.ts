@@ -14,6 +14,10 @@ export const str: Field = (v) => (v === undefined || v === null || v === '' ? un
 /** Plain Go ints are omitted at 0; pointers (`*uint64`) print whatever was set. */
 export const int: Field = (v) => (typeof v === 'number' && v !== 0 ? v : undefined);
 export const ptrInt: Field = (v) => (typeof v === 'number' ? v : undefined);
+// mapstructure decodeUint: a float is truncated (`uint64(f)`), and reflect's SetUint keeps
+// the low bits of a narrower field (`mode: 4294967296` is 0 in a *uint32).
+export const ptrUint64: Field = (v) => (typeof v === 'number' ? Math.trunc(v) : undefined);
+export const ptrUint32: Field = (v) => (typeof v === 'number' ? Number(BigInt(Math.trunc(v)) & 0xffffffffn) : undefined);
 export const bool: Field = (v) => (v === true ? true : undefined);
 export const ptrBool: Field = (v) => (typeof v === 'boolean' ? v : undefined);
 

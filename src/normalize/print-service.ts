@@ -57,7 +57,7 @@ function volumes(workdir: string): f.Field {
   };
 }
 
-const fileRef = f.struct([['source', f.str], ['target', f.str], ['uid', f.str], ['gid', f.str], ['mode', f.ptrInt]]);
+const fileRef = f.struct([['source', f.str], ['target', f.str], ['uid', f.str], ['gid', f.str], ['mode', f.ptrUint32]]);
 const fileRefs = f.listOf((v) => fileRef(isRecord(v) ? v : { source: v }));
 
 const networks: f.Field = (v) => {
@@ -92,25 +92,27 @@ const extraHosts: f.Field = (v) => {
 
 const ulimits = f.mapOf((v) => (typeof v === 'number' ? v : f.struct([['soft', f.int], ['hard', f.int]])(v)), null);
 
+// Pointers to structs in docker's types (*HealthCheckConfig, *UpdateConfig, *RestartPolicy,
+// *ResourceLimit, *Resource, *LoggingConfig): a mapping given, even empty, prints (`{}`).
 const healthcheck = f.struct([
   ['test', (v) => (typeof v === 'string' ? ['CMD-SHELL', v] : f.strList(v))],
-  ['timeout', f.ptrDur], ['interval', f.ptrDur], ['retries', f.ptrInt],
+  ['timeout', f.ptrDur], ['interval', f.ptrDur], ['retries', f.ptrUint64],
   ['start_period', f.ptrDur], ['start_interval', f.ptrDur], ['disable', f.bool],
-]);
+], false, true);
 
 const updateConfig = f.struct([
   ['parallelism', f.ptrInt], ['delay', f.dur], ['failure_action', f.str],
   ['monitor', f.dur], ['max_failure_ratio', f.int], ['order', f.str],
-]);
+], false, true);
 const resource = f.struct([
   ['cpus', f.str], ['memory', f.bytes], ['pids', f.int],
   ['generic_resources', f.listOf(f.struct([['discrete_resource_spec', f.struct([['kind', f.str], ['value', f.int]])]]))],
-]);
+], false, true);
 const deploy = f.struct([
   ['mode', f.str], ['replicas', f.ptrInt], ['labels', f.stringMap('')],
   ['update_config', updateConfig], ['rollback_config', updateConfig],
   ['resources', f.struct([['limits', resource], ['reservations', resource]])],
-  ['restart_policy', f.struct([['condition', f.str], ['delay', f.ptrDur], ['max_attempts', f.ptrInt], ['window', f.ptrDur]])],
+  ['restart_policy', f.struct([['condition', f.str], ['delay', f.ptrDur], ['max_attempts', f.ptrInt], ['window', f.ptrDur]], false, true)],
   ['placement', f.struct([
     ['constraints', f.strList], ['preferences', f.listOf(f.struct([['spread', f.str]]))], ['max_replicas_per_node', f.int],
   ])],
@@ -134,7 +136,7 @@ export function serviceShape(workdir: string): f.Field {
       ['domainname', f.str], ['entrypoint', f.shell], ['environment', f.stringMap(null)], ['env_file', f.strList],
       ['expose', f.strList], ['external_links', f.strList], ['extra_hosts', extraHosts], ['hostname', f.str],
       ['healthcheck', healthcheck], ['image', f.str], ['init', f.ptrBool], ['ipc', f.str], ['isolation', f.str],
-      ['labels', f.stringMap('')], ['links', f.strList], ['logging', f.struct([['driver', f.str], ['options', f.stringMap('')]])],
+      ['labels', f.stringMap('')], ['links', f.strList], ['logging', f.struct([['driver', f.str], ['options', f.stringMap('')]], false, true)],
       ['mac_address', f.str], ['network_mode', f.str], ['networks', networks], ['pid', f.str], ['ports', ports],
       ['privileged', f.bool], ['read_only', f.bool], ['restart', f.str], ['secrets', fileRefs], ['security_opt', f.strList],
       ['shm_size', f.str], ['stdin_open', f.bool], ['stop_grace_period', f.ptrDur], ['stop_signal', f.str],

@@ -82,10 +82,20 @@ function checkVolumes(ctx: NormalizeContext, servicePath: JsonPath): void {
   });
 }
 
+// docker/cli cli/compose/convert/service.go `convertServiceConfigObjs`: a credential spec's
+// `config` is looked up among the stack's configs like any config reference.
+function checkCredentialSpecConfig(ctx: NormalizeContext, servicePath: JsonPath): void {
+  const config = valueAt(ctx.doc, [...servicePath, 'credential_spec', 'config']);
+  const declared = valueAt(ctx.doc, ['configs']);
+  if (typeof config !== 'string' || config === '' || (isRecord(declared) && config in declared)) return;
+  undefinedRef(ctx, ctx.doc.locate([...servicePath, 'credential_spec', 'config']), 'config', config, declared);
+}
+
 /** Every reference of one service to networks, secrets, configs and named volumes. */
 export function checkReferences(ctx: NormalizeContext, stack: string, servicePath: JsonPath): void {
   checkNetworks(ctx, stack, servicePath);
   checkFileObjects(ctx, servicePath, 'secrets');
   checkFileObjects(ctx, servicePath, 'configs');
+  checkCredentialSpecConfig(ctx, servicePath);
   checkVolumes(ctx, servicePath);
 }

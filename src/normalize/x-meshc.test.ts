@@ -30,6 +30,23 @@ describe('service x-meshc.health', () => {
   });
 });
 
+describe('service x-meshc.client_ip', () => {
+  it('reads preserve with the position of its key, beside a health check or alone', () => {
+    expect(normalizeYaml(svc('      client_ip: preserve\n')).stack?.services[0]?.clientIp).toEqual({ mode: 'preserve', loc: expect.objectContaining({ line: 5, col: 7 }) });
+    const both = normalizeYaml(svc('      health: {tcp: {}}\n      client_ip: preserve\n')).stack?.services[0];
+    expect([both?.probe?.kind, both?.clientIp?.mode]).toEqual(['tcp', 'preserve']);
+    expect(normalizeYaml(svc('      health: {tcp: {}}\n')).stack?.services[0]?.clientIp).toBeUndefined();
+  });
+
+  it.each([['keep'], ['true'], ['{mode: preserve}']])('rejects client_ip: %s at the key', (value) => {
+    const r = normalizeYaml(svc(`      client_ip: ${value}\n`));
+    expect(r.items.map((d) => `${d.loc?.line}:${d.loc?.col} ${d.code} ${d.message}`)).toEqual([
+      "5:7 X_MESHC_INVALID x-meshc.client_ip must be preserve (the only mode; leave it out for Swarm's SNAT)",
+    ]);
+    expect(r.stack?.services[0]?.clientIp).toBeUndefined();
+  });
+});
+
 describe('top-level x-meshc settings', () => {
   it('maps snake_case keys to StackSettings', () => {
     const s = normalizeYaml(

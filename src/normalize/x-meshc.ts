@@ -1,7 +1,7 @@
 /**
  * meshc's own extensions, checked strictly (unknown keys are errors, so a typo never
  * silently falls back to a default):
- *   services.<s>.x-meshc: { health: { tcp: { port? } } | { http: { port?, path, status? } } }
+ *   services.<s>.x-meshc: { health?: { tcp: { port? } } | { http: { port?, path, status? } }, client_ip?: preserve }
  *   x-meshc: { ingress_subnet, gateway_subnet, vni, vxlan_port, fwmark_base, dynamic_port_range: [lo, hi], dataplane }
  */
 import { diag } from '../diagnostics/catalog.js';
@@ -45,13 +45,27 @@ function asMapping(ctx: NormalizeContext, at: JsonPath, label: string, v: unknow
   return undefined;
 }
 
+// Service-level keys; each is read by its own function below (absent keys are fine).
+const SERVICE_FIELDS: Record<string, Check> = {
+  health: () => undefined,
+  client_ip: (v) => (v === 'preserve' ? undefined : 'must be preserve (the only mode; leave it out for Swarm\'s SNAT)'),
+};
+
+/** `client_ip: preserve` with its position; undefined when absent or invalid (serviceProbe reports the problem once). */
+export function serviceClientIp(ctx: NormalizeContext, servicePath: JsonPath): Service['clientIp'] {
+  const at = [...servicePath, 'x-meshc'];
+  const x = valueAt(ctx.doc, at);
+  if (!isRecord(x) || x.client_ip !== 'preserve') return undefined;
+  return { mode: 'preserve', loc: ctx.doc.locateKey([...at, 'client_ip']) };
+}
+
 /** The service's probe, undefined when absent or invalid (reported). */
 export function serviceProbe(ctx: NormalizeContext, servicePath: JsonPath): Service['probe'] {
   const at = [...servicePath, 'x-meshc'];
   const raw = valueAt(ctx.doc, at);
   if (raw === undefined) return undefined;
   const x = asMapping(ctx, at, 'x-meshc', raw);
-  if (!x || !checkFields(ctx, at, 'x-meshc', x, { health: () => undefined }, ['health'])) return undefined;
+  if (!x || !checkFields(ctx, at, 'x-meshc', x, SERVICE_FIELDS) || x.health === undefined) return undefined;
   const healthAt = [...at, 'health'];
   const health = asMapping(ctx, healthAt, 'x-meshc.health', x.health);
   if (!health) return undefined;

@@ -16,6 +16,7 @@ import { allocateAddresses } from './allocate-addresses.js';
 import { allocateFwmarks } from './allocate-fwmarks.js';
 import { allocatePorts, infrastructurePorts } from './allocate-ports.js';
 import { checkCapacity } from './check-capacity.js';
+import { checkClientIp, planClientIp } from './client-ip.js';
 import { checkHostPorts } from './check-host-ports.js';
 import { checkHealthPort, planHealth } from './health.js';
 import { labelMap } from './inventory-checks.js';
@@ -97,6 +98,7 @@ export function planScope(scope: PlanScope, inventory: Inventory, opts: PlanOpti
   // The allocators are independent: run them all so one compile reports every problem.
   if (judged) checkHostPorts(services, placed, sink);
   for (const service of services) checkHealthPort(service, sink);
+  for (const service of services) checkClientIp(service, sink);
   const ports = allocatePorts(services, settings.dynamicPortRange, locked.ports, infrastructurePorts(settings.vxlanPort), sink);
   const ingress = services.filter(hasIngressPorts);
   const members = ingress.map((service) => ({ service, tasks: placed.get(service.name) ?? [] }));
@@ -127,6 +129,7 @@ function planService({ stack, service, keyed }: PlanMember, perServiceStack: boo
     ports,
     tasks: (all.placed.get(key) ?? []).map((t) => ({ name: t.name, slot: t.slot, node: t.node, ip: ingress ? (all.ips.tasks[t.name] ?? null) : null })),
     health: planHealth(service, ports),
+    ...planClientIp(service),
   };
 }
 

@@ -58,7 +58,12 @@ function renderTable(table: Table): string {
 function splitArgs(args: readonly string[]): { head: string; tail: string } {
   for (const a of args) safeToken(a);
   let i = 0;
-  while (i + 1 < args.length && BASIC_FIELDS.has(args[i] ?? '')) i += 2;
+  for (;;) {
+    // A negated field (`! -s 10.0.0.0/24`) is printed in the same place, `!` first.
+    const neg = args[i] === '!' ? 1 : 0;
+    if (!(i + neg + 1 < args.length && BASIC_FIELDS.has(args[i + neg] ?? ''))) break;
+    i += neg + 2;
+  }
   return { head: args.slice(0, i).map((a) => `${a} `).join(''), tail: args.slice(i).join(' ') };
 }
 

@@ -10,6 +10,7 @@ import type { Plan, PlanNode } from '../model/plan.js';
 import type { Hook, NodeRuleSet, OutputFile } from '../model/rules.js';
 import { meshKind } from './scope.js';
 import { renderTemplate } from './templates.js';
+import { returnHops } from '../emit/client-ip.js';
 
 export interface RunnerView {
   readonly node: string;
@@ -35,6 +36,8 @@ export interface RunnerView {
   readonly taskHooks: readonly string[];
   /** The nftables dataplane: apply.sh takes its rules parts (runner/nft*) instead of iptables + IPVS. */
   readonly nftables: boolean;
+  /** client_ip: preserve (docs/client-ip.md); false when no service preserves, so the plan data prints nothing for it. */
+  readonly clientIp: false | { readonly mac: string; readonly routes: readonly string[]; readonly tasks: readonly number[] };
 }
 
 /** `<node>/apply.sh`, mode 0755. Throws (an internal bug, exit 3) on a plan that breaks the planner's invariants. */
@@ -70,6 +73,26 @@ export function runnerView(plan: Plan, node: NodeRuleSet): RunnerView {
     tasks: node.tasks.map((t) => ({ name: name(t.task), ip: ipv4(t.ip) })),
     taskHooks: node.tasks.flatMap((t, i) => hooks(t.rules.hooks).map((h) => `${i} ${hookLine(h)}`)),
     nftables,
+    clientIp: clientIpView(plan, node),
+  };
+}
+
+/** The sandbox MAC, one "<table> <mark>/<mask> <gateway>" per node, and the indices of this node's preserving tasks. */
+function clientIpView(plan: Plan, node: NodeRuleSet): RunnerView['clientIp'] {
+  if (!plan.services.some((s) => s.clientIp === 'preserve' && s.fwmark !== null)) return false;
+  const hops = returnHops(plan);
+  const self = hops.find((h) => h.node === node.node);
+  const preserving = new Set(plan.services.filter((s) => s.clientIp === 'preserve').flatMap((s) => s.tasks.map((t) => t.name)));
+  const hex = (v: string): string => {
+    if (!/^0x[0-9a-f]{1,8}$/.test(v)) throw new Error(`internal: bad mark ${JSON.stringify(v)}`);
+    return v;
+  };
+  const mac = self?.mac ?? '';
+  if (!/^02:42(:[0-9a-f]{2}){4}$/.test(mac)) throw new Error(`internal: bad sandbox MAC ${JSON.stringify(mac)}`);
+  return {
+    mac,
+    routes: hops.map((h) => `${integer(h.table, 1, 4_294_967_295)} ${hex(h.mark)}/${hex(h.mask)} ${ipv4(h.gateway)}`),
+    tasks: node.tasks.flatMap((t, i) => (preserving.has(t.task) ? [i] : [])),
   };
 }
 

@@ -73,18 +73,37 @@ function bindSources(svc: Dict, at: (...p: (string | number)[]) => JsonPath, loc
   });
 }
 
-// mapstructure decodeUint ("cannot parse '%s', %d overflows uint") on the loader's uint64 fields.
+// mapstructure decodeUint ("cannot parse '%s', %d overflows uint") on the loader's unsigned
+// fields (docker/cli cli/compose/types/types.go: every uint64/uint32 of a service), named
+// as mapstructure names them (the mapstructure tag where there is one, else the Go field).
 const UINTS: readonly [JsonPath, string][] = [
   [['deploy', 'replicas'], 'Deploy.Replicas'],
   [['deploy', 'update_config', 'parallelism'], 'Deploy.UpdateConfig.Parallelism'],
   [['deploy', 'rollback_config', 'parallelism'], 'Deploy.RollbackConfig.Parallelism'],
   [['deploy', 'restart_policy', 'max_attempts'], 'Deploy.RestartPolicy.MaxAttempts'],
+  [['deploy', 'placement', 'max_replicas_per_node'], 'Deploy.Placement.max_replicas_per_node'],
+  [['healthcheck', 'retries'], 'HealthCheck.Retries'],
+];
+// The same in list items: long-syntax ports (uint32 Target, Published), secret and config modes (*uint32).
+const ITEM_UINTS: readonly [string, string, string, string][] = [
+  ['ports', 'target', 'Ports', 'Target'],
+  ['ports', 'published', 'Ports', 'Published'],
+  ['secrets', 'mode', 'Secrets', 'Mode'],
+  ['configs', 'mode', 'Configs', 'Mode'],
 ];
 
 function unsigned(svc: Dict, at: (...p: (string | number)[]) => JsonPath, locate: Locate, sink: DiagnosticSink): void {
   for (const [path, field] of UINTS) {
     const v = valueIn(svc, path);
     if (typeof v === 'number' && v < 0) sink.report(diag('UINT_NEGATIVE', locate(at(...path)), field, v));
+  }
+  for (const [list, key, listField, field] of ITEM_UINTS) {
+    const items = svc[list];
+    if (!Array.isArray(items)) continue;
+    items.forEach((item, i) => {
+      const v = isDict(item) ? item[key] : undefined;
+      if (typeof v === 'number' && v < 0) sink.report(diag('UINT_NEGATIVE', locate(at(list, i, key)), `${listField}[${i}].${field}`, v));
+    });
   }
 }
 

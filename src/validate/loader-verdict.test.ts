@@ -56,3 +56,34 @@ it('no deploy-time code is raised by the loader stages', () => {
   expect(files.length).toBeGreaterThan(10);
   expect(raised).toEqual([]);
 });
+
+// The command itself, in-process: docker stack config prints this file (two services on one
+// ingress port), docker stack deploy refuses it; meshc config prints it with a warning.
+describe('meshc config on a file only docker stack deploy refuses', () => {
+  const stack = 'version: "3.8"\nservices:\n  a:\n    image: nginx\n    ports: ["80:80"]\n  b:\n    image: nginx\n    ports: ["80:8080"]\n';
+  const runCli = async (argv: string[]) => {
+    const { run } = await import('../cli/main.js');
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = {
+      cwd: '/w', env: {}, stdoutIsTTY: false, stderrIsTTY: false,
+      stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t),
+      readFile: (p: string) => {
+        if (p.endsWith('stack.yml')) return Buffer.from(stack);
+        throw Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
+      },
+      readStdin: () => Buffer.alloc(0),
+    };
+    return { code: await run(argv, io), stdout: out.join(''), stderr: err.join('') };
+  };
+
+  it('prints the file, warns, exits 0; validate refuses it', async () => {
+    const config = await runCli(['config', 'stack.yml']);
+    expect(config.code).toBe(0);
+    expect(config.stdout).toMatch(/^version: "3.8"\nservices:\n {2}a:\n/);
+    expect(config.stderr).toMatch(/warning PORT_CONFLICT/);
+    const validate = await runCli(['validate', 'stack.yml']);
+    expect(validate.code).toBe(1);
+    expect(validate.stderr).toMatch(/error PORT_CONFLICT/);
+  });
+});

@@ -10,13 +10,18 @@
  * backend's UDP conntrack entries flushed (moby#36878) so the next datagram of the same
  * flow reaches the live task; a broken file changes nothing and the node keeps serving;
  * taking meshc's tables down gives back each namespace's ruleset exactly, foreign
- * table included.
+ * table included. A second service, `keep`, has `client_ip: preserve` (docs/client-ip.md):
+ * its task servers report the peer address, which is the client's through every node
+ * (node3 has no replica), TCP and UDP, round robin kept; `ngx` is still SNATed to the
+ * sandbox. The sandboxes get the MAC the runner gives them, the keep tasks the runner's
+ * ip rules and routes (one per node).
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pickTransaction } from '../../src/render/render-nft.js';
 import type { Plan } from '../../src/model/plan.js';
+import { RETURN_RULE_PREF, returnHops, sandboxMac } from '../../src/emit/client-ip.js';
 import { addNs, deleteNs, inNs, nsName, request, serve, veth, waitFor } from './netns.js';
 import { asNftables, nftFiles, nftLoad, ruleset, nftSkipReason } from './nft-helpers.js';
 import { planNode, port, service, SETTINGS, task } from './sample-plans.js';
@@ -35,8 +40,16 @@ const PLAN: Plan = asNftables({
       task('web', 'ngx', 1, 'node1', '10.0.0.10'),
       task('web', 'ngx', 2, 'node2', '10.0.0.11'),
     ]),
+    {
+      ...service('web', 'keep', 257, '10.0.0.8', [port(7777, 80), port(7353, 53, 'udp')], [
+        task('web', 'keep', 1, 'node1', '10.0.0.12'),
+        task('web', 'keep', 2, 'node2', '10.0.0.13'),
+      ]),
+      clientIp: 'preserve',
+    },
   ],
 });
+const CLIENT_IP = '192.168.60.100';
 const FOREIGN = 'table ip foreign_keep {\n\tchain pre {\n\t\ttype nat hook prerouting priority -150; policy accept;\n\t\ttcp dport 1 return\n\t}\n}\n';
 
 interface NodeNs {
@@ -68,7 +81,7 @@ function targets(): { ns: string; path: string }[] {
   return nodes.flatMap((n) => [
     { ns: n.ns, path: `${n.name}/host.nft` },
     { ns: n.sbox, path: `${n.name}/ingress.nft` },
-    ...PLAN.services[0]!.tasks.filter((t) => t.node === n.name).map((t) => ({ ns: tasks.get(t.name)!, path: `${n.name}/tasks/${t.name}.nft` })),
+    ...PLAN.services.flatMap((svc) => svc.tasks).filter((t) => t.node === n.name).map((t) => ({ ns: tasks.get(t.name)!, path: `${n.name}/tasks/${t.name}.nft` })),
   ]);
 }
 
@@ -105,6 +118,32 @@ function build(): void {
     inNs(node, ['ip', 'link', 'set', 'ov0', 'up']);
     veth(node, 'vsbox-ov', null, sbox, 'eth0', `${pn.ingressIp}/24`);
     inNs(node, ['ip', 'link', 'set', 'vsbox-ov', 'master', 'ov0']);
+    // The runner (part client-ip) gives the sandbox's ingress interface its planned MAC.
+    inNs(sbox, ['ip', 'link', 'set', 'eth0', 'address', sandboxMac(pn)]);
+    for (const t of PLAN.services[1]!.tasks.filter((x) => x.node === pn.name)) {
+      const tns = ns(`k${t.slot}`);
+      veth(node, `vk${t.slot}`, null, tns, 'eth0', `${t.ip}/24`);
+      inNs(node, ['ip', 'link', 'set', `vk${t.slot}`, 'master', 'ov0']);
+      tasks.set(t.name, tns);
+      // What apply.sh does in a preserving task: src_valid_mark, one ip rule and one table per node.
+      inNs(tns, ['sysctl', '-qw', 'net.ipv4.conf.eth0.src_valid_mark=1', 'net.ipv4.tcp_fwmark_accept=1']);
+      // A default route elsewhere, as every Docker container has (docker_gwbridge): a UDP
+      // reply's first route lookup (mark 0) needs one (docs/client-ip.md).
+      inNs(tns, ['ip', 'link', 'add', 'gw0', 'type', 'veth', 'peer', 'name', 'gw1']);
+      inNs(tns, ['ip', 'addr', 'add', '172.31.0.2/24', 'dev', 'gw0']);
+      for (const dev of ['gw0', 'gw1']) inNs(tns, ['ip', 'link', 'set', dev, 'up']);
+      inNs(tns, ['ip', 'route', 'add', 'default', 'via', '172.31.0.1']);
+      for (const h of returnHops(PLAN)) {
+        inNs(tns, ['ip', 'rule', 'add', 'pref', String(RETURN_RULE_PREF), 'fwmark', `${h.mark}/${h.mask}`, 'lookup', String(h.table)]);
+        inNs(tns, ['ip', 'route', 'replace', 'default', 'via', h.gateway, 'dev', 'eth0', 'table', String(h.table)]);
+      }
+      // The servers answer with their task name and the peer address they saw.
+      for (const address of ['TCP-LISTEN:80', `UDP-RECVFROM:53,bind=${t.ip}`]) {
+        const peer = spawn('ip', ['netns', 'exec', tns, 'socat', `${address},fork,reuseaddr`, `SYSTEM:read -r line; echo ${t.name} "$SOCAT_PEERADDR"`], { stdio: 'ignore' });
+        peer.unref();
+        servers.push(peer);
+      }
+    }
     for (const t of PLAN.services[0]!.tasks.filter((x) => x.node === pn.name)) {
       const tns = ns(`t${t.slot}`);
       veth(node, `vt${t.slot}`, null, tns, 'eth0', `${t.ip}/24`);
@@ -156,6 +195,27 @@ describe.skipIf(skip !== null)(`the mesh on nftables, 3 nodes in namespaces${ski
       const udp = replies(client, `UDP:${n.lanIp}:5353`, 4);
       expect(new Set(udp), `${n.name} udp ${udp.join(',')}`).toEqual(new Set([TASK1, TASK2]));
     }
+  });
+
+  it('client_ip: preserve — the keep tasks see the client through every node (node3 has no replica), TCP and UDP, round robin', () => {
+    const KEEP = ['web_keep.1', 'web_keep.2'];
+    for (const n of nodes) {
+      for (const [proto, port] of [['TCP', 7777], ['UDP', 7353]] as const) {
+        const got = replies(client, `${proto}:${n.lanIp}:${port}`, 4);
+        expect(got.map((r) => r.split(' ')[1]), `${n.name} ${proto} ${got.join(',')}`).toEqual([CLIENT_IP, CLIENT_IP, CLIENT_IP, CLIENT_IP]);
+        expect(new Set(got.map((r) => r.split(' ')[0])), `${n.name} ${proto}`).toEqual(new Set(KEEP));
+      }
+    }
+    // Each keep task marked its connections with the node they came by: all three nodes.
+    const marks = inNs(tasks.get('web_keep.1')!, ['conntrack', '-L', '-p', 'tcp', '-s', CLIENT_IP]);
+    expect(new Set([...marks.matchAll(/mark=(\d+)/g)].map((m) => Number(m[1]).toString(16)))).toEqual(new Set(['2000000', '3000000', '4000000']));
+  });
+
+  it('the plain service in the same stack is still SNATed: its task sees the sandbox, not the client', () => {
+    expect(new Set(replies(client, `TCP:${nodes[2]!.lanIp}:8888`, 2))).toEqual(new Set([TASK1, TASK2]));
+    const seen = inNs(tasks.get(TASK1)!, ['conntrack', '-L', '-p', 'tcp', '--orig-port-dst', '8888']);
+    expect(seen).toMatch(/src=10\.0\.0\.4 /);
+    expect(seen).not.toContain(`src=${CLIENT_IP} `);
   });
 
   it('node-local clients: the node own address and 127.0.0.1', () => {

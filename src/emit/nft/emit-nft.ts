@@ -22,6 +22,8 @@
 import type { Plan, PlanNode } from '../../model/plan.js';
 import { compareIpv4 } from '../ipv4-order.js';
 import { meshServices, type MeshService, type MeshTask } from '../mesh-services.js';
+import { preserves, returnHops } from '../client-ip.js';
+import { withIngressClientIp, withTaskClientIp } from './client-ip.js';
 import { NFT_TABLE, type NftBackendPick, type NftChain, type NftNodeRuleSet, type NftRule, type NftRuleSets, type NftTable, type NftTaskTable } from './model.js';
 
 const PROTOCOLS = ['tcp', 'udp', 'sctp'] as const;
@@ -31,11 +33,13 @@ export function emitNftRuleSets(plan: Plan): NftRuleSets {
   const host = hostTable(plan, services);
   const picks = services.map(backendPick);
   const tasksByNode = new Map<string, NftTaskTable[]>();
+  const hops = services.some(preserves) ? returnHops(plan) : [];
   for (const svc of services) {
     for (const task of svc.tasks) {
       if (!plan.nodes.some((n) => n.name === task.node)) throw new Error(`internal: plan places a task on unknown node ${task.node}`);
       const list = tasksByNode.get(task.node) ?? [];
-      list.push(taskTable(plan, svc, task));
+      const t = taskTable(plan, svc, task);
+      list.push({ ...t, table: withTaskClientIp(plan, svc, task, t.table, hops) });
       tasksByNode.set(task.node, list);
     }
   }
@@ -43,7 +47,7 @@ export function emitNftRuleSets(plan: Plan): NftRuleSets {
     (node): NftNodeRuleSet => ({
       node: node.name,
       host,
-      ingress: ingressTable(plan, node, services, picks),
+      ingress: withIngressClientIp(plan, services, ingressTable(plan, node, services, picks)),
       picks,
       tasks: (tasksByNode.get(node.name) ?? []).sort((a, b) => (a.task < b.task ? -1 : a.task > b.task ? 1 : 0)),
     }),

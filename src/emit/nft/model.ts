@@ -23,7 +23,8 @@ export interface NftElement {
 }
 
 export interface NftBaseHook {
-  readonly type: 'nat' | 'filter';
+  /** `route`: a mark set in output makes the kernel route the packet again (client_ip's replies). */
+  readonly type: 'nat' | 'filter' | 'route';
   readonly hook: 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting';
   /** A number or a standard priority name (dstnat, srcnat, filter). */
   readonly priority: string;
