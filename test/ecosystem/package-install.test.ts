@@ -14,7 +14,8 @@ import { titled, toolSkipReason } from '../support/tools.js';
 import { ROOT, sh, tempDir } from './tools.js';
 
 const scratch = tempDir('package');
-afterAll(() => scratch.remove());
+// Two installed packages and a clone with its node_modules: removing them outlasts the default hook timeout on a busy machine.
+afterAll(() => scratch.remove(), 300_000);
 const skip = toolSkipReason('npm');
 const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
