@@ -4,10 +4,10 @@
  * end's (validate reads env files into them, normalize merges and prints them).
  */
 
-/** A YAML mapping as plain data (not null, not a list). */
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
+import { isRecord } from '../model/json.js';
+
+// The one definition of "a mapping" (model/json.ts), re-exported for the front end's modules.
+export { isRecord };
 
 /** `[A=1, B]` → `{A: "1", B: null}` (environment) or `{A: "1", B: ""}` (labels, sysctls). */
 export function listToMapping(v: unknown, bareValue: null | ''): unknown {

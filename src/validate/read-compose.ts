@@ -15,6 +15,7 @@ import { checkLoader } from './loader-checks.js';
 import { checkServiceOptions } from './service-options.js';
 import { validateSchema } from './validate-schema.js';
 import { selectVersion } from './version.js';
+import { isRecord } from '../model/json.js';
 
 export interface FrontEndIo {
   readFile(path: string): Buffer;
@@ -35,7 +36,7 @@ export function readComposeFile(file: string, io: FrontEndIo, sink: DiagnosticSi
   if (!read) return undefined;
   const { parsed, map } = read;
   const raw = parsed.data;
-  if (!isMapping(raw)) {
+  if (!isRecord(raw)) {
     sink.report(diag('TOP_LEVEL_NOT_MAPPING', map.locate([]), describe(raw)));
     return undefined;
   }
@@ -59,10 +60,6 @@ function readBytes(file: string, io: FrontEndIo, sink: DiagnosticSink): Buffer |
     else sink.report(diag('FILE_UNREADABLE', undefined, file, code ?? (e instanceof Error ? e.message : String(e))));
     return undefined;
   }
-}
-
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function describe(v: unknown): string {

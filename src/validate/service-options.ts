@@ -8,6 +8,7 @@ import { diag } from '../diagnostics/catalog.js';
 import type { DiagnosticSink } from '../diagnostics/types.js';
 import type { JsonPath } from '../model/compose.js';
 import type { SourceMap } from '../source/source-map.js';
+import { isRecord } from '../model/json.js';
 
 const RESOURCES = 'Set resource limits using deploy.resources';
 
@@ -41,9 +42,9 @@ export const DEPRECATED: Readonly<Record<string, string>> = {
 export function checkServiceOptions(data: Readonly<Record<string, unknown>>, map: SourceMap, sink: DiagnosticSink): JsonPath[] {
   const forbidden: JsonPath[] = [];
   const services = data.services;
-  if (!isMapping(services)) return forbidden;
+  if (!isRecord(services)) return forbidden;
   for (const [name, service] of Object.entries(services)) {
-    if (!isMapping(service)) continue;
+    if (!isRecord(service)) continue;
     for (const option of Object.keys(service)) {
       const path: JsonPath = ['services', name, option];
       const where = `services.${name}.${option}`;
@@ -59,8 +60,4 @@ export function checkServiceOptions(data: Readonly<Record<string, unknown>>, map
     }
   }
   return forbidden;
-}
-
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
