@@ -7,10 +7,12 @@
  *                                            _diagnostics.txt (every diagnostic of the compile)
  *   fixtures/compile/_runner/body.sh         the runner's fixed body, held once for every case
  *   fixtures/compile/_runner/body-nftables.sh  the same for the nftables dataplane's cases
- * A `<node>/apply.sh` golden holds only that node's part of the runner (its header and plan
- * data, everything above RUNNER_BODY_START) and one line naming the shared body; the test
- * compares the rendered runner's rest with the shared body. So a change to the runner's
- * code touches one golden file, and a change to a case's plan shows in that case alone.
+ *   fixtures/compile/_runner/health-agent-body.sh  the health agent's fixed body
+ * A `<node>/apply.sh` (or `health-agent.sh`) golden holds only that node's part of the script
+ * (its header and plan data, everything above the body's first line, SHARED_BODIES) and one
+ * line naming the shared body; the test compares the rendered script's rest with the shared
+ * body. So a change to a script's code touches one golden file, and a change to a case's
+ * plan shows in that case alone.
  * The whole pipeline runs (loadStack → planStack → compilePlan) and every compiled tree
  * must also pass the emitters' consistency checker. A new case costs one folder, no code.
  *
@@ -28,41 +30,52 @@ import { readInventory } from '../../src/driver/read-inventory.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const CASES = join(ROOT, 'fixtures', 'compile');
 const UPDATE = process.env.UPDATE_GOLDENS === '1';
-/** The runner's body depends only on the dataplane (apply.sh picks its rules parts by it). */
-const RUNNER_BODIES: Record<string, string> = {
-  ipvs: join(CASES, '_runner', 'body.sh'),
-  nftables: join(CASES, '_runner', 'body-nftables.sh'),
-};
-/** The first line of templates/runner/globals.sh.hbs: where the node-independent runner starts. */
-const RUNNER_BODY_START = '# ---- fixed names ';
-const runnerBodyLine = (body: string): string => `# ---- fixed runner body: ${relative(ROOT, body)} (the same for every node) ----\n`;
-
-function runnerBodyOf(files: Map<string, string>): string {
-  const plan = JSON.parse(files.get('plan.json') ?? '{}') as { settings?: { dataplane?: string } };
-  const body = RUNNER_BODIES[plan.settings?.dataplane ?? 'ipvs'];
-  if (!body) throw new Error(`no runner body golden for dataplane ${String(plan.settings?.dataplane)}`);
-  return body;
+/**
+ * The generated scripts' fixed bodies: everything from `start` on is the same for every node
+ * of every case (the runner's body depends only on the dataplane, apply.sh picking its rules
+ * parts by it; the health agent's on nothing), so each is held once in fixtures/compile/_runner.
+ */
+interface SharedBody {
+  readonly suffix: string;
+  readonly start: string;
+  readonly file: (dataplane: string) => string | undefined;
 }
+const SHARED_BODIES: readonly SharedBody[] = [
+  {
+    suffix: '/apply.sh',
+    // The first line of templates/runner/globals.sh.hbs: where the node-independent runner starts.
+    start: '# ---- fixed names ',
+    file: (dataplane) => ({ ipvs: 'body.sh', nftables: 'body-nftables.sh' } as Record<string, string>)[dataplane],
+  },
+  // The health agent's probes onwards (templates/health-agent.sh.hbs): above it, the node's data.
+  { suffix: '/health-agent.sh', start: '# ---- probes: ', file: () => 'health-agent-body.sh' },
+];
+const bodyLine = (body: string): string => `# ---- fixed body: ${relative(ROOT, body)} (the same for every node) ----\n`;
 
-/** A rendered runner, split into its node-specific head and its shared body. */
-function splitRunner(path: string, content: string): { head: string; body: string } {
-  const at = content.indexOf(`\n${RUNNER_BODY_START}`);
-  if (at < 0) throw new Error(`${path}: no line starting ${JSON.stringify(RUNNER_BODY_START)}`);
+/** A rendered script, split into its node-specific head and its shared body. */
+function splitScript(path: string, content: string, start: string): { head: string; body: string } {
+  const at = content.indexOf(`\n${start}`);
+  if (at < 0) throw new Error(`${path}: no line starting ${JSON.stringify(start)}`);
   return { head: content.slice(0, at + 1), body: content.slice(at + 1) };
 }
 
-/** The golden form of an output tree: each runner is cut to its head, its body is returned once. */
-function goldenForm(files: Map<string, string>): { files: Map<string, string>; bodies: Set<string>; bodyFile: string } {
-  const bodyFile = runnerBodyOf(files);
-  const bodies = new Set<string>();
+/** The golden form of an output tree: each script is cut to its head; bodies are returned by golden file. */
+function goldenForm(files: Map<string, string>): { files: Map<string, string>; bodies: Map<string, Set<string>> } {
+  const plan = JSON.parse(files.get('plan.json') ?? '{}') as { settings?: { dataplane?: string } };
+  const dataplane = plan.settings?.dataplane ?? 'ipvs';
+  const bodies = new Map<string, Set<string>>();
   const out = new Map<string, string>();
   for (const [path, content] of files) {
-    if (!path.endsWith('/apply.sh')) { out.set(path, content); continue; }
-    const { head, body } = splitRunner(path, content);
-    bodies.add(body);
-    out.set(path, head + runnerBodyLine(bodyFile));
+    const shared = SHARED_BODIES.find((b) => path.endsWith(b.suffix));
+    if (!shared) { out.set(path, content); continue; }
+    const name = shared.file(dataplane);
+    if (!name) throw new Error(`no ${shared.suffix} body golden for dataplane ${dataplane}`);
+    const bodyFile = join(CASES, '_runner', name);
+    const { head, body } = splitScript(path, content, shared.start);
+    bodies.set(bodyFile, (bodies.get(bodyFile) ?? new Set()).add(body));
+    out.set(path, head + bodyLine(bodyFile));
   }
-  return { files: out, bodies, bodyFile };
+  return { files: out, bodies };
 }
 
 async function compileCase(dir: string): Promise<Map<string, string>> {
@@ -117,10 +130,10 @@ const firstCaseOf = new Map<string, string>();
 describe('compile goldens (fixtures/compile)', () => {
   it.each(cases)('%s', async (name) => {
     const dir = join(CASES, name);
-    const { files: actual, bodies, bodyFile } = goldenForm(await compileCase(dir));
+    const { files: actual, bodies } = goldenForm(await compileCase(dir));
     const expectedDir = join(dir, '_expected');
-    for (const body of bodies) {
-      // The first case of each dataplane writes its shared body under UPDATE_GOLDENS=1; every other runner must agree with it.
+    for (const [bodyFile, body] of [...bodies].flatMap(([file, set]) => [...set].map((b) => [file, b] as const))) {
+      // The first case rendering a body writes its golden under UPDATE_GOLDENS=1; every other script must agree with it.
       if (!firstCaseOf.has(bodyFile)) firstCaseOf.set(bodyFile, name);
       if (UPDATE && name === firstCaseOf.get(bodyFile)) {
         mkdirSync(dirname(bodyFile), { recursive: true });
