@@ -41,12 +41,13 @@ describe('DiagnosticSink', () => {
     expect(JSON.parse(formatJson(sink.items, '/')).errors).toBe(1003);
   });
 
-  it('a million reports take well under a few seconds and keep the memory of one', () => {
+  // Kept as items only what is shown: a million reports hold the memory of twenty (no timing
+  // bound here: speed is bench/'s business, and a timed assertion fails on a busy machine).
+  it('a million reports keep the memory of the distinct ones and count every one', () => {
     const sink = new DiagnosticSink();
-    const started = Date.now();
     for (let i = 0; i < 1_000_000; i++) sink.report(diag('PORT_CONFLICT', at(1 + (i % 20)), i, 'tcp', 'a', 'ingress'));
     expect(sink.items).toHaveLength(20);
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(sink.errorCount).toBe(1_000_000);
   });
 });
 
