@@ -81,7 +81,7 @@ function applyBench(ports) {
   });
   const nftCount = nftRules(nsN);
   const p = plan(services, perService, 'ipvs');
-  const ipt = renderNodeRules(p, emitRuleSets(p, new DiagnosticSink()).nodes[0]);
+  const ipt = renderNodeRules(emitRuleSets(p, new DiagnosticSink()).nodes[0]);
   const nsI = ns('i');
   const sboxRules = ipt.find((f) => f.path === 'node1/ingress.rules').content;
   const iptMs = timed(() => {

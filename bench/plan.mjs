@@ -23,7 +23,7 @@ function stack(n) {
     endpointMode: 'vip',
     ports: [
       ...(i % 10 === 0 ? [{ target: 80, published: 0, protocol: 'tcp', mode: 'ingress', loc }] : []),
-      { target: 8080, published: 1024 + i, protocol: i % 3 === 0 ? 'udp' : 'tcp', mode: 'ingress', loc },
+      { target: 8080, published: 10000 + i, protocol: i % 3 === 0 ? 'udp' : 'tcp', mode: 'ingress', loc },
     ],
     placement: {
       constraints: i % 7 === 0 ? [{ key: 'node.labels.zone', op: '!=', value: ZONES[i % 5], raw: 'zone', loc }] : [],
