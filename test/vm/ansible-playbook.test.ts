@@ -258,6 +258,10 @@ describe.skipIf(clusterSkip)('the generated playbook on a cluster of three stack
     expect(rr.filter(([, c]) => !c.ok).map(([k, c]) => `${k}: ${c.detail}`)).toEqual([]);
   });
 
+  it('the health-checked service\'s task leaves every balancer when its server dies, and returns when it serves again', () => {
+    for (const name of ['ansible-cluster.unhealthy', 'ansible-cluster.unhealthy.rr', 'ansible-cluster.recovered', 'ansible-cluster.recovered.rr']) expectCheck(name);
+  });
+
   it('the second run, with the agents running, changes nothing', () => {
     expect(report.runs.get('apply2'), report.raw).toMatchObject({ rc: 0 });
     for (const n of CLUSTER_NODES) expect(report.recaps.get(`apply2 ${n.name}`), report.raw).toMatchObject({ changed: 0, failed: 0 });

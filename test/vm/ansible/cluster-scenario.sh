@@ -8,7 +8,8 @@
 # inventory host is a node's namespace entered by its Python wrapper, as in scenario.sh.
 # The playbook applies (then the health agents start from the drop-ins it installed, since
 # the VM has no systemd), every stack's published port answers round robin from every node,
-# and a second run reports changed=0.
+# the health-checked service's task leaves every node's balancer when its server dies and
+# returns when it serves again, and a second run reports changed=0.
 # Reports: RUN <label> rc=<n> seconds=<n>, RECAP <label> <host> ok=… changed=… failed=…,
 # CHECK and METRIC lines (lib.sh).
 source /scenario/lib.sh
@@ -68,9 +69,49 @@ wait_admitted() { # label: until no node's sandbox has a real server at weight 0
   done
 }
 
+wait_out() { # label: until every node's sandbox has exactly one real server at weight 0 (limit 120 s)
+  local t0 n bad
+  t0=$(now_ms)
+  while :; do
+    bad=''
+    for n in $(topo_nodes "$TOPO"); do
+      [[ $(in_net "$n-ingress_sbox" ipvsadm -Sn | grep -c -- '-w 0$') == 1 ]] || bad+=" $n"
+    done
+    if [[ -z $bad ]]; then
+      metric "$1_ms" $(($(now_ms) - t0))
+      check "$1" 0 ''
+      return 0
+    fi
+    if (($(now_ms) - t0 > 120000)); then
+      check "$1" 1 "not one server at weight 0 on:$bad; node1's agent: $(tail -n 5 /tmp/agent.node1.log 2>/dev/null)"
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+# The health-checked service of the app stack (fixtures/cluster/stacks/app.yml): its first
+# task's server, where it runs, and what it serves.
+HC=app_api
+read -r -a HC_TASKS <<<"$(svc_tasks "$TOPO" "$HC")"
+victim=${HC_TASKS[0]}
+vnode=$(awk -v t="$victim" '$1 == "task" && $3 == t { print $2 }' "$TOPO")
+vport=$(awk -v s="$HC" '$1 == "port" && $2 == s && $3 == "tcp" { print $4; exit }' "$TOPO")
+read -r -a vspecs <<<"$(awk -v t="$victim" '$1 == "task" && $3 == t { $1 = $2 = $3 = ""; print }' "$TOPO")"
+
 play apply1
 AGENTS=''
 for n in $(topo_nodes "$TOPO"); do agent_start "$n"; done
 wait_admitted ansible-cluster.admitted && check_topo_rr ansible-cluster.rr
+# The victim's server dies (every process of the task): it leaves every node's balancer,
+# and the published port keeps answering from the other task.
+mapfile -t pids < <(ip netns pids "$vnode-$victim")
+kill -9 "${pids[@]}" 2>/dev/null
+wait_out ansible-cluster.unhealthy && check_rr ansible-cluster.unhealthy.rr tcp "$vport" "${HC_TASKS[@]:1}"
+# It serves again (lib.sh's HTTP health target): the agents weigh it back in everywhere.
+for spec in "${vspecs[@]}"; do
+  [[ $spec == http:* ]] && in_net "$vnode-$victim" socat -t5 "TCP-LISTEN:${spec#http:},fork,reuseaddr" "SYSTEM:echo HTTP/1.0 200 OK; echo; echo $victim" </dev/null >/dev/null 2>&1 &
+done
+wait_admitted ansible-cluster.recovered && check_rr ansible-cluster.recovered.rr tcp "$vport" "${HC_TASKS[@]}"
 play apply2
 kill_all
