@@ -25,11 +25,28 @@ export function nodeIo(): CliIo {
     get stderrIsTTY() {
       return Boolean(process.stderr.isTTY);
     },
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
+    stdout: (text) => void quietOnClosedPipe(process.stdout).write(text),
+    stderr: (text) => void quietOnClosedPipe(process.stderr).write(text),
     // Every read goes through the one input guard (size limit, regular files only, no hang).
     readFile: (path) => readGuardedInput(path),
     readStdin: () => readGuardedStdin(),
     isRegularFile: (path) => statSync(path, { throwIfNoEntry: false })?.isFile() ?? true,
   };
+}
+
+const guarded = new WeakSet<NodeJS.WriteStream>();
+
+/**
+ * A reader that stops early (`meshc plan | head`) closes the pipe: the next write fails with
+ * EPIPE, which node raises as an unhandled 'error' event (a crash, exit 1 with a stack). A
+ * shell tool ends quietly there instead, with the exit code it already had.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  if (guarded.has(stream)) return stream;
+  guarded.add(stream);
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+  return stream;
 }

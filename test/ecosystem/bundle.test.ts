@@ -85,3 +85,15 @@ describe('the bundled CLI behaves as the modules do', () => {
     }
   });
 });
+
+describe('a reader that closes the pipe early (meshc config … | true)', () => {
+  // node ignores SIGPIPE: a write to a closed pipe raised an unhandled EPIPE 'error' event
+  // (a crash, exit 1, a stack trace on stderr). A shell tool ends quietly there instead.
+  it('ends meshc quietly with its own exit code, every time', () => {
+    for (let i = 0; i < 5; i++) {
+      const r = spawnSync('bash', ['-c', '"$0" "$1" config "$2" | true; exit "${PIPESTATUS[0]}"', process.execPath, build.bin, join(ROOT, 'fixtures', 'seed', 'stack.yml')], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
+      expect(r.status).toBe(0);
+    }
+  });
+});
