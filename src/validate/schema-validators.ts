@@ -16,24 +16,31 @@ export interface SchemaError {
 
 export type SchemaValidator = (data: unknown) => readonly SchemaError[];
 
-interface AjvValidate {
+interface AjvValidate<E> {
   (data: unknown): boolean;
-  errors?: SchemaError[] | null;
+  errors?: E[] | null;
 }
 
-// The only module-level state: immutable validators, memoized by version.
-const cache = new Map<string, SchemaValidator>();
+// The only module-level state: immutable validators, memoized by file.
+const cache = new Map<string, (data: unknown) => readonly unknown[]>();
+
+/**
+ * The validator in generated/<file> (an ajv standalone module), loaded on first use and kept.
+ * Every precompiled schema goes through here: the Compose versions and meshc's own inputs
+ * (driver/precompiled.ts).
+ */
+export function precompiledSchema<E>(file: string, formats: object): (data: unknown) => readonly E[] {
+  const hit = cache.get(file);
+  if (hit) return hit as (data: unknown) => readonly E[];
+  const found = findGenerated(import.meta.url, [`./generated/${file}`, `../../src/validate/generated/${file}`]);
+  if (!found) throw new Error(`${file} is missing: run node scripts/compile-schemas.mjs`);
+  const validate = (loadCjs(found) as (formats: object) => AjvValidate<E>)(formats);
+  const validator = (data: unknown): readonly E[] => (validate(data) ? [] : (validate.errors ?? []));
+  cache.set(file, validator);
+  return validator;
+}
 
 /** The validator of a supported version ("3.0" … "3.13"). */
 export function schemaValidator(version: string): SchemaValidator {
-  const hit = cache.get(version);
-  if (hit) return hit;
-  const name = `compose-v${version}.cjs`;
-  const file = findGenerated(import.meta.url, [`./generated/${name}`, `../../src/validate/generated/${name}`]);
-  if (!file) throw new Error(`${name} is missing: run node scripts/compile-schemas.mjs`);
-  const factory = loadCjs(file) as (formats: typeof composeFormats) => AjvValidate;
-  const validate = factory(composeFormats);
-  const validator: SchemaValidator = (data) => (validate(data) ? [] : (validate.errors ?? []));
-  cache.set(version, validator);
-  return validator;
+  return precompiledSchema<SchemaError>(`compose-v${version}.cjs`, composeFormats);
 }
