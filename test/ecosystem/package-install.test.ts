@@ -25,20 +25,26 @@ describe.skipIf(skip !== null)(titled('npm pack, npm install -g <tarball>', skip
     expect(pack.status, pack.out).toBe(0);
     const tarball = readdirSync(scratch.path).find((f) => f.endsWith('.tgz'));
     expect(tarball, pack.out).toBeDefined();
-    const prefix = join(scratch.path, 'prefix');
-    const install = sh(['npm', 'install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', join(scratch.path, tarball as string)], { timeoutMs: 300_000 });
-    expect(install.status, install.out).toBe(0);
-    const meshc = join(prefix, 'bin', 'meshc');
-    const v = sh([meshc, '--version']);
-    expect(v.status, v.out).toBe(0);
-    expect(v.out.trim()).toBe(version);
-    const validate = sh([meshc, 'validate', join(ROOT, 'fixtures', 'seed', 'stack.yml')], { cwd: scratch.path });
-    expect(validate.status, validate.out).toBe(0);
+    const meshc = expectInstalls(join(scratch.path, tarball as string), 'prefix', 300_000);
     const broken = sh([meshc, 'validate', join(ROOT, 'fixtures', 'seed', 'missing.yml')], { cwd: scratch.path });
     expect(broken.status, 'a missing file is an I/O error, not a crash').toBe(2);
     expectCompiles(meshc, 'tarball');
   });
 });
+
+/** `npm install -g` of `source` into a fresh prefix gives a meshc that reports its version and validates; returns its path. */
+function expectInstalls(source: string, prefixName: string, timeoutMs: number): string {
+  const prefix = join(scratch.path, prefixName);
+  const install = sh(['npm', 'install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', source], { timeoutMs });
+  expect(install.status, install.out).toBe(0);
+  const meshc = join(prefix, 'bin', 'meshc');
+  const v = sh([meshc, '--version']);
+  expect(v.status, v.out).toBe(0);
+  expect(v.out.trim()).toBe(version);
+  const validate = sh([meshc, 'validate', join(ROOT, 'fixtures', 'seed', 'stack.yml')], { cwd: scratch.path });
+  expect(validate.status, validate.out).toBe(0);
+  return meshc;
+}
 
 /** The installed meshc compiles a 3-node fixture (templates, Handlebars, the emitters: everything validate does not load). */
 function expectCompiles(meshc: string, tag: string): void {
@@ -58,15 +64,7 @@ describe.skipIf(gitSkip !== null)(titled('npm install -g /path/to/a/git/clone', 
     const clone = join(scratch.path, 'clone');
     const cloned = sh(['git', 'clone', '--quiet', '--no-hardlinks', ROOT, clone], { timeoutMs: 120_000 });
     expect(cloned.status, cloned.out).toBe(0);
-    const prefix = join(scratch.path, 'prefix-git');
-    const install = sh(['npm', 'install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', clone], { timeoutMs: 600_000 });
-    expect(install.status, install.out).toBe(0);
-    const meshc = join(prefix, 'bin', 'meshc');
-    const v = sh([meshc, '--version']);
-    expect(v.status, v.out).toBe(0);
-    expect(v.out.trim()).toBe(version);
-    const validate = sh([meshc, 'validate', join(ROOT, 'fixtures', 'seed', 'stack.yml')], { cwd: scratch.path });
-    expect(validate.status, validate.out).toBe(0);
+    const meshc = expectInstalls(clone, 'prefix-git', 600_000);
     expectCompiles(meshc, 'git');
   });
 });
