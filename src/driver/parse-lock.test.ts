@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DiagnosticSink } from '../diagnostics/types.js';
-import { lockChanged, serializeLock, type Lock } from '../plan/lock.js';
+import { lockChanged, serializeLock } from '../plan/lock.js';
 import { legacyLockPathFor, lockPathFor } from './lock-file.js';
 import { parseLock } from './parse-lock.js';
-
-const lock: Lock = {
-  version: 1,
-  ports: { web: { '80/tcp': [30001, 30000] } },
-  fwmarks: { web: 256, api: 257 },
-  ips: { nodes: { n2: '10.0.0.3', n1: '10.0.0.2' }, vips: { web: '10.0.0.4' }, tasks: { 'st_web.1': '10.0.0.5' } },
-  placement: { 'st_web.2': 'n1', 'st_web.10': 'n2', 'st_web.1': 'n2' },
-};
+import { SAMPLE_LOCK as lock } from '../plan/testing/make.js';
 
 describe('lock file: name and reading', () => {
   it('sits next to the stack, named after its whole file name', () => {

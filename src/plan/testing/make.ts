@@ -2,6 +2,7 @@
 import type { SourceLoc } from '../../diagnostics/types.js';
 import type { Inventory, InventoryNode } from '../../model/inventory.js';
 import type { Constraint, NormalizedStack, PortSpec, Service, StackSettings } from '../../model/stack.js';
+import type { Lock } from '../lock.js';
 
 export const loc = (line = 1, col = 1): SourceLoc => ({ file: 'stack.yml', line, col });
 
@@ -66,3 +67,12 @@ export function inventoryOf(nodes: readonly InventoryNode[], settings: Inventory
 export function cluster(n: number): InventoryNode[] {
   return Array.from({ length: n }, (_, i) => node(`node${i + 1}`, { role: i === 0 ? 'manager' : 'worker' }));
 }
+
+/** A lock with every kind of allocation, its keys deliberately out of order (lock writer and reader tests). */
+export const SAMPLE_LOCK: Lock = {
+  version: 1,
+  ports: { web: { '80/tcp': [30001, 30000] } },
+  fwmarks: { web: 256, api: 257 },
+  ips: { nodes: { n2: '10.0.0.3', n1: '10.0.0.2' }, vips: { web: '10.0.0.4' }, tasks: { 'st_web.1': '10.0.0.5' } },
+  placement: { 'st_web.2': 'n1', 'st_web.10': 'n2', 'st_web.1': 'n2' },
+};
