@@ -48,42 +48,22 @@ agent_start() { # node
   AGENTS+=" $1"
 }
 
-wait_admitted() { # label: until no node's sandbox has a real server at weight 0 (limit 120 s)
-  local t0 n zero
+wait_zeros() { # label count: until every node's sandbox has exactly <count> real servers at weight 0 (limit 120 s)
+  local t0 n zero bad
   t0=$(now_ms)
   while :; do
-    zero=''
+    bad=''
     for n in $(topo_nodes "$TOPO"); do
-      zero+=$(in_net "$n-ingress_sbox" ipvsadm -Sn | grep -- '-w 0$' | sed "s/^/$n: /")
+      zero=$(in_net "$n-ingress_sbox" ipvsadm -Sn | grep -- '-w 0$')
+      [[ $(grep -c . <<<"$zero") == "$2" ]] || bad+=" $n: [${zero//$'\n'/; }]"
     done
-    if [[ -z $zero ]]; then
+    if [[ -z $bad ]]; then
       metric "$1_ms" $(($(now_ms) - t0))
       check "$1" 0 "agents on:$AGENTS"
       return 0
     fi
     if (($(now_ms) - t0 > 120000)); then
-      check "$1" 1 "still at weight 0: $zero; agents on:$AGENTS; node1's: $(tail -n 5 /tmp/agent.node1.log 2>/dev/null)"
-      return 1
-    fi
-    sleep 0.5
-  done
-}
-
-wait_out() { # label: until every node's sandbox has exactly one real server at weight 0 (limit 120 s)
-  local t0 n bad
-  t0=$(now_ms)
-  while :; do
-    bad=''
-    for n in $(topo_nodes "$TOPO"); do
-      [[ $(in_net "$n-ingress_sbox" ipvsadm -Sn | grep -c -- '-w 0$') == 1 ]] || bad+=" $n"
-    done
-    if [[ -z $bad ]]; then
-      metric "$1_ms" $(($(now_ms) - t0))
-      check "$1" 0 ''
-      return 0
-    fi
-    if (($(now_ms) - t0 > 120000)); then
-      check "$1" 1 "not one server at weight 0 on:$bad; node1's agent: $(tail -n 5 /tmp/agent.node1.log 2>/dev/null)"
+      check "$1" 1 "not $2 server(s) at weight 0 on:$bad; agents on:$AGENTS; node1's: $(tail -n 5 /tmp/agent.node1.log 2>/dev/null)"
       return 1
     fi
     sleep 0.5
@@ -102,16 +82,16 @@ read -r -a vspecs <<<"$(awk -v t="$victim" '$1 == "task" && $3 == t { $1 = $2 = 
 play apply1
 AGENTS=''
 for n in $(topo_nodes "$TOPO"); do agent_start "$n"; done
-wait_admitted ansible-cluster.admitted && check_topo_rr ansible-cluster.rr
+wait_zeros ansible-cluster.admitted 0 && check_topo_rr ansible-cluster.rr
 # The victim's server dies (every process of the task): it leaves every node's balancer,
 # and the published port keeps answering from the other task.
 mapfile -t pids < <(ip netns pids "$vnode-$victim")
 kill -9 "${pids[@]}" 2>/dev/null
-wait_out ansible-cluster.unhealthy && check_rr ansible-cluster.unhealthy.rr tcp "$vport" "${HC_TASKS[@]:1}"
+wait_zeros ansible-cluster.unhealthy 1 && check_rr ansible-cluster.unhealthy.rr tcp "$vport" "${HC_TASKS[@]:1}"
 # It serves again (lib.sh's HTTP health target): the agents weigh it back in everywhere.
 for spec in "${vspecs[@]}"; do
   [[ $spec == http:* ]] && in_net "$vnode-$victim" socat -t5 "TCP-LISTEN:${spec#http:},fork,reuseaddr" "SYSTEM:echo HTTP/1.0 200 OK; echo; echo $victim" </dev/null >/dev/null 2>&1 &
 done
-wait_admitted ansible-cluster.recovered && check_rr ansible-cluster.recovered.rr tcp "$vport" "${HC_TASKS[@]}"
+wait_zeros ansible-cluster.recovered 0 && check_rr ansible-cluster.recovered.rr tcp "$vport" "${HC_TASKS[@]}"
 play apply2
 kill_all
