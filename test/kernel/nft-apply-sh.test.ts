@@ -25,22 +25,11 @@ import { DiagnosticSink } from '../../src/diagnostics/types.js';
 import type { Plan } from '../../src/model/plan.js';
 import { compilePlan } from '../../src/pipeline.js';
 import { addNs, deleteNs, inNs, nsName, request, serve, veth, waitFor } from './netns.js';
-import { asNftables, nftLoad, nftSkipReason, ruleset } from './nft-helpers.js';
-import { planNode, port, service, SETTINGS, task } from './sample-plans.js';
+import { FOREIGN_NAT_TABLE, nftLoad, nftSkipReason, ruleset, threeNodeNftPlan } from './nft-helpers.js';
 
 const skip = nftSkipReason();
-const PLAN: Plan = asNftables({
-  stack: 'web',
-  settings: SETTINGS,
-  nodes: [planNode('node1', 0), planNode('node2', 1), planNode('node3', 2)],
-  services: [
-    service('web', 'ngx', 256, '10.0.0.9', [port(8888, 80), port(5353, 53, 'udp')], [
-      task('web', 'ngx', 1, 'node1', '10.0.0.10'),
-      task('web', 'ngx', 2, 'node2', '10.0.0.11'),
-    ]),
-  ],
-});
-const FOREIGN = 'table ip foreign_keep {\n\tchain pre {\n\t\ttype nat hook prerouting priority -150; policy accept;\n\t\ttcp dport 1 return\n\t}\n}\n';
+const PLAN: Plan = threeNodeNftPlan();
+const FOREIGN = FOREIGN_NAT_TABLE;
 const TASKS = PLAN.services[0]!.tasks;
 
 interface SimNode {

@@ -5,10 +5,33 @@
  */
 import { spawnSync } from 'node:child_process';
 import { emitNftRuleSets } from '../../src/emit/nft/emit-nft.js';
-import type { Plan } from '../../src/model/plan.js';
+import type { Plan, PlanService } from '../../src/model/plan.js';
 import type { OutputFile } from '../../src/model/rules.js';
 import { renderNftNode } from '../../src/render/render-nft.js';
 import { inNs } from './netns.js';
+import { planNode, port, service, SETTINGS, task } from './sample-plans.js';
+
+/**
+ * The mesh the nftables netns tests run: three nodes, service ngx (TCP 8888 and UDP 5353)
+ * with tasks on node1 and node2 only, so node3 serves through the overlay; plus `extra`.
+ */
+export function threeNodeNftPlan(...extra: PlanService[]): Plan {
+  return asNftables({
+    stack: 'web',
+    settings: SETTINGS,
+    nodes: [planNode('node1', 0), planNode('node2', 1), planNode('node3', 2)],
+    services: [
+      service('web', 'ngx', 256, '10.0.0.9', [port(8888, 80), port(5353, 53, 'udp')], [
+        task('web', 'ngx', 1, 'node1', '10.0.0.10'),
+        task('web', 'ngx', 2, 'node2', '10.0.0.11'),
+      ]),
+      ...extra,
+    ],
+  });
+}
+
+/** Another program's nat table in a node's namespace: meshc must leave it as it was. */
+export const FOREIGN_NAT_TABLE = 'table ip foreign_keep {\n\tchain pre {\n\t\ttype nat hook prerouting priority -150; policy accept;\n\t\ttcp dport 1 return\n\t}\n}\n';
 
 /** Why the nftables kernel tests cannot run here, or null (root, ip, nft, socat, conntrack). */
 export function nftSkipReason(): string | null {

@@ -23,34 +23,25 @@ import { pickTransaction } from '../../src/render/render-nft.js';
 import type { Plan } from '../../src/model/plan.js';
 import { RETURN_RULE_PREF, returnHops, sandboxMac } from '../../src/emit/client-ip.js';
 import { addNs, deleteNs, inNs, nsName, request, serve, veth, waitFor } from './netns.js';
-import { asNftables, nftFiles, nftLoad, ruleset, nftSkipReason } from './nft-helpers.js';
-import { planNode, port, service, SETTINGS, task } from './sample-plans.js';
+import { FOREIGN_NAT_TABLE, nftFiles, nftLoad, ruleset, nftSkipReason, threeNodeNftPlan } from './nft-helpers.js';
+import { port, service, SETTINGS, task } from './sample-plans.js';
 
 const skip = nftSkipReason();
 const namespaces: string[] = [];
 const servers: ChildProcess[] = [];
 const udpServers = new Map<string, ChildProcess>();
 
-const PLAN: Plan = asNftables({
-  stack: 'web',
-  settings: SETTINGS,
-  nodes: [planNode('node1', 0), planNode('node2', 1), planNode('node3', 2)],
-  services: [
-    service('web', 'ngx', 256, '10.0.0.9', [port(8888, 80), port(5353, 53, 'udp')], [
-      task('web', 'ngx', 1, 'node1', '10.0.0.10'),
-      task('web', 'ngx', 2, 'node2', '10.0.0.11'),
+const PLAN: Plan = threeNodeNftPlan(
+  {
+    ...service('web', 'keep', 257, '10.0.0.8', [port(7777, 80), port(7353, 53, 'udp')], [
+      task('web', 'keep', 1, 'node1', '10.0.0.12'),
+      task('web', 'keep', 2, 'node2', '10.0.0.13'),
     ]),
-    {
-      ...service('web', 'keep', 257, '10.0.0.8', [port(7777, 80), port(7353, 53, 'udp')], [
-        task('web', 'keep', 1, 'node1', '10.0.0.12'),
-        task('web', 'keep', 2, 'node2', '10.0.0.13'),
-      ]),
-      clientIp: 'preserve',
-    },
-  ],
-});
+    clientIp: 'preserve',
+  },
+);
 const CLIENT_IP = '192.168.60.100';
-const FOREIGN = 'table ip foreign_keep {\n\tchain pre {\n\t\ttype nat hook prerouting priority -150; policy accept;\n\t\ttcp dport 1 return\n\t}\n}\n';
+const FOREIGN = FOREIGN_NAT_TABLE;
 
 interface NodeNs {
   readonly name: string;
