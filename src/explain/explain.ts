@@ -87,11 +87,11 @@ function ipvsSteps(index: OutputIndex, plan: Plan, service: PlanService, rules: 
   const path = `${rules.node}/ipvs.rules`;
   const ipvs = rules.ipvs.find((s) => s.fwmark === service.fwmark);
   if (!ipvs) return [{ step: 'ipvs', where: path, what: `no IPVS service for fwmark ${service.fwmark}` }];
-  const steps: Step[] = [{ step: 'ipvs', where: where(path, index.ipvsLine(path, ipvs.fwmark)), what: `FWM ${ipvs.fwmark} ${ipvs.scheduler}` }];
+  const steps: Step[] = [{ step: 'ipvs', where: index.ipvsWhere(path, ipvs.fwmark), what: `FWM ${ipvs.fwmark} ${ipvs.scheduler}` }];
   for (const real of ipvs.reals) {
     const task = plan.services.flatMap((s) => s.tasks).find((t) => t.name === real.task);
     const on = task ? ` on ${task.node}` : '';
-    steps.push({ step: '', where: where(path, index.ipvsLine(path, ipvs.fwmark, real.ip)), what: `  -> ${real.ip}:0 masq weight ${real.weight}  ${real.task}${on}` });
+    steps.push({ step: '', where: index.ipvsWhere(path, ipvs.fwmark, real.ip), what: `  -> ${real.ip}:0 masq weight ${real.weight}  ${real.task}${on}` });
   }
   return steps;
 }
@@ -116,10 +116,6 @@ function headline(service: PlanService, port: PlanPort): string {
   const facts = [port.mode, port.dynamic ? 'published port allocated by meshc' : ''];
   if (port.mode === 'ingress' && service.fwmark !== null) facts.push(`fwmark ${service.fwmark}`, service.vip ? `VIP ${service.vip}` : '');
   return `${service.fullName} ${port.published}/${port.protocol} -> target ${port.target} (${facts.filter(Boolean).join(', ')})`;
-}
-
-function where(path: string, line: number | undefined): string {
-  return `${path}:${line ?? '?'}`;
 }
 
 function describe(selector: ExplainSelector): string {

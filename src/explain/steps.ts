@@ -25,8 +25,7 @@ export function ruleSteps(
       seen.add(key);
       steps.push(...hooks.filter((h) => h.table === r.table && h.target === r.chain).map((h) => hookStep(index, path, h)));
     }
-    const line = index.ruleLine(path, r.table, r.chain, r.args);
-    steps.push({ step: label, where: `${path}:${line ?? '?'}`, what: `${r.table} -A ${r.chain} ${r.args.join(' ')}` });
+    steps.push({ step: label, where: index.ruleWhere(path, r.table, r.chain, r.args), what: `${r.table} -A ${r.chain} ${r.args.join(' ')}` });
   }
   if (steps.length === 0) steps.push({ step: label, where: path, what: 'no rule for this port' });
   return steps.map((s, i) => ({ ...s, step: i === 0 ? label : '' }));
@@ -35,7 +34,7 @@ export function ruleSteps(
 /** Rule files list their hooks as `# hook: -t nat -I PREROUTING …` lines (apply.sh inserts them from there). */
 function hookStep(index: OutputIndex, path: string, h: Hook): Step {
   const rule = `${h.table} ${h.builtin} ${[...h.match, '-j', h.target].join(' ')}`;
-  return { step: '', where: `${path}:${index.hookLine(path, h) ?? '?'}`, what: `hook ${rule} (inserted by apply.sh when missing)` };
+  return { step: '', where: index.hookWhere(path, h), what: `hook ${rule} (inserted by apply.sh when missing)` };
 }
 
 /** Columns aligned within one block: step label, location, rule. */

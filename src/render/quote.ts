@@ -29,5 +29,8 @@ export function isSafeFileName(text: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(text) && !text.includes('..');
 }
 
+/** The folder of the output tree holding what every node loads alike (docs/runner.md, "The shared folder"). */
+export const SHARED_DIR = 'shared';
+
 /** Top-level entries of the output tree besides the per-node directories: no node may be named like one. */
-export const OUTPUT_TREE_ENTRIES: readonly string[] = ['plan.json', 'playbook.yml'];
+export const OUTPUT_TREE_ENTRIES: readonly string[] = ['plan.json', 'playbook.yml', SHARED_DIR];

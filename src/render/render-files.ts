@@ -1,35 +1,45 @@
-/** The whole output tree: plan.json, the Ansible playbook and, per node, its rule files, runner and health agent. */
+/**
+ * The whole output tree: plan.json, the Ansible playbook, the shared folder (what every
+ * node loads alike, written once: docs/runner.md, "The shared folder") and, per node, the
+ * rest of its rule files, its runner and health agent.
+ */
+import { createHash } from 'node:crypto';
 import type { Plan } from '../model/plan.js';
 import type { NodeRuleSet, OutputFile, RuleSets } from '../model/rules.js';
-import { renderNodeRules } from './render-rules.js';
-import { renderRunner } from './render-runner.js';
+import { renderNodeRules, renderSharedRules, sharedIptables } from './render-rules.js';
+import { renderRunner, type SharedPart } from './render-runner.js';
 import { renderPlaybook } from './render-playbook.js';
 import { renderHealthAgent } from './render-health.js';
 import { nftDataplaneFiles } from './render-nft.js';
+import { SHARED_DIR } from './quote.js';
 
 export function renderFiles(plan: Plan, ruleSets: RuleSets): OutputFile[] {
+  const dataplane = dataplaneRenderer(plan, ruleSets.nodes);
+  // apply.sh records each shared file's sha256 and refuses a shared folder from another compile.
+  const shared = dataplane.shared.map((f): SharedPart => ({ name: f.path.slice(SHARED_DIR.length + 1), sha256: createHash('sha256').update(f.content).digest('hex') }));
   const files: OutputFile[] = [
     { path: 'plan.json', content: JSON.stringify(plan, null, 2) + '\n', mode: 0o644 },
     renderPlaybook(plan),
+    ...dataplane.shared,
   ];
   // The health agent only where it has work: a stack without checks gets no agent.
   const health = plan.services.some((s) => s.health !== null);
-  const dataplane = dataplaneRenderer(plan);
   for (const node of ruleSets.nodes) {
-    files.push(...dataplane(node));
+    files.push(...dataplane.node(node), renderRunner(plan, node, shared));
     if (health) files.push(...renderHealthAgent(plan, node));
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /**
- * Dataplane hook (docs/dataplanes.md): the files that carry one node's mesh, and its
- * runner (apply.sh takes the dataplane's rules parts; the plumbing is shared).
+ * Dataplane hook (docs/dataplanes.md): the shared files, and per node the files that carry
+ * the rest of its mesh (apply.sh takes the dataplane's rules parts; the plumbing is common).
  */
-function dataplaneRenderer(plan: Plan): (node: NodeRuleSet) => OutputFile[] {
+function dataplaneRenderer(plan: Plan, nodes: readonly NodeRuleSet[]): { shared: OutputFile[]; node: (node: NodeRuleSet) => OutputFile[] } {
   if (plan.settings.dataplane === 'nftables') {
     const nft = nftDataplaneFiles(plan);
-    return (node) => [...nft(node), renderRunner(plan, node)];
+    return { shared: nft.shared, node: nft.node };
   }
-  return (node) => [...renderNodeRules(node), renderRunner(plan, node)];
+  const shared = sharedIptables(nodes);
+  return { shared: renderSharedRules(nodes, shared), node: (node) => renderNodeRules(node, shared) };
 }

@@ -125,13 +125,16 @@ function safeName(name: string): string {
   return name;
 }
 
-/** Per node, the nftables dataplane's files (the emitter runs once for the whole plan). */
-export function nftDataplaneFiles(plan: Plan): (node: { node: string }) => OutputFile[] {
+/** The nftables dataplane's shared files, and per node its own (the emitter runs once for the whole plan). */
+export function nftDataplaneFiles(plan: Plan): { shared: OutputFile[]; node: (node: { node: string }) => OutputFile[] } {
   const byNode = new Map(emitNftRuleSets(plan).nodes.map((n) => [n.node, n]));
-  return (node) => {
-    const nft = byNode.get(node.node);
-    if (!nft) throw new Error(`internal: no nftables rule set for node ${node.node}`);
-    return renderNftNode(nft);
+  return {
+    shared: [],
+    node: (node) => {
+      const nft = byNode.get(node.node);
+      if (!nft) throw new Error(`internal: no nftables rule set for node ${node.node}`);
+      return renderNftNode(nft);
+    },
   };
 }
 

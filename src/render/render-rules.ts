@@ -4,22 +4,71 @@
  * prepared here; templates only loop and print. Tables come out in the order mangle,
  * nat, filter, each with all its chain declarations before its rules.
  */
-import { isSafeFileName } from './quote.js';
+import { isSafeFileName, SHARED_DIR } from './quote.js';
 import { TABLE_ORDER, hookCommand } from '../emit/chains.js';
 import type { IpvsService, NodeRuleSet, OutputFile, Ruleset, Table, TableName } from '../model/rules.js';
 import { renderTemplate } from './templates.js';
 import { LineCursor, lineCount, recordLines } from './printed-lines.js';
 
-/** `<node>/host.rules`, `<node>/ingress.rules`, `<node>/ipvs.rules`, `<node>/tasks/<task>.rules`. */
-export function renderNodeRules(node: NodeRuleSet): OutputFile[] {
+/**
+ * What every node prints alike (docs/runner.md, "The shared folder"): per namespace, the
+ * tables whose text is the same on every node, and whether the IPVS services are. These go
+ * once to `shared/`; each node's file keeps the rest, and the runner loads `<node>/F` then
+ * `shared/F` as one input.
+ */
+export interface SharedIptables {
+  readonly host: ReadonlySet<TableName>;
+  readonly ingress: ReadonlySet<TableName>;
+  readonly ipvs: boolean;
+}
+
+/** Nothing shared: each node's files whole (a single node's view, the kernel tests' plans). */
+export const NOTHING_SHARED: SharedIptables = { host: new Set(), ingress: new Set(), ipvs: false };
+
+/**
+ * The tables and IPVS services every node holds as the very same object: the emitters hand
+ * every node one object where they are alike (emit-rule-sets.ts), so nothing is printed or
+ * compared twice, and `explain` finds each shared rule (by its args' identity) in the
+ * shared file. Equal objects that are not the same one stay in each node's file.
+ */
+export function sharedIptables(nodes: readonly NodeRuleSet[]): SharedIptables {
+  const first = nodes[0];
+  if (first === undefined) return NOTHING_SHARED;
+  const alike = (pick: (n: NodeRuleSet) => Ruleset): Set<TableName> => {
+    const names = new Set<TableName>();
+    for (const t of pick(first).tables) {
+      if (nodes.every((n) => pick(n).tables.filter((o) => o.name === t.name).length === 1 && pick(n).tables.includes(t))) names.add(t.name);
+    }
+    return names;
+  };
+  return { host: alike((n) => n.host), ingress: alike((n) => n.ingress), ipvs: nodes.every((n) => n.ipvs === first.ipvs) };
+}
+
+/** `shared/host.rules`, `shared/ingress.rules`, `shared/ipvs.rules`: the shared parts, printed from the first node's (identical) objects; none for an empty part. */
+export function renderSharedRules(nodes: readonly NodeRuleSet[], shared: SharedIptables): OutputFile[] {
+  const first = nodes[0];
+  if (first === undefined) return [];
+  const files: OutputFile[] = [];
+  if (shared.host.size) files.push(rulesFile(`${SHARED_DIR}/host.rules`, 'shared.rules.hbs', { kind: 'host' }, first.host, (t) => shared.host.has(t)));
+  if (shared.ingress.size) files.push(rulesFile(`${SHARED_DIR}/ingress.rules`, 'shared.rules.hbs', { kind: 'ingress' }, first.ingress, (t) => shared.ingress.has(t)));
+  if (shared.ipvs) files.push(ipvsFile(`${SHARED_DIR}/ipvs.rules`, first.ipvs));
+  return files;
+}
+
+/**
+ * `<node>/host.rules`, `<node>/ingress.rules`, `<node>/ipvs.rules`, `<node>/tasks/<task>.rules`:
+ * what this node loads beyond `shared` (its hooks and the tables that differ; an empty
+ * ipvs.rules when the services are shared). With NOTHING_SHARED, the whole files.
+ */
+export function renderNodeRules(node: NodeRuleSet, shared: SharedIptables = NOTHING_SHARED): OutputFile[] {
   const name = safeName(node.node);
   const files: OutputFile[] = [
-    rulesFile(`${name}/host.rules`, 'host.rules.hbs', name, node.host),
-    rulesFile(`${name}/ingress.rules`, 'ingress.rules.hbs', name, node.ingress),
-    ipvsFile(`${name}/ipvs.rules`, node.ipvs),
+    rulesFile(`${name}/host.rules`, 'host.rules.hbs', { node: name }, node.host, (t) => !shared.host.has(t)),
+    rulesFile(`${name}/ingress.rules`, 'ingress.rules.hbs', { node: name }, node.ingress, (t) => !shared.ingress.has(t)),
+    shared.ipvs ? file(`${name}/ipvs.rules`, '') : ipvsFile(`${name}/ipvs.rules`, node.ipvs),
   ];
   for (const t of node.tasks) {
-    files.push(rulesFile(`${name}/tasks/${safeName(t.task)}.rules`, 'task.rules.hbs', name, t.rules, { task: safeName(t.task), ip: safeToken(t.ip) }));
+    files.push(rulesFile(`${name}/tasks/${safeName(t.task)}.rules`, 'task.rules.hbs', { node: name, task: safeName(t.task), ip: safeToken(t.ip) }, t.rules));
   }
   return files;
 }
@@ -28,11 +77,12 @@ function file(path: string, content: string): OutputFile {
   return { path, content, mode: 0o644 };
 }
 
-/** One iptables-restore file, with the line of each hook comment and rule recorded for `explain`. */
-function rulesFile(path: string, template: string, node: string, rs: Ruleset, extra: object = {}): OutputFile {
-  const tables = [...rs.tables].sort((a, b) => TABLE_ORDER.indexOf(a.name) - TABLE_ORDER.indexOf(b.name)).map(renderTable);
-  const hooks = rs.hooks.map(hookCommand);
-  const out = file(path, renderTemplate(template, { node, hooks, tables: tables.map((t) => t.text), ...extra }));
+/** One iptables-restore file (the tables `keep` passes), with the line of each hook comment and rule recorded for `explain`. */
+function rulesFile(path: string, template: string, view: object, rs: Ruleset, keep: (t: TableName) => boolean = () => true): OutputFile {
+  const tables = [...rs.tables].filter((t) => keep(t.name)).sort((a, b) => TABLE_ORDER.indexOf(a.name) - TABLE_ORDER.indexOf(b.name)).map(renderTable);
+  // A node's hooks are its own (apply.sh inserts them): the shared file prints none.
+  const hooks = path.startsWith(`${SHARED_DIR}/`) ? [] : rs.hooks.map(hookCommand);
+  const out = file(path, renderTemplate(template, { ...view, hooks, tables: tables.map((t) => t.text) }));
   // The template prints each hook as one `# hook:` line, then the tables verbatim, in this order.
   const cursor = new LineCursor(out.content);
   const hookLines = new Map<string, number>();
@@ -102,6 +152,11 @@ const ipvsText = new WeakMap<readonly IpvsService[], { text: string; lines: Read
 
 /** `ipvs.rules`, with the line of each service (`<fwmark>`) and real server (`<fwmark> <ip>`) recorded for `explain`. */
 function ipvsFile(path: string, services: readonly IpvsService[]): OutputFile {
+  const done = ipvsRendering(services);
+  return recordLines(file(path, done.text), { ipvs: done.lines });
+}
+
+function ipvsRendering(services: readonly IpvsService[]): { text: string; lines: ReadonlyMap<string, number> } {
   let done = ipvsText.get(services);
   if (done === undefined) {
     const printed = ipvsLines(services);
@@ -114,7 +169,7 @@ function ipvsFile(path: string, services: readonly IpvsService[]): OutputFile {
     done = { text, lines };
     ipvsText.set(services, done);
   }
-  return recordLines(file(path, done.text), { ipvs: done.lines });
+  return done;
 }
 
 /** Exactly what `ipvsadm -Sn` prints for these services, sorted by fwmark then real server (the emitter's order). */

@@ -38,16 +38,24 @@ export interface RunnerView {
   readonly nftables: boolean;
   /** client_ip: preserve (docs/client-ip.md); false when no service preserves, so the plan data prints nothing for it. */
   readonly clientIp: false | { readonly mac: string; readonly routes: readonly string[]; readonly tasks: readonly number[] };
+  /** The files of ../shared this node loads, with the sha256 of each as this compile wrote it. */
+  readonly shared: readonly SharedPart[];
+}
+
+/** One file of the shared folder (docs/runner.md, "The shared folder"): its name there and its sha256 (hex). */
+export interface SharedPart {
+  readonly name: string;
+  readonly sha256: string;
 }
 
 /** `<node>/apply.sh`, mode 0755. Throws (an internal bug, exit 3) on a plan that breaks the planner's invariants. */
-export function renderRunner(plan: Plan, node: NodeRuleSet): OutputFile {
-  const content = renderTemplate('apply.sh.hbs', runnerView(plan, node));
+export function renderRunner(plan: Plan, node: NodeRuleSet, shared: readonly SharedPart[] = []): OutputFile {
+  const content = renderTemplate('apply.sh.hbs', runnerView(plan, node, shared));
   return { path: `${name(node.node)}/apply.sh`, content, mode: 0o755 };
 }
 
 /** The template's view: every value already validated for the place it is printed. */
-export function runnerView(plan: Plan, node: NodeRuleSet): RunnerView {
+export function runnerView(plan: Plan, node: NodeRuleSet, shared: readonly SharedPart[] = []): RunnerView {
   const self = findNode(plan, node.node);
   const s = plan.settings;
   // The nftables dataplane has no iptables hooks and no IPVS services: its .nft files say it all.
@@ -74,6 +82,10 @@ export function runnerView(plan: Plan, node: NodeRuleSet): RunnerView {
     taskHooks: node.tasks.flatMap((t, i) => hooks(t.rules.hooks).map((h) => `${i} ${hookLine(h)}`)),
     nftables,
     clientIp: clientIpView(plan, node),
+    shared: shared.map((f) => {
+      if (!/^[0-9a-f]{64}$/.test(f.sha256)) throw new Error(`internal: bad sha256 ${JSON.stringify(f.sha256)}`);
+      return { name: name(f.name), sha256: f.sha256 };
+    }),
   };
 }
 

@@ -59,7 +59,7 @@ function ns(tag: string): string {
 }
 
 function rulesFile(taskName: string): string {
-  const file = emitRuleSets(PLAN, new DiagnosticSink()).nodes.flatMap(renderNodeRules).find((f) => f.path === `node1/tasks/${taskName}.rules`);
+  const file = emitRuleSets(PLAN, new DiagnosticSink()).nodes.flatMap((n) => renderNodeRules(n)).find((f) => f.path === `node1/tasks/${taskName}.rules`);
   if (!file) throw new Error(`no rules for ${taskName}`);
   return file.content;
 }

@@ -22,7 +22,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const DIR = join(ROOT, 'fixtures', 'cluster');
 const EXPECTED = join(DIR, '_expected');
 const UPDATE = process.env.UPDATE_GOLDENS === '1';
-const KEPT = /^(plan\.json|node\d+\/(ingress|host|ipvs)\.rules|node\d+\/health\.marks|node\d+\/tasks\/.*)$/;
+const KEPT = /^(plan\.json|(node\d+|shared)\/(ingress|host|ipvs)\.rules|node\d+\/health\.marks|node\d+\/tasks\/.*)$/;
 
 describe('fixtures/cluster', () => {
   it('compiles to the golden tree, every stack in one mesh per node, the lock unchanged', async () => {
@@ -50,7 +50,7 @@ describe('fixtures/cluster', () => {
     const validate = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(join(ROOT, 'schemas/plan.schema.json'), 'utf8')));
     expect(validate(JSON.parse(files.get('plan.json') ?? '{}')), JSON.stringify(validate.errors)).toBe(true);
     // Each rule names its stack and service.
-    const ingress = files.get('node1/ingress.rules') ?? '';
+    const ingress = (files.get('node1/ingress.rules') ?? '') + (files.get('shared/ingress.rules') ?? '');
     for (const tag of ['proxy/traefik 80/tcp', 'app/api 8000/tcp', 'monitoring/node-exporter 9100/tcp']) expect(ingress).toContain(tag);
   });
 });

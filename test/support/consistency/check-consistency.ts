@@ -13,13 +13,16 @@ import { parseIpvsFile } from './check-ipvs.js';
 import { optionValue, parseRulesFile, type ParsedRule, type ParsedRulesFile, type Problem } from './parse-rules-file.js';
 import { HOST, SANDBOX, TASK } from '../../../src/emit/chains.js';
 import { checkNftNode } from './check-nft.js';
+import { effectiveFiles } from '../../../src/render/shared-layout.js';
 
 export type { Problem } from './parse-rules-file.js';
 
 type FileLike = Pick<OutputFile, 'path' | 'content'>;
 
-export function checkConsistency(files: readonly FileLike[]): Problem[] {
+/** `files`: a whole tree; a node's rules are its part and the shared folder's, as apply.sh loads them (effectiveFiles). */
+export function checkConsistency(tree: readonly FileLike[]): Problem[] {
   const problems: Problem[] = [];
+  const files = effectiveFiles(tree);
   const byNode = new Map<string, Map<string, string>>();
   for (const f of files) {
     const m = /^([^/]+)\/(host\.rules|ingress\.rules|ipvs\.rules|tasks\/[^/]+\.rules)$/.exec(f.path);

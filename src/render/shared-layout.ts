@@ -1,0 +1,52 @@
+/**
+ * The output tree's shared folder (docs/runner.md, "The shared folder"): a file every node
+ * loads alike is written once as `shared/F`, and each node's `<node>/F` holds only its own
+ * part. apply.sh loads `<node>/F` followed by `shared/F` as one input; so do the readers
+ * that need a node's whole rules (diff, the consistency checker), through effectiveFiles.
+ */
+import { SHARED_DIR } from './quote.js';
+import { TABLE_ORDER } from '../emit/chains.js';
+import type { TableName } from '../model/rules.js';
+
+/** Files split between a node's folder and the shared one. */
+export const SHARED_PARTS: readonly string[] = ['host.rules', 'ingress.rules', 'ipvs.rules', 'host.nft', 'ingress.nft'];
+
+interface TreeFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/**
+ * Each node's effective files: `<node>/F` with `shared/F` appended when the tree has it,
+ * every other file as it is, and the shared folder's own files left out. A tree without a
+ * shared folder (older meshc) comes back unchanged.
+ */
+export function effectiveFiles<T extends TreeFile>(files: readonly T[]): (T | TreeFile)[] {
+  const shared = new Map<string, string>();
+  for (const f of files) if (f.path.startsWith(`${SHARED_DIR}/`)) shared.set(f.path.slice(SHARED_DIR.length + 1), f.content);
+  if (shared.size === 0) return [...files];
+  return files.flatMap((f): (T | TreeFile)[] => {
+    if (f.path.startsWith(`${SHARED_DIR}/`)) return [];
+    const slash = f.path.indexOf('/');
+    const rest = slash < 0 ? undefined : shared.get(f.path.slice(slash + 1));
+    if (rest === undefined || f.path.indexOf('/', slash + 1) >= 0) return [f];
+    return [{ ...f, content: f.path.endsWith('/ipvs.rules') || !f.path.endsWith('.rules') ? f.content + rest : mergeTables(f.content, rest) }];
+  });
+}
+
+/**
+ * An iptables-restore node part and shared part as one file in meshc's own form: the node
+ * part's comments (header, hooks), then every `*table` … `COMMIT` block of both in the order
+ * mangle, nat, filter. iptables-restore loads each block on its own, so this is the rule set
+ * apply.sh's concatenation loads, printed as meshc printed a whole node file.
+ */
+function mergeTables(node: string, shared: string): string {
+  const head = node.slice(0, node.search(/^\*/m) < 0 ? node.length : node.search(/^\*/m));
+  const blocks = [...tableBlocks(node), ...tableBlocks(shared)];
+  const rank = (b: string): number => TABLE_ORDER.indexOf(b.slice(1, b.indexOf('\n')) as TableName);
+  return head + blocks.sort((a, b) => rank(a) - rank(b)).join('');
+}
+
+function tableBlocks(text: string): string[] {
+  return [...text.matchAll(/^\*[^\n]*\n(?:(?!COMMIT\n)[^\n]*\n)*COMMIT\n/gm)].map((m) => m[0]);
+}
