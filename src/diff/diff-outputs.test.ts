@@ -3,6 +3,11 @@ import { diffOutputs } from './diff-outputs.js';
 import { diffLines } from './sequence.js';
 import { sampleFiles, sampleRuleSets } from '../explain/testing/sample.js';
 import type { RuleSets } from '../model/rules.js';
+import { samplePlan } from '../explain/testing/sample.js';
+import { compilePlan } from '../pipeline.js';
+import { DiagnosticSink } from '../diagnostics/types.js';
+import { emitRuleSets } from '../emit/emit-rule-sets.js';
+import { renderNodeRules } from '../render/render-rules.js';
 
 const tree = (ruleSets: RuleSets = sampleRuleSets) => new Map(sampleFiles(ruleSets).map((f) => [f.path, f.content]));
 
@@ -101,5 +106,25 @@ describe('diffLines', () => {
     expect(edits.filter((e) => e.op === '+')).toHaveLength(2500);
     expect(edits[0]).toEqual({ op: ' ', text: 'head' });
     expect(edits.at(-1)).toEqual({ op: ' ', text: 'tail' });
+  });
+});
+
+describe('diffOutputs across the shared folder (docs/runner.md)', () => {
+  it('compares each node as it loads its rules: a tree without shared/ and one with it, same rules, show no rule change', async () => {
+    const compiled = await compilePlan(samplePlan, new DiagnosticSink());
+    const plan = samplePlan;
+    // The sample emitted afresh: every node's tables the same objects, so the new tree has a shared folder.
+    expect(compiled!.files.some((f) => f.path === 'shared/host.rules')).toBe(true);
+    const now = new Map(compiled!.files.map((f) => [f.path, f.content]));
+    // The tree meshc wrote before the shared folder: each node's rule files whole.
+    const before = new Map([...now].filter(([path]) => !path.startsWith('shared/')));
+    for (const f of emitRuleSets(plan, new DiagnosticSink()).nodes.flatMap((n) => renderNodeRules(n))) before.set(f.path, f.content);
+    // (The runners are left as they are: only the rule files' layout differs.)
+    expect(diffOutputs(before, now)).toEqual({ text: 'no changes\n', changed: false });
+    // A shared table changed shows under every node.
+    const edited = new Map(now);
+    edited.set('shared/host.rules', now.get('shared/host.rules')!.replace('--dport 8080', '--dport 8081'));
+    const changed = diffOutputs(now, edited).text;
+    for (const node of ['node1', 'node2']) expect(nodeSection(changed, node)).toContain('host.rules');
   });
 });

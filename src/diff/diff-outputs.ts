@@ -3,16 +3,22 @@
  * node, then file; iptables files rule by rule per table and chain, IPVS per virtual
  * service and real server, anything else (apply.sh, plan.json, the playbook) line by
  * line. Pure: the CLI reads both directories into maps of relative path → content.
+ * Each node's rule files are compared as the node loads them, its part and the shared
+ * folder's (docs/runner.md, "The shared folder"), so a change to a shared table shows under
+ * every node, and a tree from before the shared folder compares by its rules alone.
  */
 import { diffIpvs } from './ipvs-diff.js';
 import { diffRestore } from './restore-diff.js';
 import { diffNft } from './nft-diff.js';
 import { diffLines, type Edit } from './sequence.js';
+import { effectiveFiles } from '../render/shared-layout.js';
 
 type Files = ReadonlyMap<string, string>;
 
 /** `changed` is false (and `text` says so) when both trees hold the same files with the same content. */
-export function diffOutputs(oldFiles: Files, newFiles: Files): { text: string; changed: boolean } {
+export function diffOutputs(oldTree: Files, newTree: Files): { text: string; changed: boolean } {
+  const oldFiles = effective(oldTree);
+  const newFiles = effective(newTree);
   const groups = new Map<string, string[]>();
   for (const path of [...new Set([...oldFiles.keys(), ...newFiles.keys()])].sort(byGroupThenKind)) {
     const before = oldFiles.get(path);
@@ -28,6 +34,10 @@ export function diffOutputs(oldFiles: Files, newFiles: Files): { text: string; c
   if (groups.size === 0) return { text: 'no changes\n', changed: false };
   const text = [...groups].map(([group, lines]) => [headline(group, oldFiles, newFiles), ...lines].join('\n')).join('\n\n');
   return { text: text + '\n', changed: true };
+}
+
+function effective(files: Files): Files {
+  return new Map(effectiveFiles([...files].map(([path, content]) => ({ path, content }))).map((f) => [f.path, f.content]));
 }
 
 function fileDiff(name: string, before: string, after: string): string[] {

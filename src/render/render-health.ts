@@ -12,7 +12,7 @@
 import type { Plan, PlanHealth, PlanService, PlanTask } from '../model/plan.js';
 import type { NodeRuleSet, OutputFile } from '../model/rules.js';
 import { compareIpv4 } from '../emit/ipv4-order.js';
-import { iptablesComment, shellWord } from './quote.js';
+import { iptablesComment, isSafeFileName, shellWord } from './quote.js';
 import { meshKind } from './scope.js';
 import { renderTemplate } from './templates.js';
 
@@ -39,18 +39,25 @@ interface TaskView {
 }
 
 /**
- * Where the playbook installs a node's files: its default meshc_dir, and the directory the
- * unit's ExecStart names. Under /etc, not /var/lib/meshc: there the runner keeps its state
- * (`/var/lib/meshc/<prefix>state`), which a stack named `state` would collide with.
+ * Where the playbook installs the stack's files: `<this>/<node>` is a node's default
+ * meshc_dir and the directory its unit's ExecStart names, `<this>/shared` the shared folder
+ * beside it (docs/runner.md), one per stack so two stacks on a host never share one. Under
+ * /etc, not /var/lib/meshc: there the runner keeps its state (`/var/lib/meshc/<prefix>state`),
+ * which a stack named `state` would collide with.
  */
-export function nodeInstallDir(plan: Plan): string {
+export function stackInstallDir(plan: Plan): string {
   return `/etc/meshc/${plan.stack}`;
+}
+
+export function nodeInstallDir(plan: Plan, node: string): string {
+  if (!isSafeFileName(node)) throw new Error(`internal: unsafe node name ${JSON.stringify(node)}`);
+  return `${stackInstallDir(plan)}/${node}`;
 }
 
 export function renderHealthAgent(plan: Plan, node: NodeRuleSet): OutputFile[] {
   const tasks = healthManaged(plan).flatMap((svc) => taskViews(svc, node.node));
   const marks = [...new Set(tasks.map((t) => t.mark))].sort((a, b) => a - b);
-  const view = { stack: plan.stack, kind: meshKind(plan), node: node.node, dir: nodeInstallDir(plan), marks, tasks, dataplane: plan.settings.dataplane, services: serviceViews(plan) };
+  const view = { stack: plan.stack, kind: meshKind(plan), node: node.node, dir: nodeInstallDir(plan, node.node), marks, tasks, dataplane: plan.settings.dataplane, services: serviceViews(plan) };
   return [
     { path: `${node.node}/health-agent.sh`, content: renderTemplate('health-agent.sh.hbs', view), mode: 0o755 },
     { path: `${node.node}/meshc-health.service`, content: renderTemplate('meshc-health.service.hbs', view), mode: 0o644 },

@@ -5,23 +5,43 @@
  * here; templates only loop and print.
  */
 import { emitNftRuleSets, pickTokens } from '../emit/nft/emit-nft.js';
-import type { NftNodeRuleSet, NftSet, NftTable } from '../emit/nft/model.js';
+import type { NftChain, NftNodeRuleSet, NftRule, NftSet, NftTable } from '../emit/nft/model.js';
 import type { Plan } from '../model/plan.js';
 import type { OutputFile } from '../model/rules.js';
-import { iptablesComment } from './quote.js';
+import { iptablesComment, SHARED_DIR } from './quote.js';
 import { renderTemplate } from './templates.js';
 import { LineCursor, lineCount, recordLines, type PrintedNftBlock } from './printed-lines.js';
 
-export function renderNftNode(node: NftNodeRuleSet): OutputFile[] {
+/** What every node loads alike on this dataplane (docs/runner.md, "The shared folder"): the host table, and the sandbox table with the node's address as a variable. */
+export interface SharedNft {
+  readonly host: boolean;
+  readonly ingress: boolean;
+}
+
+/** The nft variable the shared sandbox table uses for the node's own ingress address; each node's part defines it. */
+export const INGRESS_IP_VAR = 'ingress_ip';
+
+/**
+ * `<node>/host.nft`, `<node>/ingress.nft`, `<node>/tasks/<task>.nft`: whole tables, or for a
+ * shared table only this node's part (its header, and the `define` the shared table uses).
+ */
+export function renderNftNode(node: NftNodeRuleSet, ingressIp = '', shared: SharedNft = { host: false, ingress: false }): OutputFile[] {
   const name = safeName(node.node);
   const files: OutputFile[] = [
-    nftFile(`${name}/host.nft`, 'host.nft.hbs', name, node.host),
-    nftFile(`${name}/ingress.nft`, 'ingress.nft.hbs', name, node.ingress),
+    shared.host ? nodePart(`${name}/host.nft`, 'host', name, []) : nftFile(`${name}/host.nft`, 'host.nft.hbs', name, node.host),
+    shared.ingress
+      ? nodePart(`${name}/ingress.nft`, 'ingress sandbox', name, [{ name: INGRESS_IP_VAR, value: safeWord(ingressIp) }])
+      : nftFile(`${name}/ingress.nft`, 'ingress.nft.hbs', name, node.ingress),
   ];
   for (const t of node.tasks) {
     files.push(nftFile(`${name}/tasks/${safeName(t.task)}.nft`, 'task.nft.hbs', name, t.table, { task: safeName(t.task), ip: safeWord(t.ip) }));
   }
   return files;
+}
+
+/** A node's part of a shared table: apply.sh loads it, then shared/<file>, as one `nft -f` input. */
+function nodePart(path: string, what: string, node: string, defines: readonly { name: string; value: string }[]): OutputFile {
+  return { path, content: renderTemplate('node-part.nft.hbs', { what, node, file: path.slice(path.indexOf('/') + 1), defines }), mode: 0o644 };
 }
 
 /** One `nft -f` file, with the line of each set, map and chain, and of each element and rule in it, recorded for `explain`. */
@@ -114,6 +134,8 @@ function setView(set: NftSet): { kind: string; name: string; type: string; eleme
  * start a comment in `nft -f` input, so it is refused here as an upstream bug.
  */
 function safeWord(word: string): string {
+  // The one variable meshc prints: the shared sandbox table's node address, defined by each node's part.
+  if (word === `$${INGRESS_IP_VAR}`) return word;
   if (word === '' || /[\n\r;#\\'`$]/.test(word) || (/"/.test(word) && !/^"[A-Za-z0-9_.-]{1,15}"$/.test(word))) {
     throw new Error(`internal: unsafe nft word ${JSON.stringify(word)}`);
   }
@@ -127,15 +149,63 @@ function safeName(name: string): string {
 
 /** The nftables dataplane's shared files, and per node its own (the emitter runs once for the whole plan). */
 export function nftDataplaneFiles(plan: Plan): { shared: OutputFile[]; node: (node: { node: string }) => OutputFile[] } {
-  const byNode = new Map(emitNftRuleSets(plan).nodes.map((n) => [n.node, n]));
+  const sets = emitNftRuleSets(plan).nodes;
+  const byNode = new Map(sets.map((n) => [n.node, n]));
+  const ingressIp = new Map(plan.nodes.map((n) => [n.name, n.ingressIp]));
+  const first = sets[0];
+  // The emitter hands every node the same host table object when it is the same table.
+  const host = first !== undefined && sets.every((n) => n.host === first.host) ? first.host : undefined;
+  const ingress = sharedIngress(sets, (n) => ingressIp.get(n) ?? '');
+  const shared: OutputFile[] = [];
+  if (host) shared.push(nftFile(`${SHARED_DIR}/host.nft`, 'shared.nft.hbs', '', host, { what: 'host', file: 'host.nft', defines: '' }));
+  if (ingress) shared.push(nftFile(`${SHARED_DIR}/ingress.nft`, 'shared.nft.hbs', '', ingress, { what: 'ingress sandbox', file: 'ingress.nft', defines: ` (its \`define ${INGRESS_IP_VAR}\`)` }));
   return {
-    shared: [],
+    shared,
     node: (node) => {
       const nft = byNode.get(node.node);
       if (!nft) throw new Error(`internal: no nftables rule set for node ${node.node}`);
-      return renderNftNode(nft);
+      return renderNftNode(nft, ingressIp.get(node.node) ?? '', { host: host !== undefined, ingress: ingress !== undefined });
     },
   };
+}
+
+/**
+ * The sandbox table every node loads, with `$ingress_ip` for the node's own ingress address
+ * (its SNAT target), when each node's table is that one once its address is so named;
+ * undefined when the tables differ otherwise. The maps and service chains are the same
+ * objects on every node (emit-nft.ts ingressParts), so most of the comparison is identity.
+ */
+function sharedIngress(nodes: readonly NftNodeRuleSet[], ipOf: (node: string) => string): NftTable | undefined {
+  const first = nodes[0];
+  if (first === undefined) return undefined;
+  const symbolic = symbolicTable(first.ingress, ipOf(first.node));
+  return nodes.every((n) => sameTable(symbolic, symbolicTable(n.ingress, ipOf(n.node)))) ? symbolic : undefined;
+}
+
+function symbolicTable(table: NftTable, ip: string): NftTable {
+  if (ip === '') return table;
+  const named = (r: NftRule): NftRule => (r.tokens.includes(ip) ? { ...r, tokens: r.tokens.map((w) => (w === ip ? `$${INGRESS_IP_VAR}` : w)) } : r);
+  return { ...table, chains: table.chains.map((c) => (c.rules.some((r) => r.tokens.includes(ip)) ? { ...c, rules: c.rules.map(named) } : c)) };
+}
+
+function sameTable(a: NftTable, b: NftTable): boolean {
+  return a.family === b.family && a.name === b.name && a.comment === b.comment && sameList(a.sets, b.sets, sameSet) && sameList(a.chains, b.chains, sameChain);
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
+  return a === b || (a.length === b.length && a.every((x, i) => x === b[i] || same(x, b[i] as T)));
+}
+
+function sameSet(a: NftSet, b: NftSet): boolean {
+  const sameElement = (x: NftSet['elements'][number], y: NftSet['elements'][number]): boolean => x.value === y.value && sameList(x.key, y.key, (p, q) => p === q);
+  return a.kind === b.kind && a.name === b.name && a.type === b.type && sameList(a.elements, b.elements, sameElement);
+}
+
+function sameChain(a: NftChain, b: NftChain): boolean {
+  const sameRule = (x: NftRule, y: NftRule): boolean => x.comment === y.comment && sameList(x.tokens, y.tokens, (p, q) => p === q);
+  const baseA = a.base === undefined ? '' : `${a.base.type} ${a.base.hook} ${a.base.priority}`;
+  const baseB = b.base === undefined ? '' : `${b.base.type} ${b.base.hook} ${b.base.priority}`;
+  return a.name === b.name && a.comment === b.comment && baseA === baseB && sameList(a.rules, b.rules, sameRule);
 }
 
 /**

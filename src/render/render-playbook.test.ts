@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { nodeInstallDir } from './render-health.js';
+import { nodeInstallDir, stackInstallDir } from './render-health.js';
 import { renderPlaybook } from './render-playbook.js';
 import { samplePlan } from '../explain/testing/sample.js';
 
@@ -42,9 +42,13 @@ describe('renderPlaybook', () => {
 
   it('installs the node\'s files where the health agent\'s unit looks for them: one default, one variable', () => {
     const { play: p } = play();
-    expect(p.vars.meshc_default_dir).toBe(nodeInstallDir(samplePlan));
-    expect(p.vars.meshc_default_dir).toBe('/etc/meshc/shop');
-    expect(p.vars.meshc_node_dir).toBe('{{ meshc_dir | default(meshc_default_dir) }}');
+    expect(p.vars.meshc_stack_dir).toBe(stackInstallDir(samplePlan));
+    expect(p.vars.meshc_stack_dir).toBe('/etc/meshc/shop');
+    expect(p.vars.meshc_default_dir).toBe('{{ meshc_stack_dir }}/{{ meshc_node }}');
+    expect(nodeInstallDir(samplePlan, 'node1')).toBe('/etc/meshc/shop/node1');
+    expect(p.vars.meshc_node_dir).toBe("{{ meshc_dir | default(meshc_default_dir) | regex_replace('/+$', '') }}");
+    // The shared folder beside the node's, where apply.sh looks for it (../shared).
+    expect(p.vars.meshc_shared_dir).toBe('{{ meshc_node_dir | dirname }}/shared');
   });
 
   it('installs, starts and restarts the agent where the node has one, and removes it where not', () => {
@@ -78,7 +82,9 @@ describe('renderPlaybook', () => {
     const validate = named('iptables-restore --test');
     const script = validate['ansible.builtin.shell'] as string;
     expect(script).toContain('cd {{ meshc_stage.path | quote }}');
-    expect(script).toContain('iptables-restore --test --noflush "$f" ||');
+    expect(script).toContain("iptables-restore --test --noflush ../input.rules ||");
+    // Each file as apply.sh loads it: the node part, then the shared part.
+    expect(script).toContain('cat "$f" "../shared/$f" >../input.rules');
     expect(script).toContain("! -name ipvs.rules");
     expect(validate).toMatchObject({ changed_when: false, check_mode: false });
     const order = block.block.map((t) => t.name);
@@ -93,8 +99,8 @@ describe('renderPlaybook', () => {
     expect(apply).toMatchObject({ when: 'not ansible_check_mode', changed_when: 'meshc_apply.rc == 2', failed_when: 'meshc_apply.rc not in [0, 2]' });
     const check = named('apply.sh --check');
     expect(check).toMatchObject({ when: 'ansible_check_mode', check_mode: false, changed_when: 'meshc_check.rc == 2', failed_when: 'meshc_check.rc not in [0, 2]' });
-    expect(check['ansible.builtin.command']).toEqual({ argv: ['{{ meshc_stage.path }}/apply.sh', '--check'] });
-    expect(named('--diff')['ansible.builtin.command']).toEqual({ argv: ['{{ meshc_stage.path }}/apply.sh', '--dry-run'] });
+    expect(check['ansible.builtin.command']).toEqual({ argv: ['{{ meshc_stage.path }}/node/apply.sh', '--check'] });
+    expect(named('--diff')['ansible.builtin.command']).toEqual({ argv: ['{{ meshc_stage.path }}/node/apply.sh', '--dry-run'] });
   });
 
   it('always removes its staging directory', () => {

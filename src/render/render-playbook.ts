@@ -9,7 +9,7 @@
  */
 import type { Plan } from '../model/plan.js';
 import type { OutputFile } from '../model/rules.js';
-import { nodeInstallDir } from './render-health.js';
+import { stackInstallDir } from './render-health.js';
 import { meshKind } from './scope.js';
 import { renderTemplate } from './templates.js';
 
@@ -19,8 +19,9 @@ export function renderPlaybook(plan: Plan): OutputFile {
     kind: meshKind(plan),
     playNameJson: yamlString(`meshc routing mesh for ${meshKind(plan)} ${plan.stack}`),
     nodesJson: plan.nodes.map((n) => yamlString(n.name)).join(', '),
-    // meshc_dir's default: the directory the health agent's unit names (one source).
-    defaultDirJson: yamlString(nodeInstallDir(plan)),
+    // meshc_dir's default: the directory the health agent's unit names (one source), the
+    // node's name appended by the play; the shared folder goes beside it.
+    stackDirJson: yamlString(stackInstallDir(plan)),
     // apply.sh is the same entry point on both dataplanes; only the files' validator differs.
     nftables: plan.settings.dataplane === 'nftables',
   };

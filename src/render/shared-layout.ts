@@ -30,7 +30,8 @@ export function effectiveFiles<T extends TreeFile>(files: readonly T[]): (T | Tr
     const slash = f.path.indexOf('/');
     const rest = slash < 0 ? undefined : shared.get(f.path.slice(slash + 1));
     if (rest === undefined || f.path.indexOf('/', slash + 1) >= 0) return [f];
-    return [{ ...f, content: f.path.endsWith('/ipvs.rules') || !f.path.endsWith('.rules') ? f.content + rest : mergeTables(f.content, rest) }];
+    const content = f.path.endsWith('.nft') ? withDefines(f.content, rest) : f.path.endsWith('/ipvs.rules') ? f.content + rest : mergeTables(f.content, rest);
+    return [{ ...f, content }];
   });
 }
 
@@ -45,6 +46,20 @@ function mergeTables(node: string, shared: string): string {
   const blocks = [...tableBlocks(node), ...tableBlocks(shared)];
   const rank = (b: string): number => TABLE_ORDER.indexOf(b.slice(1, b.indexOf('\n')) as TableName);
   return head + blocks.sort((a, b) => rank(a) - rank(b)).join('');
+}
+
+/**
+ * An nft node part (its `define name = value` lines) and the shared table as one file, the
+ * variables replaced by their values as nft replaces them: the table this node loads,
+ * printed as meshc printed a whole node file.
+ */
+function withDefines(node: string, shared: string): string {
+  const values = new Map<string, string>();
+  const head = node.replace(/^define ([a-z_]+) = (\S+)\n/gm, (_, name: string, value: string) => {
+    values.set(name, value);
+    return '';
+  });
+  return head + shared.replace(/\$([a-z_]+)\b/g, (word, name: string) => values.get(name) ?? word);
 }
 
 function tableBlocks(text: string): string[] {

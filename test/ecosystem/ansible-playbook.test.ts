@@ -141,6 +141,8 @@ describe.skipIf(skip)(skip ? `playbook on simulated nodes (skipped: ${skip})` : 
       expect(first.recap.get(name)?.changed, first.out).toBeGreaterThan(0);
       const installed = join(scratch.path, 'nodes', name);
       expect(readFileSync(join(installed, 'host.rules'), 'utf8')).toBe(readFileSync(join(out, name, 'host.rules'), 'utf8'));
+      // The shared folder beside the node's, where apply.sh looks for it (docs/runner.md).
+      expect(readFileSync(join(installed, '..', 'shared', 'host.rules'), 'utf8')).toBe(readFileSync(join(out, 'shared', 'host.rules'), 'utf8'));
       expect(statSync(join(installed, 'apply.sh')).mode & 0o777).toBe(0o755);
       expect(calls().filter((c) => c.startsWith(`apply node=${name} `)).at(-1)).toContain(`netns=${nsInode(name)} dir=${installed}`);
       // The agent: installed beside apply.sh, its unit and drop-in where the host's vars say,
@@ -194,8 +196,9 @@ describe.skipIf(skip)(skip ? `playbook on simulated nodes (skipped: ${skip})` : 
     writeFileSync(stale, '*nat\nCOMMIT\n');
     const hostRules = join(out, 'node2', 'host.rules');
     const good = readFileSync(hostRules, 'utf8');
-    // A rule iptables-restore cannot parse (an unknown option), as a broken edit would leave.
-    writeFileSync(hostRules, good.replace('COMMIT', '-A MESHC-INGRESS -p tcp --no-such-option 1 -j ACCEPT\nCOMMIT'));
+    // A rule iptables-restore cannot parse (an unknown option), as a broken edit would leave
+    // (validated as apply.sh loads it: the node's part, then the shared part).
+    writeFileSync(hostRules, `${good}*nat\n:MESHC-INGRESS - [0:0]\n-A MESHC-INGRESS -p tcp --no-such-option 1 -j ACCEPT\nCOMMIT\n`);
     const before = calls().length;
     const r = play(inventory);
     writeFileSync(hostRules, good);

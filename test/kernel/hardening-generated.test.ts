@@ -28,9 +28,16 @@ async function compiledRules(seed: number): Promise<Map<string, string>> {
     }
     const r = await runMem(argv, files);
     if (r.code !== 0) continue;
-    for (const [path, content] of Object.entries((JSON.parse(r.stdout) as { files: Record<string, string> }).files)) {
+    const tree = (JSON.parse(r.stdout) as { files: Record<string, string> }).files;
+    for (const [path, content] of Object.entries(tree)) {
       if (!path.endsWith('.rules') || path.endsWith('/ipvs.rules')) continue;
       rules.set(path.endsWith('/ingress.rules') ? withoutIpvsMatch(content) : content, path);
+      // And the one input apply.sh assembles: this node's part, then the shared one (docs/runner.md).
+      const shared = tree[`shared/${path.slice(path.indexOf('/') + 1)}`];
+      if (shared !== undefined && !path.startsWith('shared/')) {
+        const input = content + shared;
+        rules.set(path.endsWith('/ingress.rules') ? withoutIpvsMatch(input) : input, `${path} + shared`);
+      }
     }
   }
   return rules;

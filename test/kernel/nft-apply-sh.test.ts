@@ -17,6 +17,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -153,11 +154,26 @@ describe.skipIf(skip !== null)(`apply.sh on the nftables dataplane, 3 nodes in n
 
   it('--dry-run prints a changed file as a diff of the live table; a failure mid-apply rolls back; a broken file changes nothing', { timeout: 240_000 }, () => {
     const n = nodes[0]!;
-    const host = join(out, n.name, 'host.nft');
+    // The host table every node loads alike is in the shared folder (docs/runner.md).
+    const host = join(out, 'shared', 'host.nft');
+    const runner = join(out, n.name, 'apply.sh');
     const original = readFileSync(host, 'utf8');
+    const originalRunner = readFileSync(runner, 'utf8');
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    /** An edited shared file, and this node's apply.sh recording its sha256 (as a recompile would). */
+    const editShared = (text: string) => {
+      writeFileSync(host, text);
+      writeFileSync(runner, originalRunner.replace(`  ${sha(original)}\n`, `  ${sha(text)}\n`));
+    };
     const was = ruleset(n.ns);
     try {
+      // A shared folder from another compile (its sha256 not the one recorded) is refused before anything is touched.
       writeFileSync(host, original.replace('"web published ports"', '"web published ports, edited"'));
+      const foreign = applySh(n);
+      expect(foreign.status).toBe(1);
+      expect(JSON.stringify(foreign.summary.errors)).toContain('shared/host.nft is not the file this apply.sh was compiled with');
+      expect(ruleset(n.ns)).toBe(was);
+      editShared(original.replace('"web published ports"', '"web published ports, edited"'));
       const dry = spawnSync('nsenter', [`--net=/run/netns/${n.ns}`, 'env', `MESHC_NETNS_PREFIX=${n.prefix}`, 'MESHC_TASK_NETNS=netns',
         'bash', join(out, n.name, 'apply.sh'), '--dry-run'], { encoding: 'utf8', timeout: 120_000 });
       expect(dry.status, dry.stderr).toBe(2);
@@ -171,13 +187,14 @@ describe.skipIf(skip !== null)(`apply.sh on the nftables dataplane, 3 nodes in n
       expect(failed.stderr).toContain('rolled back');
       expect(ruleset(n.ns)).toBe(was);
       // A file nft refuses fails before anything is touched.
-      writeFileSync(host, `${original}\nadd rule inet meshc_host nosuchchain accept\n`);
+      editShared(`${original}\nadd rule inet meshc_host nosuchchain accept\n`);
       const broken = applySh(n);
       expect(broken.status).toBe(1);
       expect(JSON.stringify(broken.summary.errors)).toContain('does not load');
       expect(ruleset(n.ns)).toBe(was);
     } finally {
       writeFileSync(host, original);
+      writeFileSync(runner, originalRunner);
     }
     expect(applySh(n, '--check').status).toBe(0);
   });

@@ -48,7 +48,7 @@ export function asNftables(plan: Plan): Plan {
 
 /** Every node's nftables files, by path. */
 export function nftFiles(plan: Plan): OutputFile[] {
-  return emitNftRuleSets(asNftables(plan)).nodes.flatMap(renderNftNode);
+  return emitNftRuleSets(asNftables(plan)).nodes.flatMap((n) => renderNftNode(n));
 }
 
 export function nftCheck(ns: string, text: string): void {

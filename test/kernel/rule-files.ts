@@ -4,7 +4,7 @@
  * (present once the whole pipeline compiles them).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { DiagnosticSink } from '../../src/diagnostics/types.js';
 import { emitRuleSets } from '../../src/emit/emit-rule-sets.js';
 import type { Plan } from '../../src/model/plan.js';
@@ -28,8 +28,19 @@ export function ruleFilesToLoad(): RulesFile[] {
     }
   }
   const fixtures = join(ROOT, 'fixtures', 'compile');
-  if (existsSync(fixtures)) for (const path of walk(fixtures)) add(out, relative(ROOT, path), path, readFileSync(path, 'utf8'));
+  if (existsSync(fixtures)) for (const path of walk(fixtures)) add(out, relative(ROOT, path), path, assembled(path));
   return out;
+}
+
+/**
+ * A node's rules file as apply.sh loads it: the node's part, then the shared folder's part
+ * when the tree has one (docs/runner.md, "The shared folder"). Shared files alone are not
+ * loaded here: they have no hooks of their own, and each is part of every node's input.
+ */
+function assembled(path: string): string {
+  const shared = join(dirname(dirname(path)), 'shared', basename(path));
+  const own = readFileSync(path, 'utf8');
+  return basename(dirname(path)) !== 'shared' && existsSync(shared) ? own + readFileSync(shared, 'utf8') : own;
 }
 
 function add(out: RulesFile[], name: string, path: string, text: string): void {
@@ -40,7 +51,7 @@ function add(out: RulesFile[], name: string, path: string, text: string): void {
 function walk(dir: string): string[] {
   return readdirSync(dir).sort().flatMap((e) => {
     const p = join(dir, e);
-    return statSync(p).isDirectory() ? walk(p) : p.includes('/_expected/') ? [p] : [];
+    return statSync(p).isDirectory() ? walk(p) : p.includes('/_expected/') && !p.includes('/_expected/shared/') ? [p] : [];
   });
 }
 

@@ -12,7 +12,7 @@ import { DiagnosticSink } from '../../diagnostics/types.js';
 import type { NftTable } from './model.js';
 
 const nft = (plan: Plan): Plan => ({ ...plan, settings: { ...plan.settings, dataplane: 'nftables' } });
-const files = (plan: Plan) => emitNftRuleSets(nft(plan)).nodes.flatMap(renderNftNode);
+const files = (plan: Plan) => emitNftRuleSets(nft(plan)).nodes.flatMap((n) => renderNftNode(n));
 const rules = (t: NftTable) => t.chains.reduce((n, c) => n + c.rules.length, 0);
 
 describe('nftables emitter', () => {

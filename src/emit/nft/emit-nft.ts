@@ -43,11 +43,12 @@ export function emitNftRuleSets(plan: Plan): NftRuleSets {
       tasksByNode.set(task.node, list);
     }
   }
+  const ingress = ingressParts(plan, services, picks);
   const nodes = plan.nodes.map(
     (node): NftNodeRuleSet => ({
       node: node.name,
       host,
-      ingress: withIngressClientIp(plan, services, ingressTable(plan, node, services, picks)),
+      ingress: withIngressClientIp(plan, services, ingressTable(plan, node, ingress)),
       picks,
       tasks: (tasksByNode.get(node.name) ?? []).sort((a, b) => (a.task < b.task ? -1 : a.task > b.task ? 1 : 0)),
     }),
@@ -98,7 +99,18 @@ export function pickTokens(ips: readonly string[]): string[] {
   return ['dnat', 'ip', 'to', 'numgen', 'inc', 'mod', String(ips.length), 'map', `{ ${slots} }`];
 }
 
-function ingressTable(plan: Plan, node: PlanNode, services: readonly MeshService[], picks: readonly NftBackendPick[]): NftTable {
+/**
+ * The sandbox table's parts that do not depend on the node (the maps and every service
+ * chain), built once: every node's table holds these same objects, so the renderer prints
+ * them once and writes them once to the shared folder (docs/runner.md, "The shared folder").
+ */
+interface IngressParts {
+  readonly sets: NftTable['sets'];
+  readonly prerouting: NftChain;
+  readonly serviceChains: readonly NftChain[];
+}
+
+function ingressParts(plan: Plan, services: readonly MeshService[], picks: readonly NftBackendPick[]): IngressParts {
   const ports = services.flatMap((svc) => svc.ports.map((p) => ({ key: [p.protocol, String(p.published)], value: `goto ${serviceChain(svc)}` })));
   const vips = services.map((svc) => ({ key: [svc.vip], value: `goto ${serviceChain(svc)}` }));
   const serviceChains = services.map((svc, i): NftChain => {
@@ -107,29 +119,37 @@ function ingressTable(plan: Plan, node: PlanNode, services: readonly MeshService
     return { name: pick.chain, comment: `${plan.stack}/${svc.name}`, rules: [rule(tokens, `${plan.stack}/${svc.name} round robin`)] };
   });
   return {
-    family: 'inet',
-    name: NFT_TABLE.ingress,
-    comment: `meshc ${plan.stack} ingress sandbox`,
     sets: [
       { kind: 'map', name: 'ports', type: 'inet_proto . inet_service : verdict', elements: ports },
       { kind: 'map', name: 'vips', type: 'ipv4_addr : verdict', elements: vips },
     ],
+    prerouting: {
+      name: 'prerouting',
+      base: { type: 'nat', hook: 'prerouting', priority: 'dstnat' },
+      rules: [
+        // IPVS sees only packets for the sandbox itself (it hooks LOCAL_IN): the host's DNAT target.
+        rule(['fib', 'daddr', 'type', 'local', 'meta', 'l4proto', '.', 'th', 'dport', 'vmap', '@ports'], `${plan.stack} published ports`),
+        rule(['ip', 'daddr', 'vmap', '@vips'], `${plan.stack} service VIPs`),
+      ],
+    },
+    serviceChains,
+  };
+}
+
+function ingressTable(plan: Plan, node: PlanNode, parts: IngressParts): NftTable {
+  return {
+    family: 'inet',
+    name: NFT_TABLE.ingress,
+    comment: `meshc ${plan.stack} ingress sandbox`,
+    sets: parts.sets,
     chains: [
-      {
-        name: 'prerouting',
-        base: { type: 'nat', hook: 'prerouting', priority: 'dstnat' },
-        rules: [
-          // IPVS sees only packets for the sandbox itself (it hooks LOCAL_IN): the host's DNAT target.
-          rule(['fib', 'daddr', 'type', 'local', 'meta', 'l4proto', '.', 'th', 'dport', 'vmap', '@ports'], `${plan.stack} published ports`),
-          rule(['ip', 'daddr', 'vmap', '@vips'], `${plan.stack} service VIPs`),
-        ],
-      },
+      parts.prerouting,
       {
         name: 'postrouting',
         base: { type: 'nat', hook: 'postrouting', priority: 'srcnat' },
         rules: [rule(['ip', 'daddr', plan.settings.ingressSubnet, 'ct', 'status', 'dnat', 'snat', 'ip', 'to', node.ingressIp], `${plan.stack} mesh to ingress network`)],
       },
-      ...serviceChains,
+      ...parts.serviceChains,
     ],
   };
 }
