@@ -12,7 +12,7 @@ const NUM_RUNS = Number(process.env.MESHC_FUZZ_RUNS ?? 150);
 const BOUND_MS = 3000;
 
 const name = fc.oneof(
-  fc.constantFrom('a', 'node1', 'a..b', 'plan.json', 'playbook.yml', '.', '..', '-x', 'A', 'x\u001b[31m', 'a/b', ''),
+  fc.constantFrom('a', 'node1', 'a..b', 'plan.json', 'playbook.yml', 'shared', '.', '..', '-x', 'A', 'x\u001b[31m', 'a/b', ''),
   fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,8}$/),
 );
 const address = fc.oneof(

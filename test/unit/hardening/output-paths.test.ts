@@ -116,6 +116,8 @@ describe('output paths stay inside -o DIR', () => {
     ['a node named ..', 'nodes:\n  - name: ".."\n    address: 192.168.56.11\n'],
     ['a node named ../victim', 'nodes:\n  - name: "../victim"\n    address: 192.168.56.11\n'],
     ['a node named /abs', 'nodes:\n  - name: "/abs"\n    address: 192.168.56.11\n'],
+    // The shared folder's name (docs/runner.md): a node's folder would collide with it.
+    ['a node named shared', 'nodes:\n  - name: shared\n    address: 192.168.56.11\n'],
     ['an ansible host named ../../victim', '{"_meta":{"hostvars":{"../../victim":{"ansible_host":"192.168.56.11"}}}}'],
   ])('%s is refused before anything is written', async (_name, inventory) => {
     const s = scene();

@@ -32,7 +32,7 @@ describe('node addresses (item 8)', () => {
 });
 
 describe('node names share the renderer grammar (item 10)', () => {
-  it.each(['a..b', 'plan.json', 'playbook.yml'])('refuses %s with a positioned error, not an internal one', async (name) => {
+  it.each(['a..b', 'plan.json', 'playbook.yml', 'shared'])('refuses %s with a positioned error, not an internal one', async (name) => {
     expect(await errorsOf([[name, '192.168.1.1']])).toEqual(['INVENTORY_NODE_NAME_INVALID@inventory.yml:2']);
   });
 
