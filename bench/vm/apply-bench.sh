@@ -116,7 +116,7 @@ traced() { # label tree
   out=$(nsenter --net=/run/netns/node1 env MESHC_NETNS_PREFIX=node1- MESHC_TASK_NETNS=netns \
     bash -c 'PS4="+ \$EPOCHREALTIME \${FUNCNAME[0]:-main}:\$LINENO "; set -x; source "$0"' "$2/node1/apply.sh" 2>"/tmp/trace.$1")
   RC=$?
-  note "trace $1: rc=$RC ${out##*$'\n'}"
+  note "trace $1: rc=$RC ${out##*$'\n'}; $(wc -l <"/tmp/trace.$1") trace lines, from: $(head -c 300 "/tmp/trace.$1")"
   awk -v label="$1" '
     /^\++ [0-9]+\.[0-9]+ / {
       if (prev != "") { d = $2 - pt; line[prev] += d; lines[prev]++; fn[pf] += d; total += d }
