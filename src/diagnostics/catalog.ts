@@ -190,6 +190,11 @@ export const catalog = {
     severity: 'error',
     message: (kind: string, name: string, why: string) => `invalid ${kind} name "${name}": ${why}`,
   },
+  OBJECT_FILE_UNREADABLE: {
+    severity: 'error',
+    message: (kind: string, name: string, file: string, why: string) =>
+      `${kind} ${name}: file ${JSON.stringify(file)} cannot be read (${why}): docker stack config accepts this, but docker stack deploy reads the file to create the ${kind} and fails`,
+  },
   PORT_CONFLICT: {
     severity: 'error',
     message: (port: number, proto: string, other: string, as: string) =>
