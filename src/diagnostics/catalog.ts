@@ -101,6 +101,11 @@ export const catalog = {
     severity: 'error',
     message: (path: string, why: string) => `Compose file contains unsupported option ${path}: ${why} (docker stack deploy refuses the file)`,
   },
+  HOME_UNSET: {
+    severity: 'warning',
+    message: (source: string) =>
+      `cannot expand '~', because the environment lacks HOME: docker keeps the bind source "${source}" as written, a path under the stack's directory, and so does meshc`,
+  },
   INTERPOLATION_CAST_FAILED: {
     severity: 'error',
     message: (path: string, why: string) => `error while interpolating ${path}: failed to cast to expected type: ${why}`,

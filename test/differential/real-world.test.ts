@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dockerAvailable, dockerConfig, meshcConfigCli, type CliRun, type Env } from './docker-config.js';
+import { dockerAvailable, dockerConfig, loaderEnv, meshcConfigCli, type CliRun, type Env } from './docker-config.js';
 import { run } from '../../src/cli/main.js';
 import { nodeIo } from '../../src/cli/io.js';
 import { titled } from '../support/tools.js';
@@ -111,11 +111,11 @@ function unreadableObjectFiles(stdout: string): string[] {
   return missing;
 }
 
-/** `meshc validate FILE --format json` in-process, with no inventory and `env` as the whole environment. */
+/** `meshc validate FILE --format json` in-process, with no inventory and `loaderEnv(env)` as the whole environment. */
 async function meshcValidate(file: string, env: Env): Promise<CliRun & { errors: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const io = { ...nodeIo(), env, stdoutIsTTY: false, stderrIsTTY: false, stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t) };
+  const io = { ...nodeIo(), env: loaderEnv(env), stdoutIsTTY: false, stderrIsTTY: false, stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t) };
   const code = await run(['validate', '--format', 'json', file], io);
   const stdout = out.join('');
   const report = stdout.trim() ? (JSON.parse(stdout) as { diagnostics?: { code: string; severity: string; message: string }[] }) : {};
