@@ -12,6 +12,7 @@ import type { Plan } from './model/plan.js';
 import type { OutputFile, RuleSets } from './model/rules.js';
 import { readComposeFile, type FrontEndIo } from './validate/read-compose.js';
 import { resolveEnvironment } from './validate/environment.js';
+import { checkObjectFiles } from './normalize/object-files.js';
 import { mergeDocuments } from './normalize/merge.js';
 import { normalizeStack } from './normalize/normalize-stack.js';
 import type { ComposeDocument } from './model/compose.js';
@@ -36,7 +37,7 @@ export function defaultStackName(file: string): string {
 /** Front end: every file read and validated (all errors of all files), then merged and normalised. */
 export function loadDocument(input: StackInput, io: FrontEndIo, sink: DiagnosticSink): ComposeDocument | undefined {
   const docs: ComposeDocument[] = [];
-  // docker stack deploy's working directory: env_file paths of every file are relative to it.
+  // docker stack deploy's working directory: env_file, secret and config paths of every file are relative to it.
   const workingDir = input.files[0] === '-' ? '.' : dirname(input.files[0] ?? '.');
   for (const file of input.files) {
     const doc = readComposeFile(file, io, sink);
@@ -45,6 +46,9 @@ export function loadDocument(input: StackInput, io: FrontEndIo, sink: Diagnostic
   if (sink.hasErrors() || docs.length === 0) return undefined;
   const merged = mergeDocuments(docs, sink);
   if (!merged || sink.hasErrors()) return undefined;
+  // docker stack config stops here. docker stack deploy reads the secret and config files next:
+  // deploy-time codes, reported without stopping, so that normalize reports its own as well.
+  checkObjectFiles(merged, workingDir, io, sink);
   return merged;
 }
 

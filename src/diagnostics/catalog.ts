@@ -101,6 +101,11 @@ export const catalog = {
     severity: 'error',
     message: (path: string, why: string) => `Compose file contains unsupported option ${path}: ${why} (docker stack deploy refuses the file)`,
   },
+  HOME_UNSET: {
+    severity: 'warning',
+    message: (source: string) =>
+      `cannot expand '~', because the environment lacks HOME: docker keeps the bind source "${source}" as written, a path under the stack's directory, and so does meshc`,
+  },
   INTERPOLATION_CAST_FAILED: {
     severity: 'error',
     message: (path: string, why: string) => `error while interpolating ${path}: failed to cast to expected type: ${why}`,
@@ -189,6 +194,11 @@ export const catalog = {
   NAME_INVALID: {
     severity: 'error',
     message: (kind: string, name: string, why: string) => `invalid ${kind} name "${name}": ${why}`,
+  },
+  OBJECT_FILE_UNREADABLE: {
+    severity: 'error',
+    message: (kind: string, name: string, file: string, why: string) =>
+      `${kind} ${name}: file ${JSON.stringify(file)} cannot be read (${why}): docker stack config accepts this, but docker stack deploy reads the file to create the ${kind} and fails`,
   },
   PORT_CONFLICT: {
     severity: 'error',

@@ -74,7 +74,7 @@ export function configText(file: string, opts: DriveOptions, rawIo: DriverIo, si
   const doc = withInput(input, io, sink, (fio) => loadDocument(input, fio, sink));
   if (!doc) return undefined;
   const normalized = normalizeStack(doc, { stackName: stack.name }, sink);
-  return normalized && !sink.hasErrors() ? printConfig(doc) : undefined;
+  return normalized && !sink.hasErrors() ? printConfig(doc, io.env) : undefined;
 }
 
 /** plan (and the first half of compile): cluster → stacks, inventory, lock → plan and the lock to record. */

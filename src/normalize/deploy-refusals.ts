@@ -5,6 +5,7 @@
  * validation (manager/controlapi/service.go, common.go). Each check names its origin;
  * messages are the refusing component's own, so a user can search for them.
  */
+import { dirname, resolve } from 'node:path';
 import { diag } from '../diagnostics/catalog.js';
 import type { JsonPath } from '../model/compose.js';
 import { isRecord, valueAt, type NormalizeContext } from './context.js';
@@ -185,7 +186,8 @@ function failureAction(ctx: NormalizeContext, deploy: Dict, key: 'update_config'
 
 /**
  * Secrets and configs the stack creates (external ones exist already): convert/compose.go
- * `Secrets`/`Configs` read `file` (none given: `open : no such file or directory`), and
+ * `Secrets`/`Configs` read `file` (none given: the stack's directory, which fails; an absent
+ * or unreadable file is validate/object-files.ts's, which can read the disk), and
  * controlapi validateConfigOrSecretAnnotations limits the name (`name:` or
  * `<stack>_<key>`) to 64 characters of [a-zA-Z0-9-_.], starting and ending alphanumeric.
  */
@@ -199,7 +201,9 @@ export function checkObjectRefusals(ctx: NormalizeContext, stack: string): void 
       if (o.external === true || isRecord(o.external)) continue;
       const loc = ctx.doc.locateKey([kind, key]);
       if (!o.driver && (typeof o.file !== 'string' || o.file === '')) {
-        ctx.sink.report(diag('DEPLOY_REFUSED', loc, `${kind.slice(0, -1)} ${key}: open : no such file or directory (neither file nor external is set)`));
+        // loader.go `loadFileObjectConfig`: absPath(workingDir, "") is the working directory itself.
+        const dir = dirname(resolve(ctx.doc.files[0] ?? '.'));
+        ctx.sink.report(diag('DEPLOY_REFUSED', loc, `${kind.slice(0, -1)} ${key}: read ${dir}: is a directory (neither file, driver nor external is set, so docker reads the stack's directory as the file)`));
       }
       const name = typeof o.name === 'string' && o.name !== '' ? o.name : scopedName(stack, key);
       if (name.length > 64 || !OBJECT_NAME.test(name)) {

@@ -7,7 +7,7 @@ import { mergeDocuments } from './merge.js';
 import { printConfig } from './print-config.js';
 import { composeDocFromYaml } from './testing/compose-doc.js';
 
-const print = (text: string): string => printConfig(composeDocFromYaml(text, '/srv/app/stack.yml'));
+const print = (text: string): string => printConfig(composeDocFromYaml(text, '/srv/app/stack.yml'), { HOME: '/home/u' });
 
 describe('printConfig', () => {
   it('prints short ports in long form, version defaulted, services sorted', () => {
@@ -72,12 +72,21 @@ secrets:
     expect(out).toContain('secrets:\n  tls:\n    file: /srv/app/tls.pem\n');
   });
 
+  it('expands a leading ~ of a bind source from the environment’s HOME, as docker’s expandUser, or keeps it without one', () => {
+    const text = 'services:\n  web:\n    image: x\n    volumes: ["~/data:/data", {type: bind, source: "~bob/x", target: /x}]\n';
+    const doc = composeDocFromYaml(text, '/srv/app/stack.yml');
+    const sources = (out: string) => [...out.matchAll(/source: (.*)/g)].map((m) => m[1]);
+    expect(sources(printConfig(doc, { HOME: '/home/u' }))).toEqual(['/home/u/data', '/home/ubob/x']);
+    expect(sources(printConfig(doc, { HOME: '' }))).toEqual(['/data', '/srv/app/bob/x']);
+    expect(sources(printConfig(doc, {}))).toEqual(['/srv/app/~/data', '/srv/app/~bob/x']);
+  });
+
   it('prints a merged document with merged ports', () => {
     const sink = new DiagnosticSink();
     const merged = mergeDocuments(
       [composeDocFromYaml('services:\n  web:\n    image: x\n    ports: ["8001:80"]\n', '/a.yml'), composeDocFromYaml('services:\n  web:\n    ports: ["8001:90"]\n', '/b.yml')],
       sink,
     );
-    expect(printConfig(merged!)).toContain('    ports:\n      - mode: ingress\n        target: 90\n        published: 8001\n        protocol: tcp\n');
+    expect(printConfig(merged!, {})).toContain('    ports:\n      - mode: ingress\n        target: 90\n        published: 8001\n        protocol: tcp\n');
   });
 });

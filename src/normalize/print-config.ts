@@ -56,12 +56,15 @@ function objects(data: Record<string, unknown>, key: string, shape: f.Field): [s
   return [[key, yamlMap(entries)]];
 }
 
-/** The normalised stack in the shape `docker stack config` prints (YAML, ports in long form). */
-export function printConfig(doc: ComposeDocument): string {
+/**
+ * The normalised stack in the shape `docker stack config` prints (YAML, ports in long form).
+ * `env` is the loader's environment: its HOME expands `~` in bind sources.
+ */
+export function printConfig(doc: ComposeDocument, env: Readonly<Record<string, string | undefined>>): string {
   const workdir = dirname(resolve(doc.files[0] ?? '.'));
   const data = doc.data as Record<string, unknown>;
   const services = isRecord(data.services) ? data.services : {};
-  const service = serviceShape(workdir);
+  const service = serviceShape({ workdir, home: env['HOME'] });
   const serviceEntries = Object.keys(services).sort(goKeyCompare).map((k): [string, YamlValue] => [k, service(services[k]) ?? yamlMap([])]);
   const extras = Object.keys(data).filter((k) => k.startsWith('x-')).sort(goKeyCompare).map((k): [string, YamlValue] => [k, f.anyValue(data[k]) ?? null]);
   return emitYaml(

@@ -3,7 +3,6 @@
  * omitempty, `x-` extras last), with the loader's transforms: short ports expanded to the
  * long form, short volumes parsed, relative bind paths made absolute.
  */
-import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { DiagnosticSink } from '../diagnostics/types.js';
 import { isRecord } from './context.js';
@@ -24,19 +23,28 @@ const ports: f.Field = (v) => {
   });
 };
 
-function bindSource(src: string, workdir: string): string {
-  // docker/cli cli/compose/loader/loader.go `resolveVolumePaths`: `~` expanded, then made
-  // absolute unless it already is (a POSIX path, or a Windows one: `isAbs`).
-  const path = src.startsWith('~') ? homedir() + src.slice(1) : src;
-  return path.startsWith('/') || isWindowsAbs(path) ? path : resolve(workdir, path);
+/** Where relative bind sources are resolved: the stack's directory, and HOME as docker's environment has it. */
+export interface BindPaths {
+  readonly workdir: string;
+  /** undefined: HOME is unset, and docker keeps `~` (the loader warned, HOME_UNSET). */
+  readonly home: string | undefined;
+}
+
+function bindSource(src: string, paths: BindPaths): string {
+  // docker/cli cli/compose/loader/loader.go `resolveVolumePaths`: `expandUser` replaces the
+  // leading `~` with HOME from the loader's environment (not the password database, so
+  // `~alice/x` is HOME + "alice/x"); then the path is made absolute unless it already is (a
+  // POSIX path, or a Windows one: `isAbs`).
+  const path = src.startsWith('~') && paths.home !== undefined ? paths.home + src.slice(1) : src;
+  return path.startsWith('/') || isWindowsAbs(path) ? path : resolve(paths.workdir, path);
 }
 
 /** Short volume syntax → the long form (docker/cli volumespec `Parse`); unparsable ones were refused by the loader. */
-function longVolume(spec: string, workdir: string): Record<string, unknown> {
+function longVolume(spec: string, paths: BindPaths): Record<string, unknown> {
   const parsed = parseVolumeSpec(spec);
   if (!parsed.ok) return { type: 'volume', target: spec };
   const v = parsed.volume;
-  return v.type === 'bind' && v.source !== undefined ? { ...v, source: bindSource(v.source, workdir) } : { ...v };
+  return v.type === 'bind' && v.source !== undefined ? { ...v, source: bindSource(v.source, paths) } : { ...v };
 }
 
 const volume = f.struct([
@@ -46,12 +54,12 @@ const volume = f.struct([
   ['volume', f.struct([['nocopy', f.bool]], false, true)],
   ['tmpfs', f.struct([['size', f.int]], false, true)],
 ]);
-function volumes(workdir: string): f.Field {
+function volumes(paths: BindPaths): f.Field {
   return (v) => {
     if (!Array.isArray(v) || v.length === 0) return undefined;
     return v.map((x) => {
-      if (!isRecord(x)) return volume(longVolume(String(x), workdir))!;
-      const src = typeof x.source === 'string' && x.type === 'bind' ? bindSource(x.source, workdir) : x.source;
+      if (!isRecord(x)) return volume(longVolume(String(x), paths))!;
+      const src = typeof x.source === 'string' && x.type === 'bind' ? bindSource(x.source, paths) : x.source;
       return volume({ ...x, source: src }) ?? yamlMap([]);
     });
   };
@@ -125,8 +133,8 @@ const build: f.Field = (v) =>
     ['cache_from', f.strList], ['extra_hosts', extraHosts], ['network', f.str], ['target', f.str],
   ])(typeof v === 'string' ? { context: v } : v);
 
-/** The field printer of a whole service; `workdir` resolves relative bind paths. */
-export function serviceShape(workdir: string): f.Field {
+/** The field printer of a whole service; `paths` resolves relative bind paths. */
+export function serviceShape(paths: BindPaths): f.Field {
   return f.struct(
     [
       ['build', build], ['cap_add', f.strList], ['cap_drop', f.strList], ['cgroupns_mode', f.str], ['cgroup_parent', f.str],
@@ -141,7 +149,7 @@ export function serviceShape(workdir: string): f.Field {
       ['privileged', f.bool], ['read_only', f.bool], ['restart', f.str], ['secrets', fileRefs], ['security_opt', f.strList],
       ['shm_size', f.str], ['stdin_open', f.bool], ['stop_grace_period', f.ptrDur], ['stop_signal', f.str],
       ['sysctls', f.stringMap('')], ['tmpfs', f.strList], ['tty', f.bool], ['ulimits', ulimits], ['user', f.str],
-      ['userns_mode', f.str], ['volumes', volumes(workdir)], ['working_dir', f.str],
+      ['userns_mode', f.str], ['volumes', volumes(paths)], ['working_dir', f.str],
     ],
     true,
     true,

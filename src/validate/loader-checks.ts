@@ -9,19 +9,20 @@ import type { JsonPath } from '../model/compose.js';
 import { parseVolumeSpec } from './volume-spec.js';
 
 type Locate = (p: JsonPath) => SourceLoc;
+type Env = Readonly<Record<string, string | undefined>>;
 type Dict = Record<string, unknown>;
 
 const isDict = (v: unknown): v is Dict => v !== null && typeof v === 'object' && !Array.isArray(v);
 const entries = (v: unknown): [string, unknown][] => (isDict(v) ? Object.entries(v) : []);
 
-export function checkLoader(data: Dict, locate: Locate, sink: DiagnosticSink): void {
+export function checkLoader(data: Dict, locate: Locate, sink: DiagnosticSink, env: Env): void {
   externalVolumes(data, locate, sink);
   for (const kind of ['network', 'volume', 'secret', 'config'] as const) externalNames(data, kind, locate, sink);
   for (const kind of ['secret', 'config'] as const) driverAndFile(data, kind, locate, sink);
   for (const [name, svc] of entries(data.services)) {
     if (!isDict(svc)) continue;
     const at = (...p: (string | number)[]): JsonPath => ['services', name, ...p];
-    bindSources(svc, at, locate, sink);
+    bindSources(svc, at, locate, sink, env);
     unsigned(svc, at, locate, sink);
     sizes(svc, at, locate, sink);
   }
@@ -60,15 +61,20 @@ function driverAndFile(data: Dict, kind: 'secret' | 'config', locate: Locate, si
 
 /**
  * transformServiceVolumeConfig (volumespec `Parse`): a short volume that does not parse;
- * resolveVolumePaths: a long-syntax bind mount needs a source.
+ * resolveVolumePaths: a long-syntax bind mount needs a source, and `expandUser` warns (and
+ * keeps the `~`) where the loader's environment has no HOME.
  */
-function bindSources(svc: Dict, at: (...p: (string | number)[]) => JsonPath, locate: Locate, sink: DiagnosticSink): void {
+function bindSources(svc: Dict, at: (...p: (string | number)[]) => JsonPath, locate: Locate, sink: DiagnosticSink, env: Env): void {
   const vols = Array.isArray(svc.volumes) ? svc.volumes : [];
   vols.forEach((v, i) => {
     const short = typeof v === 'string' ? parseVolumeSpec(v) : undefined;
     if (short && !short.ok) sink.report(diag('VOLUME_SPEC_INVALID', locate(at('volumes', i)), short.error));
     if (isDict(v) && v.type === 'bind' && (v.source === undefined || v.source === '' || v.source === null)) {
       sink.report(diag('BIND_SOURCE_EMPTY', locate(at('volumes', i))));
+    }
+    const bind = short?.ok ? short.volume : isDict(v) ? v : undefined;
+    if (bind?.type === 'bind' && typeof bind.source === 'string' && bind.source.startsWith('~') && env['HOME'] === undefined) {
+      sink.report(diag('HOME_UNSET', locate(isDict(v) ? at('volumes', i, 'source') : at('volumes', i)), bind.source));
     }
   });
 }

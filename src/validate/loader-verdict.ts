@@ -23,6 +23,7 @@ export const DEPLOY_TIME_CODES: ReadonlySet<DiagnosticCode> = new Set<Diagnostic
   'HEALTHCHECK_TEST_AND_DISABLE',
   'IMAGE_MISSING',
   'INGRESS_NETWORK_ATTACHED',
+  'OBJECT_FILE_UNREADABLE',
   'UNDEFINED_REFERENCE',
   // swarmkit manager/controlapi (service.go, common.go) and its store
   'CONSTRAINT_INVALID',
@@ -46,8 +47,8 @@ const NOTE = 'docker stack config prints this file, and so does meshc config; do
 /** The loader's verdict: a deploy-time error is reported as a warning, with a note saying so. */
 export function asLoaderVerdict(d: Diagnostic): Diagnostic {
   if (d.severity !== 'error' || !DEPLOY_TIME_CODES.has(d.code)) return d;
-  // DEPLOY_REFUSED's own message already says "docker stack config accepts this; docker stack deploy refuses it".
-  if (d.code === 'DEPLOY_REFUSED') return { ...d, severity: 'warning' };
+  // These messages already say that docker stack config accepts the file and docker stack deploy refuses it.
+  if (d.code === 'DEPLOY_REFUSED' || d.code === 'OBJECT_FILE_UNREADABLE') return { ...d, severity: 'warning' };
   return { ...d, severity: 'warning', notes: [...(d.notes ?? []), { message: NOTE }] };
 }
 

@@ -31,8 +31,25 @@ interface Range {
   readonly end: number;
 }
 
+/**
+ * Results by spec: the schema's format check and then normalize parse every short port, so
+ * the second parse is a lookup (issue 18). Results are never mutated; the map is emptied
+ * when it grows past any real stack, so a long-lived process does not keep every spec.
+ */
+const parsed = new Map<string, PortSpecResult>();
+const MAX_REMEMBERED = 100_000;
+
 /** Parses one short-syntax port spec; the error strings are go-connections' messages. */
 export function parsePortSpec(raw: string): PortSpecResult {
+  const known = parsed.get(raw);
+  if (known) return known;
+  if (parsed.size >= MAX_REMEMBERED) parsed.clear();
+  const result = parseUncached(raw);
+  parsed.set(raw, result);
+  return result;
+}
+
+function parseUncached(raw: string): PortSpecResult {
   const { ip: rawIp, hostPort, containerPart } = splitParts(raw);
   const [protoRaw, containerPort] = splitProtoPort(containerPart);
   if (containerPort === '') return fail(`no port specified: ${raw}<empty>`);

@@ -149,3 +149,15 @@ describe('readComposeFile: files that are not Compose', () => {
     expect(r.doc?.locateKey(['services', 'web', 'image'])).toMatchObject({ line: 3, col: 5 });
   });
 });
+
+describe('readComposeFile: ~ in bind sources (loader.go expandUser)', () => {
+  const vols = svc('    volumes:\n      - ~/data:/data\n      - {type: bind, source: ~x, target: /x}\n      - {type: volume, source: ~v, target: /v}\n      - ./a~:/a\n');
+  it('warns once per bind source with a leading ~ when the environment has no HOME', () => {
+    expect(read(vols).diags.map((d) => d.split(': cannot')[0])).toEqual(['5:9 HOME_UNSET', '6:30 HOME_UNSET']);
+    expect(read(vols).diags[0]).toContain(`cannot expand '~', because the environment lacks HOME: docker keeps the bind source "~/data" as written`);
+  });
+  it('is silent with HOME set, even empty', () => {
+    expect(read(vols, { HOME: '/home/u' }).diags).toEqual([]);
+    expect(read(vols, { HOME: '' }).diags).toEqual([]);
+  });
+});

@@ -24,10 +24,18 @@ export interface DockerResult {
   readonly stderr: string;
 }
 
+/**
+ * The loader's environment on both sides: `env`, over the HOME docker needs anyway (the
+ * loader expands `~` in bind sources from it, docker/cli loader.go `expandUser`).
+ */
+export function loaderEnv(env: Env): Env {
+  return { HOME: process.env.HOME ?? '/root', ...env };
+}
+
 export function dockerConfig(files: readonly string[], env: Env): DockerResult {
   const args = ['stack', 'config', ...files.flatMap((f) => ['-c', f])];
   // Generous buffers: docker warns once per port, and a range may hold thousands.
-  const r = spawnSync('docker', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env } });
+  const r = spawnSync('docker', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { PATH: process.env.PATH ?? '', ...loaderEnv(env) } });
   return { ok: r.status === 0, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -66,7 +74,7 @@ import { nodeIo } from '../../src/cli/io.js';
 
 export function meshcConfig(files: readonly string[], env: Env): MeshcResult {
   const sink = new DiagnosticSink();
-  const doc = loadDocument({ files }, { readFile: (f) => readFileSync(f), env }, sink);
+  const doc = loadDocument({ files }, { readFile: (f) => readFileSync(f), env: loaderEnv(env) }, sink);
   const stack = doc ? normalizeStack(doc, { stackName: 'difftest' }, sink) : undefined;
   // `meshc validate` also runs the planner (with no inventory: one local node), where the
   // checks that depend on settings in force live (PORT_RESERVED follows the VXLAN port).
@@ -83,11 +91,11 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** `meshc config FILE [-f OVERRIDE]…` in-process, on the real files, with `env` as the whole environment. */
+/** `meshc config FILE [-f OVERRIDE]…` in-process, on the real files, with `loaderEnv(env)` as the whole environment. */
 export async function meshcConfigCli(files: readonly string[], env: Env): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
-  const io = { ...nodeIo(), env, stdoutIsTTY: false, stderrIsTTY: false, stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t) };
+  const io = { ...nodeIo(), env: loaderEnv(env), stdoutIsTTY: false, stderrIsTTY: false, stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t) };
   const argv = ['config', files[0]!, ...files.slice(1).flatMap((f) => ['-f', f])];
   const code = await run(argv, io);
   return { code, stdout: out.join(''), stderr: err.join('') };

@@ -20,7 +20,7 @@ function both(text: string): { docker: string; meshc: string | undefined } {
   const docker = dockerConfig([file], {});
   expect(docker.ok, docker.stderr).toBe(true);
   const m = meshcConfig([file], {});
-  return { docker: docker.stdout, meshc: m.doc ? printConfig(m.doc) : undefined };
+  return { docker: docker.stdout, meshc: m.doc ? printConfig(m.doc, { HOME: process.env.HOME }) : undefined };
 }
 
 describe('go-yaml key order (unit)', () => {

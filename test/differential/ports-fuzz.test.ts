@@ -63,7 +63,7 @@ describe.skipIf(!dockerAvailable)(titled('generated port specs: docker vs meshc'
         writeFileSync(b, `version: "3.8"\nservices:\n  web:\n    image: nginx:2\n${overPorts}`);
         const docker = dockerConfig([a, b], {});
         const meshc = meshcConfig([a, b], {});
-        const collapsed = meshc.doc ? dockerPorts(printConfig(meshc.doc)) : {};
+        const collapsed = meshc.doc ? dockerPorts(printConfig(meshc.doc, { HOME: process.env.HOME })) : {};
         expect({ base, over, ok: meshc.doc !== undefined }).toMatchObject({ ok: docker.ok });
         if (docker.ok) expect(collapsed).toEqual(dockerPorts(docker.stdout));
       }),

@@ -19,10 +19,13 @@
  * the drop-in the playbook installed in its place. The unit and drop-in are verified with
  * `systemd-analyze verify`, and the playbook's systemctl tasks under a double, by
  * test/ecosystem/ansible-playbook.test.ts.
- * The full VM matrix (`npm run test:vm-full`) adds the three-stack cluster of
- * fixtures/cluster on three nodes through the same path (ansible/cluster-scenario.sh):
- * applied, every stack's published port round robin from every node with the agents
- * running, and a second run with changed=0. CI runs the single stack.
+ * The full VM matrix (`npm run test:vm-full`) adds the same single stack compiled with
+ * `--dataplane nftables` (issue 16: the same playbook and scenario; the state is meshc's
+ * nftables tables and the service chain's backends instead of MESHC chains and IPVS), and
+ * the three-stack cluster of fixtures/cluster on three nodes through the same path
+ * (ansible/cluster-scenario.sh): applied, every stack's published port round robin from
+ * every node with the agents running, and a second run with changed=0. CI runs the single
+ * stack on the IPVS dataplane.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,7 +37,7 @@ import { nodeIo } from '../../src/cli/io.js';
 import type { Plan } from '../../src/model/plan.js';
 import { NODES, STACK } from '../ecosystem/ansible-helpers.js';
 import { hasTool } from '../ecosystem/tools.js';
-import { ROOT, parseResults, topology, vmUnavailable } from './harness.js';
+import { ROOT, nftVmUnavailable, parseResults, topology, vmUnavailable } from './harness.js';
 
 const skip = skipReason();
 const scratch = mkdtempSync(join(tmpdir(), 'meshc-ansible-vm-'));
@@ -50,6 +53,8 @@ function skipReason(): string | null {
 if (skip) console.warn(`SKIPPED ansible-playbook in the IPVS VM: ${skip}`);
 const clusterSkip = skip ?? (process.env.MESHC_VM_FULL === '1' ? null : 'part of the full VM matrix: run `npm run test:vm-full`');
 if (clusterSkip && !skip) console.warn(`SKIPPED ansible-playbook on the 3-stack cluster in the IPVS VM: ${clusterSkip}`);
+const nftSkip = clusterSkip ?? nftVmUnavailable();
+if (nftSkip && !skip) console.warn(`SKIPPED ansible-playbook on the nftables dataplane in the VM: ${nftSkip}`);
 
 interface GuestReport {
   readonly runs: Map<string, { rc: number; seconds: number }>;
@@ -100,99 +105,120 @@ function ansibleHosts(nodes: readonly { readonly name: string; readonly address:
   return ['[meshc]', ...nodes.map(host), ''].join('\n');
 }
 
-/** `ansible-inventory -i hosts --list | meshc compile FILE -i - -o out/`, meshc in-process (FILE: a stack or cluster file in `dir`). */
-async function compileFromAnsibleInventory(dir: string, file = 'mesh.yml'): Promise<Plan> {
+/** `ansible-inventory -i hosts --list | meshc compile FILE -i - -o out/ ARGS`, meshc in-process (FILE: a stack or cluster file in `dir`). */
+async function compileFromAnsibleInventory(dir: string, file = 'mesh.yml', args: readonly string[] = []): Promise<Plan> {
   const list = spawnSync('ansible-inventory', ['-i', join(dir, 'hosts'), '--list'], { encoding: 'utf8', env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
   if (list.status !== 0) throw new Error(`ansible-inventory failed: ${list.stderr}`);
   let stderr = '';
   const io = { ...nodeIo(), cwd: dir, stdout: () => undefined, stderr: (t: string) => void (stderr += t), readStdin: () => Buffer.from(list.stdout) };
-  const code = await run(['compile', join(dir, file), '-i', '-', '-o', join(dir, 'out')], io);
+  const code = await run(['compile', join(dir, file), '-i', '-', '-o', join(dir, 'out'), ...args], io);
   if (code !== 0) throw new Error(`meshc compile exited ${code}: ${stderr}`);
   return JSON.parse(readFileSync(join(dir, 'out', 'plan.json'), 'utf8')) as Plan;
 }
 
-describe.skipIf(skip)('the generated playbook, run by ansible-playbook against the real runner in the IPVS VM', () => {
-  let report: GuestReport;
-  let plan: Plan;
+/**
+ * What the guest's `state` reports per node (ansible/scenario.sh): before meshc, and once
+ * the stack (two published ports, two tasks) is applied. IPVS: MESHC chains on the node,
+ * the sandbox, fwmark services and real servers in it. nftables: meshc's tables on the
+ * node (host), the sandbox, service chains in it and the backends of their round robin.
+ */
+const STATES = {
+  ipvs: { before: 'chains=0 sandbox=no ipvs=0 real=0', applied: /^chains=[1-9]\d* sandbox=yes ipvs=1 real=2$/ },
+  nftables: { before: 'tables=0 sandbox=no chains=0 backends=0', applied: /^tables=1 sandbox=yes chains=1 backends=2$/ },
+} as const;
 
-  beforeAll(async () => {
-    const work = join(scratch, 'work');
-    const dir = join(scratch, 'scenario');
-    mkdirSync(work);
-    mkdirSync(dir);
-    writeFileSync(join(work, 'mesh.yml'), STACK);
-    writeFileSync(join(work, 'hosts'), ansibleHosts());
-    plan = await compileFromAnsibleInventory(work);
-    // The guest gets the output tree and the very inventory meshc compiled with.
-    spawnSync('cp', ['-a', join(work, 'out'), join(dir, 'out')]);
-    copyFileSync(join(work, 'hosts'), join(dir, 'hosts'));
-    const web = plan.services[0]!;
-    const topo = [
-      ...plan.nodes.map((n) => `node ${n.name} ${n.address}`),
-      ...web.tasks.map((t) => `task ${t.node} ${t.name} ${t.ip}`),
-      `mark ${web.fwmark}`,
-    ];
-    writeFileSync(join(dir, 'topo.txt'), topo.join('\n') + '\n');
-    copyFileSync(join(ROOT, 'test/vm/ansible/scenario.sh'), join(dir, 'main.sh'));
-    chmodSync(join(dir, 'main.sh'), 0o755);
-    const results = join(scratch, 'results.txt');
-    const boot = spawnSync('bash', [join(ROOT, 'test/vm/ansible/boot.sh'), dir, results], { encoding: 'utf8', timeout: 3_700_000 });
-    const raw = readFileSync(results, 'utf8');
-    if (boot.status !== 0) throw new Error(`${boot.stderr}\n${raw}\n${readFileSync(`${results}.console`, 'utf8').slice(-3000)}`);
-    report = parseReport(raw);
-    console.log(`ansible-playbook runs: ${[...report.runs].map(([k, v]) => `${k} ${v.seconds}s`).join(', ')}`);
-    console.log(`health: ${[...report.waits].map(([k, v]) => `${k} after ${v ?? 'timeout'} ms`).join(', ')}`);
-  }, 3_800_000);
+for (const dataplane of ['ipvs', 'nftables'] as const) {
+  const dpSkip = dataplane === 'ipvs' ? skip : nftSkip;
+  const title = dataplane === 'ipvs'
+    ? 'the generated playbook, run by ansible-playbook against the real runner in the IPVS VM'
+    : `the generated playbook, run by ansible-playbook against the real runner in the VM, nftables dataplane${dpSkip ? ` (skipped: ${dpSkip})` : ''}`;
+  describe.skipIf(dpSkip)(title, () => {
+    let report: GuestReport;
+    let plan: Plan;
 
-  it('meshc compiled the Ansible inventory: its hosts, addresses and one task each', () => {
-    expect(plan.nodes.map((n) => `${n.name} ${n.address}`)).toEqual(NODES.map((n) => `${n.name} ${n.address}`));
-    expect(plan.services[0]!.tasks.map((t) => t.node).sort()).toEqual(['node1', 'node2']);
+    beforeAll(async () => {
+      const work = join(scratch, `work-${dataplane}`);
+      const dir = join(scratch, `scenario-${dataplane}`);
+      mkdirSync(work);
+      mkdirSync(dir);
+      writeFileSync(join(work, 'mesh.yml'), STACK);
+      writeFileSync(join(work, 'hosts'), ansibleHosts());
+      plan = await compileFromAnsibleInventory(work, 'mesh.yml', ['--dataplane', dataplane]);
+      // The guest gets the output tree and the very inventory meshc compiled with.
+      spawnSync('cp', ['-a', join(work, 'out'), join(dir, 'out')]);
+      copyFileSync(join(work, 'hosts'), join(dir, 'hosts'));
+      const web = plan.services[0]!;
+      const topo = [
+        ...plan.nodes.map((n) => `node ${n.name} ${n.address}`),
+        ...web.tasks.map((t) => `task ${t.node} ${t.name} ${t.ip}`),
+        `mark ${web.fwmark}`,
+        `dataplane ${dataplane}`,
+      ];
+      writeFileSync(join(dir, 'topo.txt'), topo.join('\n') + '\n');
+      copyFileSync(join(ROOT, 'test/vm/ansible/scenario.sh'), join(dir, 'main.sh'));
+      chmodSync(join(dir, 'main.sh'), 0o755);
+      const results = join(scratch, `results-${dataplane}.txt`);
+      const started = Date.now();
+      const boot = spawnSync('bash', [join(ROOT, 'test/vm/ansible/boot.sh'), dir, results], { encoding: 'utf8', timeout: 3_700_000 });
+      const raw = readFileSync(results, 'utf8');
+      if (boot.status !== 0) throw new Error(`${boot.stderr}\n${raw}\n${readFileSync(`${results}.console`, 'utf8').slice(-3000)}`);
+      report = parseReport(raw);
+      console.log(`ansible-playbook (${dataplane}): boot ${((Date.now() - started) / 1000).toFixed(0)} s; runs: ${[...report.runs].map(([k, v]) => `${k} ${v.seconds}s`).join(', ')}`);
+      console.log(`health: ${[...report.waits].map(([k, v]) => `${k} after ${v ?? 'timeout'} ms`).join(', ')}`);
+    }, 3_800_000);
+
+    it('meshc compiled the Ansible inventory: its hosts, addresses and one task each', () => {
+      expect(plan.settings.dataplane).toBe(dataplane);
+      expect(plan.nodes.map((n) => `${n.name} ${n.address}`)).toEqual(NODES.map((n) => `${n.name} ${n.address}`));
+      expect(plan.services[0]!.tasks.map((t) => t.node).sort()).toEqual(['node1', 'node2']);
+    });
+
+    it('--check --diff on fresh nodes reports changes and shows the rules, without changing the kernel', () => {
+      expect(report.runs.get('check'), report.raw).toMatchObject({ rc: 0 });
+      for (const n of NODES) {
+        expect(report.recaps.get(`check ${n.name}`)?.changed, report.raw).toBeGreaterThan(0);
+        expect(report.states.get(`before ${n.name}`)).toBe(STATES[dataplane].before);
+        expect(report.states.get(`check ${n.name}`)).toBe(report.states.get(`before ${n.name}`));
+      }
+      // The dry run's `+ -A MESHC-…` lines (per node: host, sandbox and task rules), or its
+      // `+table inet meshc_…` lines (per node: host, sandbox and task tables).
+      expect(report.dryRun.get('check'), report.raw).toBeGreaterThan(dataplane === 'ipvs' ? 10 : 5);
+    });
+
+    it('the first run applies and reports changed; the kernel then holds the mesh', () => {
+      expect(report.runs.get('apply1'), report.raw).toMatchObject({ rc: 0 });
+      for (const n of NODES) {
+        expect(report.recaps.get(`apply1 ${n.name}`)?.changed, report.raw).toBeGreaterThan(0);
+        expect(report.recaps.get(`apply1 ${n.name}`)?.failed).toBe(0);
+        // Two published ports, TCP and UDP: one service (fwmark service or chain) with a backend per task.
+        expect(report.states.get(`apply1 ${n.name}`), report.raw).toMatch(STATES[dataplane].applied);
+      }
+      // Not in --diff mode: no dry run is printed.
+      expect(report.dryRun.get('apply1')).toBe(0);
+    });
+
+    it('with the agents running, the health-checked service serves traffic from every node', () => {
+      const tasks = plan.services[0]!.tasks.map((t) => t.name).sort();
+      expect(report.waits.get('healthy'), report.raw).toEqual(expect.any(Number));
+      for (const n of NODES) expect(report.traffic.get(`healthy ${n.name}`), report.raw).toEqual(tasks);
+    });
+
+    it('a task whose server dies leaves every node\'s balancer, and returns once it serves again', () => {
+      const tasks = plan.services[0]!.tasks.map((t) => t.name).sort();
+      expect(tasks).toContain(report.victim);
+      expect(report.waits.get('unhealthy'), report.raw).toEqual(expect.any(Number));
+      for (const n of NODES) expect(report.traffic.get(`unhealthy ${n.name}`), report.raw).toEqual(tasks.filter((t) => t !== report.victim));
+      expect(report.waits.get('recovered'), report.raw).toEqual(expect.any(Number));
+      for (const n of NODES) expect(report.traffic.get(`recovered ${n.name}`), report.raw).toEqual(tasks);
+    });
+
+    it('the second run, with the agents running, changes nothing', () => {
+      expect(report.runs.get('apply2'), report.raw).toMatchObject({ rc: 0 });
+      for (const n of NODES) expect(report.recaps.get(`apply2 ${n.name}`), report.raw).toMatchObject({ changed: 0, failed: 0 });
+      for (const n of NODES) expect(report.states.get(`end ${n.name}`)).toBe(report.states.get(`apply1 ${n.name}`));
+    });
   });
-
-  it('--check --diff on fresh nodes reports changes and shows the rules, without changing the kernel', () => {
-    expect(report.runs.get('check'), report.raw).toMatchObject({ rc: 0 });
-    for (const n of NODES) {
-      expect(report.recaps.get(`check ${n.name}`)?.changed, report.raw).toBeGreaterThan(0);
-      expect(report.states.get(`before ${n.name}`)).toBe('chains=0 sandbox=no ipvs=0 real=0');
-      expect(report.states.get(`check ${n.name}`)).toBe(report.states.get(`before ${n.name}`));
-    }
-    // The dry run's `+ -A MESHC-…` lines (per node: host, sandbox and task rules).
-    expect(report.dryRun.get('check'), report.raw).toBeGreaterThan(10);
-  });
-
-  it('the first run applies and reports changed; the kernel then holds the mesh', () => {
-    expect(report.runs.get('apply1'), report.raw).toMatchObject({ rc: 0 });
-    for (const n of NODES) {
-      expect(report.recaps.get(`apply1 ${n.name}`)?.changed, report.raw).toBeGreaterThan(0);
-      expect(report.recaps.get(`apply1 ${n.name}`)?.failed).toBe(0);
-      // Two published ports, TCP and UDP: one fwmark service with a real server per task.
-      expect(report.states.get(`apply1 ${n.name}`), report.raw).toMatch(/^chains=[1-9]\d* sandbox=yes ipvs=1 real=2$/);
-    }
-    // Not in --diff mode: no dry run is printed.
-    expect(report.dryRun.get('apply1')).toBe(0);
-  });
-
-  it('with the agents running, the health-checked service serves traffic from every node', () => {
-    const tasks = plan.services[0]!.tasks.map((t) => t.name).sort();
-    expect(report.waits.get('healthy'), report.raw).toEqual(expect.any(Number));
-    for (const n of NODES) expect(report.traffic.get(`healthy ${n.name}`), report.raw).toEqual(tasks);
-  });
-
-  it('a task whose server dies leaves every node\'s balancer, and returns once it serves again', () => {
-    const tasks = plan.services[0]!.tasks.map((t) => t.name).sort();
-    expect(tasks).toContain(report.victim);
-    expect(report.waits.get('unhealthy'), report.raw).toEqual(expect.any(Number));
-    for (const n of NODES) expect(report.traffic.get(`unhealthy ${n.name}`), report.raw).toEqual(tasks.filter((t) => t !== report.victim));
-    expect(report.waits.get('recovered'), report.raw).toEqual(expect.any(Number));
-    for (const n of NODES) expect(report.traffic.get(`recovered ${n.name}`), report.raw).toEqual(tasks);
-  });
-
-  it('the second run, with the agents running, changes nothing', () => {
-    expect(report.runs.get('apply2'), report.raw).toMatchObject({ rc: 0 });
-    for (const n of NODES) expect(report.recaps.get(`apply2 ${n.name}`), report.raw).toMatchObject({ changed: 0, failed: 0 });
-    for (const n of NODES) expect(report.states.get(`end ${n.name}`)).toBe(report.states.get(`apply1 ${n.name}`));
-  });
-});
+}
 
 /** fixtures/cluster's three nodes, on the VM suite's LAN (lib.sh). */
 const CLUSTER_NODES = [

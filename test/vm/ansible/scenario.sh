@@ -9,9 +9,12 @@
 # The generated playbook runs three times (each run costs minutes under emulation):
 # --check --diff on fresh nodes, apply (then the agents start, the service serves, one task
 # goes unhealthy and comes back), and apply again with the agents running (changed=0).
+# The tree's dataplane is topo.txt's `dataplane` line: on nftables a task's "weight" is
+# whether its address is in its service chain's round robin (docs/dataplanes.md).
 # Reports: RUN <label> rc=<n> seconds=<n>, RECAP <label> <host> ok=… changed=… failed=…,
-# STATE <label> <node> chains=<n> sandbox=<yes|no> ipvs=<services> real=<servers>,
-# DRYRUN <label> <added rules shown>, WAIT <label> <ms|timeout> <node:ip=weight…>,
+# STATE <label> <node> chains=<n> sandbox=<yes|no> ipvs=<services> real=<servers> (nftables:
+# tables=<meshc tables on the node> sandbox=<yes|no> chains=<service chains> backends=<n>),
+# DRYRUN <label> <added rules shown (nftables: added tables)>, WAIT <label> <ms|timeout> <node:ip=weight…>,
 # TRAFFIC <label> <node> <answering tasks…>, LOG lines on failure.
 set -u
 cd /scenario || exit 1
@@ -48,12 +51,23 @@ while read -r kind node task ip; do
   web_serve "$node" "$task"
 done </scenario/topo.txt
 MARK=$(awk '$1 == "mark" { print $2 }' /scenario/topo.txt)
+DATAPLANE=$(awk '$1 == "dataplane" { print $2 }' /scenario/topo.txt)
 mapfile -t NODES < <(awk '$1 == "node" { print $2 }' /scenario/topo.txt)
 
+# nftables: meshc's tables in the node's own namespace, the sandbox, its service chains and
+# the backends of their round robin (`N : address` slots).
+state_nft() { # label node
+  local sbox=/run/netns/$2-ingress_sbox table='' tables
+  tables=$(nsenter --net="/run/netns/$2" nft list tables | grep -c ' meshc_')
+  [[ -e $sbox ]] && table=$(nsenter --net="$sbox" nft list table inet meshc_ingress 2>/dev/null)
+  echo "STATE $1 $2 tables=$tables sandbox=$([[ -e $sbox ]] && echo yes || echo no)" \
+    "chains=$(grep -c $'^\tchain svc_' <<<"$table") backends=$(grep -Eo '[0-9]+ : [0-9]+\.[0-9.]+' <<<"$table" | grep -c .)" >&3
+}
 state() {
   local n sbox ipvs
   while read -r kind n _; do
     [[ $kind == node ]] || continue
+    if [[ $DATAPLANE == nftables ]]; then state_nft "$1" "$n"; continue; fi
     sbox=/run/netns/$n-ingress_sbox ipvs=0 real=0
     if [[ -e $sbox ]]; then
       ipvs=$(nsenter --net="$sbox" ipvsadm -Sn | grep -c '^-A')
@@ -73,8 +87,13 @@ play() { # label, ansible-playbook options...
   rc=${PIPESTATUS[0]}
   echo "RUN $label rc=$rc seconds=$(($(date +%s) - start))" >&3
   grep -E '^[A-Za-z0-9_.-]+ +: ok=' "/tmp/$label.log" | tr -s ' ' | sed "s/^/RECAP $label /; s/ : / /" >&3
-  # The dry run's added rules, as the debug task prints them ("  + -A MESHC-…").
-  echo "DRYRUN $label $(grep -c '"  + -A MESHC-' "/tmp/$label.log")" >&3
+  # The dry run's added rules, as the debug task prints them ("  + -A MESHC-…"), or on
+  # nftables its added tables (the diff of each namespace's table: "+table inet meshc_…").
+  if [[ $DATAPLANE == nftables ]]; then
+    echo "DRYRUN $label $(grep -c '"+table inet meshc_' "/tmp/$label.log")" >&3
+  else
+    echo "DRYRUN $label $(grep -c '"  + -A MESHC-' "/tmp/$label.log")" >&3
+  fi
   if [[ $rc != 0 ]]; then tail -n 60 "/tmp/$label.log" | sed 's/^/LOG /' >&3; fi
 }
 
@@ -89,6 +108,13 @@ agent_start() { # node
 weights() { # → node:ip=weight for every node and task of the health-checked service
   local n t line
   for n in "${NODES[@]}"; do
+    if [[ $DATAPLANE == nftables ]]; then
+      line=$(nsenter --net="/run/netns/$n-ingress_sbox" nft list chain inet meshc_ingress "svc_$MARK" 2>/dev/null) || continue
+      for t in "${!TASK_IP[@]}"; do
+        if [[ $line == *": ${TASK_IP[$t]},"* || $line == *": ${TASK_IP[$t]} }"* ]]; then printf '%s:%s=1 ' "$n" "${TASK_IP[$t]}"; else printf '%s:%s=0 ' "$n" "${TASK_IP[$t]}"; fi
+      done
+      continue
+    fi
     line=$(nsenter --net="/run/netns/$n-ingress_sbox" ipvsadm -Sn 2>/dev/null)
     for t in "${!TASK_IP[@]}"; do
       [[ $line =~ -a\ -f\ $MARK\ -r\ ${TASK_IP[$t]}:0\ -m\ -w\ ([0-9]+) ]] && printf '%s:%s=%s ' "$n" "${TASK_IP[$t]}" "${BASH_REMATCH[1]}"

@@ -5,6 +5,11 @@
 # Checks go to fd 3 (the second serial port) as "CHECK <name> ok|fail <detail>".
 set -uo pipefail
 LAN_IP=192.168.56.100
+# The dataplane this boot's output trees were compiled for (one per boot, docs/dataplanes.md):
+# nftables when they hold .nft files. The helpers below that dump or plant dataplane state
+# (node_state, mesh_state, plant_foreign*, meshc_objects) follow it.
+DATAPLANE=ipvs
+if compgen -G '/scenario/*/*/ingress.nft' >/dev/null; then DATAPLANE=nftables; fi
 
 check() { # name, status (0 = ok), detail (flattened to one line)
   local detail=${3:-}
@@ -42,6 +47,28 @@ node_up() { # name address
 nft_forward_allow() { # node
   in_net "$1" iptables -A FORWARD -d 172.18.0.2 -m conntrack --ctstate DNAT -j ACCEPT
   in_net "$1" iptables -A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+}
+
+# A namespace's nftables tables, whole, without rule counters (traffic moves them); with
+# `foreign`, meshc's own tables (inet meshc_*) left out.
+nft_view() { # ns [foreign]
+  local fam name
+  in_net "$1" nft list tables | while read -r _ fam name; do
+    [[ ${2:-} == foreign && $name == meshc_* ]] && continue
+    in_net "$1" nft list table "$fam" "$name"
+  done | sed 's/counter packets [0-9]* bytes [0-9]*/counter/'
+}
+
+# How many objects of meshc's a namespace holds: MESHC lines of iptables-save, or meshc tables.
+meshc_objects() { # ns
+  local out
+  if [[ $DATAPLANE == nftables ]]; then
+    out=$(in_net "$1" nft list tables 2>/dev/null)
+    grep -c ' meshc_' <<<"$out"
+  else
+    out=$(in_net "$1" iptables-save 2>/dev/null)
+    grep -c MESHC <<<"$out"
+  fi
 }
 
 task_up() { # node task proto:port...
@@ -178,11 +205,12 @@ check_closed() { # label proto port: no node answers
   check "$label" "$([[ -z $bad ]]; echo $?)" "$bad"
 }
 
-# Everything a node's kernel holds that meshc could touch, for before/after comparisons.
-node_state() { # node
+# Everything a node's kernel holds that meshc could touch, for before/after comparisons
+# (with `foreign`, meshc's nftables tables left out).
+node_state() { # node [foreign]
   local n=$1 ns
   in_net "$n" iptables-save | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
-  in_net "$n" ipvsadm -Sn
+  if [[ $DATAPLANE == nftables ]]; then nft_view "$n" "${2:-}"; else in_net "$n" ipvsadm -Sn; fi
   ip -n "$n" -o link show | awk -F': ' '{ print $2 }' | sed 's/@.*//' | sort
   for ns in $(ip netns list | awk '{ print $1 }' | grep "^$n-" | sort); do
     echo "netns $ns"
@@ -196,7 +224,7 @@ mesh_state() { # node
   for ns in $(ip netns list | awk '{ print $1 }' | grep "^$n-" | sort); do
     echo "== $ns"
     in_net "$ns" iptables-save | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
-    in_net "$ns" ipvsadm -Sn
+    if [[ $DATAPLANE == nftables ]]; then nft_view "$ns"; else in_net "$ns" ipvsadm -Sn; fi
   done
 }
 
@@ -213,7 +241,8 @@ kill_all() {
 }
 
 # Foreign state every node carries before meshc runs: a chain with a hook, rules in nat
-# and mangle, an IPVS service, a link and a namespace. meshc must never touch them.
+# and mangle, an IPVS service (on nftables: a table with a nat base chain), a link and a
+# namespace. meshc must never touch them.
 plant_foreign() { # node
   local n=$1
   in_net "$n" iptables -N FOREIGN-CHAIN
@@ -221,18 +250,26 @@ plant_foreign() { # node
   in_net "$n" iptables -I INPUT -j FOREIGN-CHAIN
   in_net "$n" iptables -t nat -A PREROUTING -p tcp --dport 9999 -j REDIRECT --to-ports 9998
   in_net "$n" iptables -t mangle -A PREROUTING -p udp --dport 9999 -j MARK --set-mark 7
-  in_net "$n" ipvsadm -A -t 192.0.2.1:80 -s rr
+  if [[ $DATAPLANE == nftables ]]; then
+    printf 'table ip foreign_keep {\n\tchain pre {\n\t\ttype nat hook prerouting priority -150; policy accept;\n\t\ttcp dport 9997 return\n\t}\n}\n' | in_net "$n" nft -f -
+  else
+    in_net "$n" ipvsadm -A -t 192.0.2.1:80 -s rr
+  fi
   ip -n "$n" link add foreign0 type bridge
   ip netns add "$n-foreign"
 }
 
 # The same inside a sandbox meshc made: an fwmark service and a TCP service meshc did not
-# create, and a mangle chain hooked before meshc's.
+# create (on nftables: a table with a nat base chain), and a mangle chain hooked before meshc's.
 plant_foreign_sandbox() { # node
   local sb=$1-ingress_sbox
-  in_net "$sb" ipvsadm -A -f 4242 -s rr
-  in_net "$sb" ipvsadm -a -f 4242 -r 10.0.0.250:0 -m -w 1
-  in_net "$sb" ipvsadm -A -t 10.0.0.251:80 -s rr
+  if [[ $DATAPLANE == nftables ]]; then
+    printf 'table ip foreign_sbox {\n\tchain pre {\n\t\ttype nat hook prerouting priority -150; policy accept;\n\t\ttcp dport 4242 return\n\t}\n}\n' | in_net "$sb" nft -f -
+  else
+    in_net "$sb" ipvsadm -A -f 4242 -s rr
+    in_net "$sb" ipvsadm -a -f 4242 -r 10.0.0.250:0 -m -w 1
+    in_net "$sb" ipvsadm -A -t 10.0.0.251:80 -s rr
+  fi
   in_net "$sb" iptables -t mangle -N FOREIGN-SBOX
   in_net "$sb" iptables -t mangle -A FOREIGN-SBOX -j RETURN
   in_net "$sb" iptables -t mangle -I PREROUTING -j FOREIGN-SBOX
@@ -240,13 +277,13 @@ plant_foreign_sandbox() { # node
 
 # A node's state with everything meshc owns filtered out: equal before, during and after.
 foreign_view() { # node
-  node_state "$1" | grep -v -e MESHC -e '^meshc_' -e '^docker_gwbridge$' -e '^meshc_gwbridge$' -e "^netns $1-ingress_" -e "^netns $1-web_"
+  node_state "$1" foreign | grep -v -e MESHC -e '^meshc_' -e '^docker_gwbridge$' -e '^meshc_gwbridge$' -e "^netns $1-ingress_" -e "^netns $1-web_"
 }
 
 sandbox_foreign_view() { # node
   local sb=$1-ingress_sbox
   in_net "$sb" iptables-save | grep -v -e '^#' -e MESHC | sed 's/\[[0-9]*:[0-9]*\]//'
-  in_net "$sb" ipvsadm -Sn | grep -v -e '^-[Aa] -f 25[6-9] '
+  if [[ $DATAPLANE == nftables ]]; then nft_view "$sb" foreign; else in_net "$sb" ipvsadm -Sn | grep -v -e '^-[Aa] -f 25[6-9] '; fi
 }
 
 # Starts the servers of tasks the topology has and the cluster lacks.
@@ -267,7 +304,7 @@ topo_prune() { # topo label
   for ns in $(ip netns list | awk '{ print $1 }' | grep -- '-web_'); do
     node=${ns%%-*} task=${ns#*-}
     if ! grep -q "^task $node $task " "$1"; then
-      if in_net "$ns" iptables-save | grep -q MESHC; then bad+=" $ns keeps MESHC rules;"; fi
+      if [[ $(meshc_objects "$ns") != 0 ]]; then bad+=" $ns keeps meshc's rules;"; fi
       task_down "$node" "$task"
     fi
   done

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Scenario 1: the seed stack on 3 simulated nodes. Every node answers on 8888 over TCP and
+# Scenario 1: the seed stack on 3 simulated nodes, on the dataplane it was compiled for
+# (lib.sh DATAPLANE; on nftables the nodes' FORWARD DROP gets the accepts it needs). Every node answers on 8888 over TCP and
 # UDP, round robin over both replicas wherever they run (a node without a replica too).
 # Foreign state is planted first; scenario 3 checks it stays untouched.
 source /scenario/lib.sh
@@ -8,6 +9,7 @@ TOPO=$V/topo.txt
 lan_up
 topo_up "$TOPO"
 for n in $(topo_nodes "$TOPO"); do
+  if [[ $DATAPLANE == nftables ]]; then nft_forward_allow "$n"; fi
   plant_foreign "$n"
   node_state "$n" >/tmp/pre.$n
   foreign_view "$n" >/tmp/foreign.pre.$n

@@ -2,13 +2,26 @@
 # Scenario 4: faults. A failed first run leaves nothing behind; a task namespace goes
 # missing; a rules file is broken; a run fails half-way (test hook) and rolls back; runs are
 # killed at random points (several seeds) and the next run converges. The node keeps
-# serving its last good configuration.
+# serving its last good configuration. On the nftables dataplane (lib.sh DATAPLANE) the
+# same faults hit its own steps (docs/runner.md test hooks) and files.
 source /scenario/lib.sh
 world_reset
 SEED=/scenario/seed TWO=/scenario/two
 TOPO=$TWO/topo.txt
 lan_up
 topo_up "$TOPO"
+if [[ $DATAPLANE == nftables ]]; then
+  for n in $(topo_nodes "$TOPO"); do nft_forward_allow "$n"; done
+  # Steps of the nftables runner after host.nft is loaded (rules-host): the sandbox's and
+  # each task's table, verify.
+  ROLLBACK_AT=(rules-sandbox rules-task verify)
+  KILL_STEPS=(plumbing snapshot rules-host rules-sandbox rules-task verify state)
+  REFUSED='does not load'
+else
+  ROLLBACK_AT=(rules-sandbox ipvs-phase2 verify)
+  KILL_STEPS=(plumbing snapshot rules-host rules-sandbox rules-task ipvs ipvs-phase1 ipvs-phase2 verify state)
+  REFUSED=rejects
+fi
 
 # 0. A first run that fails, half-way through the plumbing or at the very end (rules and
 # IPVS applied), leaves the node as it found it: no namespace, link, address, sysctl, rule
@@ -19,7 +32,7 @@ bare_state() { # node: everything a run may add
   for ns in "$n" $(ip netns list | awk '{ print $1 }' | grep "^$n-" | sort); do
     echo "$ns links: $(in_net "$ns" ip -o link show | awk -F': ' '{ print $2 }' | sort | tr '\n' ' ')"
     echo "$ns addrs: $(in_net "$ns" ip -o -4 addr show | awk '{ print $2, $4 }' | sort | tr '\n' ' ')"
-    echo "$ns meshc rules: $(in_net "$ns" iptables-save | grep -c MESHC)"
+    echo "$ns meshc rules: $(meshc_objects "$ns")"
   done
   echo "ip_forward: $(in_net "$n" cat /proc/sys/net/ipv4/ip_forward)"
   echo "state: $(compgen -G "/var/lib/meshc/$n-*" | tr '\n' ' ')"
@@ -55,7 +68,8 @@ serves_seed() { # label: node1 serves ngx over both replicas and nothing on 9000
   check "$1" "$rc" "$out"
 }
 
-# a. A task's namespace disappears: its node gives it weight 0 and says so.
+# a. A task's namespace disappears: its node gives it weight 0 (nftables: leaves it out of
+# the service chain) and says so.
 task_down node2 web_ngx.2
 run_node node2 "$SEED"
 check fault.absent-task.apply "$([[ $RC == 2 && $JSON == *'"warnings":["task web_ngx.2: container absent'* ]]; echo $?)" "rc=$RC $JSON"
@@ -71,17 +85,21 @@ check fault.absent-task.back "$([[ $RC == 2 ]] && [[ -z $out ]]; echo $?)" "rc=$
 # b. A broken rule in one file: nothing is applied, the node keeps the old configuration.
 mesh_state node1 >/tmp/f.before
 cp -a "$TWO" /tmp/broken
-awk '!done && /^COMMIT$/ { print "-A MESHC-MARK -p tcp -m tcp --dport 1 -j NO-SUCH-TARGET"; done = 1 } { print }' \
-  "$TWO/node1/ingress.rules" >/tmp/broken/node1/ingress.rules
+if [[ $DATAPLANE == nftables ]]; then
+  printf 'add rule inet meshc_ingress no_such_chain accept\n' >>/tmp/broken/node1/ingress.nft
+else
+  awk '!done && /^COMMIT$/ { print "-A MESHC-MARK -p tcp -m tcp --dport 1 -j NO-SUCH-TARGET"; done = 1 } { print }' \
+    "$TWO/node1/ingress.rules" >/tmp/broken/node1/ingress.rules
+fi
 run_node node1 /tmp/broken
 mesh_state node1 | cmp -s - /tmp/f.before
 same=$?
 check fault.broken-file.unchanged "$([[ $RC == 1 && $same == 0 && $JSON == *'"errors":["'* ]]; echo $?)" "rc=$RC same=$same $JSON"
 serves_seed fault.broken-file.serves
 
-# c. A failure half-way (after the host rules were applied; after IPVS was changed): the
-# transaction rolls back and the node is exactly as before.
-for at in rules-sandbox ipvs-phase2 verify; do
+# c. A failure half-way (after the host rules were applied; after IPVS was changed, or the
+# sandbox's table replaced): the transaction rolls back and the node is exactly as before.
+for at in "${ROLLBACK_AT[@]}"; do
   MESHC_TEST_FAIL_AT=$at run_node node1 "$TWO"
   mesh_state node1 | cmp -s - /tmp/f.before
   same=$?
@@ -92,7 +110,7 @@ done
 
 # d. Killed at random points (a step boundary, or a random moment), alternating between
 # the two configurations: the next run converges and --check then reports in sync.
-steps=(plumbing snapshot rules-host rules-sandbox rules-task ipvs ipvs-phase1 ipvs-phase2 verify state)
+steps=("${KILL_STEPS[@]}")
 for seed in 1 2 3 4 5 6; do
   RANDOM=$seed
   if ((seed % 2)); then target=$TWO; else target=$SEED; fi
@@ -123,9 +141,15 @@ done
 
 # e. Another tool changes the tables between runs: a rule deleted from a meshc chain, then
 # a foreign rule inserted above meshc's jump. --check sees each, apply repairs it, and the
-# foreign rule stays where it was put, below meshc's jump.
+# foreign rule stays where it was put, below meshc's jump. (nftables: meshc's table has
+# no jump from another table's chain, so only the deleted rule applies.)
 run_node node1 "$SEED"
-in_net node1 iptables -t nat -D MESHC-INGRESS 1
+if [[ $DATAPLANE == nftables ]]; then
+  h=$(in_net node1 nft -a list chain inet meshc_host prerouting | sed -n 's/.* dnat .*# handle \([0-9]*\)$/\1/p')
+  in_net node1 nft delete rule inet meshc_host prerouting handle "${h:-0}"
+else
+  in_net node1 iptables -t nat -D MESHC-INGRESS 1
+fi
 run_node node1 "$SEED" --check
 c1=$RC
 run_node node1 "$SEED"
@@ -134,18 +158,20 @@ run_node node1 "$SEED" --check
 out=$(node_rr node1 tcp 8888 web_ngx.1 web_ngx.2)
 check fault.tamper.rule-deleted "$([[ $c1 == 2 && $a1 == 2 && $RC == 0 && -z $out ]]; echo $?)" \
   "check rc=$c1, apply rc=$a1, check again rc=$RC $out"
-in_net node1 iptables -t nat -I PREROUTING 1 -p tcp --dport 8888 -m comment --comment foreign-above-meshc -j RETURN
-run_node node1 "$SEED" --check
-c2=$RC
-run_node node1 "$SEED"
-a2=$RC
-first=$(in_net node1 iptables -t nat -S PREROUTING | sed -n 2p)
-foreign=$(in_net node1 iptables -t nat -S PREROUTING | grep -c foreign-above-meshc)
-run_node node1 "$SEED" --check
-out=$(node_rr node1 tcp 8888 web_ngx.1 web_ngx.2)
-check fault.tamper.rule-above-hook "$([[ $c2 == 2 && $a2 == 2 && $first == *'-j MESHC-INGRESS'* && $foreign == 1 && $RC == 0 && -z $out ]]; echo $?)" \
-  "check rc=$c2, apply rc=$a2, first rule [$first], foreign rules $foreign, check again rc=$RC $out"
-in_net node1 iptables -t nat -D PREROUTING -p tcp --dport 8888 -m comment --comment foreign-above-meshc -j RETURN
+if [[ $DATAPLANE == ipvs ]]; then
+  in_net node1 iptables -t nat -I PREROUTING 1 -p tcp --dport 8888 -m comment --comment foreign-above-meshc -j RETURN
+  run_node node1 "$SEED" --check
+  c2=$RC
+  run_node node1 "$SEED"
+  a2=$RC
+  first=$(in_net node1 iptables -t nat -S PREROUTING | sed -n 2p)
+  foreign=$(in_net node1 iptables -t nat -S PREROUTING | grep -c foreign-above-meshc)
+  run_node node1 "$SEED" --check
+  out=$(node_rr node1 tcp 8888 web_ngx.1 web_ngx.2)
+  check fault.tamper.rule-above-hook "$([[ $c2 == 2 && $a2 == 2 && $first == *'-j MESHC-INGRESS'* && $foreign == 1 && $RC == 0 && -z $out ]]; echo $?)" \
+    "check rc=$c2, apply rc=$a2, first rule [$first], foreign rules $foreign, check again rc=$RC $out"
+  in_net node1 iptables -t nat -D PREROUTING -p tcp --dport 8888 -m comment --comment foreign-above-meshc -j RETURN
+fi
 
 # f. Two runs at once with a change pending: the lock serialises them (one changes, the
 # other then finds nothing to do) and the node ends in sync, no rule or hook twice.
@@ -158,7 +184,11 @@ done
 wait "${pids[@]}"
 rcs="$(cat /tmp/conc.1.rc) $(cat /tmp/conc.2.rc)"
 run_node node1 "$TWO" --check
-dups=$(in_net node1 iptables-save | grep -e '-j MESHC-' | sort | uniq -d | wc -l)
+if [[ $DATAPLANE == nftables ]]; then
+  dups=$(in_net node1 nft list tables | sort | uniq -d | wc -l)
+else
+  dups=$(in_net node1 iptables-save | grep -e '-j MESHC-' | sort | uniq -d | wc -l)
+fi
 out=$(node_rr node1 tcp 9000 web_api.1)
 check fault.concurrent "$([[ ($rcs == '2 0' || $rcs == '0 2') && $RC == 0 && $dups == 0 && -z $out ]]; echo $?)" \
   "exit codes $rcs, --check rc=$RC, duplicated hooks $dups $out"
@@ -172,5 +202,5 @@ run_node node1 "$TWO" --down
 down=$RC
 bare_state node1 | cmp -s - /tmp/f.bare
 same=$?
-check fault.down-after-refused-run "$([[ $refused == 1 && $refused_json == *'rejects'* && $down == 2 && $same == 0 ]]; echo $?)" \
+check fault.down-after-refused-run "$([[ $refused == 1 && $refused_json == *"$REFUSED"* && $down == 2 && $same == 0 ]]; echo $?)" \
   "refused run rc=$refused $refused_json, --down rc=$down same=$same $(diff /tmp/f.bare <(bare_state node1) | grep '^[<>]' | head -6 | tr '\n' ' ')"
