@@ -115,7 +115,8 @@ describe('meshc-health.service', () => {
   });
 
   it('starts this stack\'s agent from the playbook\'s install directory and stops it with SIGTERM', () => {
-    expect(unit).toMatch(/^ExecStart=\/bin\/bash \/etc\/meshc\/hc\/health-agent\.sh$/m);
+    // The node's own folder under the stack's (the shared folder beside it: docs/runner.md).
+    expect(unit).toMatch(/^ExecStart=\/bin\/bash \/etc\/meshc\/hc\/node2\/health-agent\.sh$/m);
     expect(unit).toMatch(/^Description=.*stack hc, node node2/m);
     expect(unit).toMatch(/^KillSignal=SIGTERM$/m);
   });
