@@ -16,7 +16,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiagnosticSink } from '../../src/diagnostics/types.js';
@@ -205,13 +205,18 @@ describe.skipIf(skip !== null)(`client_ip: preserve, the task's return path in n
 
 describe.skipIf(skip !== null)(`client_ip golden .nft files check and load${skip ? ` (skipped: ${skip})` : ''}`, () => {
   const dir = join(import.meta.dirname, '..', '..', 'fixtures', 'compile', 'client-ip-nftables', '_expected');
-  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.nft')).sort();
+  // Each node's file as apply.sh loads it: its part, then the shared part (docs/runner.md).
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.nft') && !f.startsWith('shared/')).sort();
+  const input = (file: string): string => {
+    const shared = join(dir, 'shared', file.slice(file.indexOf('/') + 1));
+    return readFileSync(join(dir, file), 'utf8') + (existsSync(shared) ? readFileSync(shared, 'utf8') : '');
+  };
   afterAll(() => namespaces.splice(0).forEach(deleteNs));
   it('has the preserving task tables and ingress tables', () => {
     expect(files.filter((f) => f.includes('tasks/stack_echo.'))).toHaveLength(2);
   });
   it.each(files)('%s: nft -c, then loaded twice to the same ruleset', (file) => {
-    const text = readFileSync(join(dir, file), 'utf8');
+    const text = input(file);
     const where = nsName('nftc');
     namespaces.push(where);
     addNs(where);
