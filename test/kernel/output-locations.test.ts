@@ -80,7 +80,7 @@ describe.skipIf(skip !== null)(`output locations and special inputs${skip ? ` (s
     expect(r.status, r.stderr).toBe(0);
     const [mode, ...entries] = r.stdout.trim().split('\n');
     expect(mode).toBe('751');
-    expect(entries.sort()).toEqual(['.meshc-output.json', 'local', 'plan.json', 'playbook.yml']);
+    expect(entries.sort()).toEqual(['.meshc-output.json', 'local', 'plan.json', 'playbook.yml', 'shared']);
   }, 60_000);
 
   it('4. a writable -o under a read-only parent works, and keeps its mode', () => {
@@ -98,7 +98,7 @@ describe.skipIf(skip !== null)(`output locations and special inputs${skip ? ` (s
       expect(r.status, r.stderr).toBe(0);
     }
     expect(statSync(join(t, 'ro', 'out')).mode & 0o777).toBe(0o700);
-    expect(readdirSync(join(t, 'ro', 'out')).sort()).toEqual(['.meshc-output.json', 'local', 'plan.json', 'playbook.yml']);
+    expect(readdirSync(join(t, 'ro', 'out')).sort()).toEqual(['.meshc-output.json', 'local', 'plan.json', 'playbook.yml', 'shared']);
     expect(readdirSync(join(t, 'ro'))).toEqual(['out']);
   }, 60_000);
 
