@@ -7,6 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bootVmQueued, prepareVm, scenarioDir, startEarly, vmUnavailable, writeStackVariant, writeVariant, type VmResult } from './harness.js';
+import { LIFECYCLE_CHECKS } from './lifecycle-checks.js';
 import { lifecycle, multi, published, seed } from './plans.js';
 
 const skip = vmUnavailable();
@@ -97,26 +98,19 @@ describe.skipIf(skip !== null)('routing mesh in a VM: seed and lifecycle (iptabl
   it('scenario 1: re-applying changes nothing (exit 0)', () => expectCheck(vm, 'seed.reapply'));
 
   it('scenario 3: re-apply leaves every dump identical; --check and --dry-run report nothing', () => {
-    for (const c of ['life.reapply-identical', 'life.check', 'life.dry-run', 'life.dry-run-silent']) expectCheck(vm, c);
+    for (const c of LIFECYCLE_CHECKS.reapply) expectCheck(vm, c);
   });
   it('scenario 3: adding a service, scaling up and down move traffic to exactly the new tasks', () => {
-    expectCheck(vm, 'life.add.check-detects');
-    for (const step of ['add', 'scale-up', 'scale-down']) {
-      for (const c of ['apply', 'former-tasks-clean']) expectCheck(vm, `life.${step}.${c}`);
-    }
-    expectCheck(vm, 'life.scale-up.rr.ngx.tcp.8888');
-    expectCheck(vm, 'life.scale-up.rr.ngx.udp.8888');
-    expectCheck(vm, 'life.scale-down.rr.ngx.tcp.8888');
-    expectCheck(vm, 'life.add.rr.api.tcp.9000');
+    for (const c of LIFECYCLE_CHECKS.change) expectCheck(vm, c);
   });
   it('scenario 3: removing a service removes its rules, VIP and IPVS service; its port closes', () => {
-    for (const c of ['life.remove.apply', 'life.remove.gone', 'life.remove.tcp-closed', 'life.remove.udp-closed', 'life.remove.reapply']) expectCheck(vm, c);
+    for (const c of LIFECYCLE_CHECKS.remove) expectCheck(vm, c);
   });
   it('scenario 3: foreign chains, rules, IPVS services, links and namespaces stay untouched', () => {
-    for (const s of ['applied', 'add', 'scale-up', 'scale-down', 'remove']) expectCheck(vm, s === 'applied' ? 'life.foreign.applied' : `life.${s}.foreign`);
+    for (const c of LIFECYCLE_CHECKS.foreign) expectCheck(vm, c);
   });
   it('scenario 3: --down restores the state before meshc; the sandbox stays only for foreign IPVS; a second --down exits 0', () => {
-    for (const c of ['life.down', 'life.down-restores', 'life.down-keeps-foreign-sandbox', 'life.down-sandbox-clean', 'life.down-again']) expectCheck(vm, c);
+    for (const c of LIFECYCLE_CHECKS.down) expectCheck(vm, c);
   });
   it('every check the guest reported passed', () => expectAllPassed(vm, '', 40));
 });

@@ -10,6 +10,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/model/plan.js';
 import { bootVmQueued, nftVmUnavailable, prepareVm, scenarioDir, startEarly, writeVariant, type VmResult } from './harness.js';
+import { LIFECYCLE_CHECKS } from './lifecycle-checks.js';
 import { lifecycle, seed } from './plans.js';
 
 const skip = nftVmUnavailable() ?? (process.env.MESHC_VM_FULL === '1' ? null : 'part of the full VM matrix: run `npm run test:vm-full`');
@@ -63,26 +64,19 @@ describe.skipIf(skip !== null)(`nftables dataplane in a VM: seed and lifecycle${
     for (const c of ['seed.apply', 'seed.tcp', 'seed.udp', 'seed.node-without-task', 'seed.node-local', 'seed.reapply']) expectCheck(vm, c);
   });
   it('re-apply leaves every namespace\'s nft ruleset identical; --check and --dry-run report nothing', () => {
-    for (const c of ['life.reapply-identical', 'life.check', 'life.dry-run', 'life.dry-run-silent']) expectCheck(vm, c);
+    for (const c of LIFECYCLE_CHECKS.reapply) expectCheck(vm, c);
   });
   it('adding a service, scaling up and down move traffic to exactly the new tasks', () => {
-    expectCheck(vm, 'life.add.check-detects');
-    for (const step of ['add', 'scale-up', 'scale-down']) {
-      for (const c of ['apply', 'former-tasks-clean']) expectCheck(vm, `life.${step}.${c}`);
-    }
-    expectCheck(vm, 'life.scale-up.rr.ngx.tcp.8888');
-    expectCheck(vm, 'life.scale-up.rr.ngx.udp.8888');
-    expectCheck(vm, 'life.scale-down.rr.ngx.tcp.8888');
-    expectCheck(vm, 'life.add.rr.api.tcp.9000');
+    for (const c of LIFECYCLE_CHECKS.change) expectCheck(vm, c);
   });
   it('removing a service removes its service chain, map elements and VIP; its port closes', () => {
-    for (const c of ['life.remove.apply', 'life.remove.gone', 'life.remove.tcp-closed', 'life.remove.udp-closed', 'life.remove.reapply']) expectCheck(vm, c);
+    for (const c of LIFECYCLE_CHECKS.remove) expectCheck(vm, c);
   });
   it('foreign nftables tables, iptables rules, links and namespaces stay untouched', () => {
-    for (const s of ['applied', 'add', 'scale-up', 'scale-down', 'remove']) expectCheck(vm, s === 'applied' ? 'life.foreign.applied' : `life.${s}.foreign`);
+    for (const c of LIFECYCLE_CHECKS.foreign) expectCheck(vm, c);
   });
   it('--down restores the state before meshc; the sandbox stays only for a foreign table; a second --down exits 0', () => {
-    for (const c of ['life.down', 'life.down-restores', 'life.down-keeps-foreign-sandbox', 'life.down-sandbox-clean', 'life.down-again']) expectCheck(vm, c);
+    for (const c of LIFECYCLE_CHECKS.down) expectCheck(vm, c);
   });
   it('every check the guest reported passed', () => expectAllPassed(vm, '', 40));
 });
