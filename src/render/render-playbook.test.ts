@@ -47,7 +47,7 @@ describe('renderPlaybook', () => {
     expect(p.vars.meshc_default_dir).toBe('{{ meshc_stack_dir }}/{{ meshc_node }}');
     expect(nodeInstallDir(samplePlan, 'node1')).toBe('/etc/meshc/shop/node1');
     expect(p.vars.meshc_node_dir).toBe("{{ meshc_dir | default(meshc_default_dir) | regex_replace('/+$', '') }}");
-    // The shared folder beside the node's, where apply.sh looks for it (../shared).
+    // The shared folder beside the node's, where apply.sh looks for it.
     expect(p.vars.meshc_shared_dir).toBe('{{ meshc_node_dir | dirname }}/shared');
   });
 
@@ -82,9 +82,9 @@ describe('renderPlaybook', () => {
     const validate = named('iptables-restore --test');
     const script = validate['ansible.builtin.shell'] as string;
     expect(script).toContain('cd {{ meshc_stage.path | quote }}');
-    expect(script).toContain("iptables-restore --test --noflush ../input.rules ||");
+    expect(script).toContain("iptables-restore --test --noflush input.rules ||");
     // Each file as apply.sh loads it: the node part, then the shared part.
-    expect(script).toContain('cat "$f" "../shared/$f" >../input.rules');
+    expect(script).toContain('cat "node/$f" "shared/$f" >input.rules');
     expect(script).toContain("! -name ipvs.rules");
     expect(validate).toMatchObject({ changed_when: false, check_mode: false });
     const order = block.block.map((t) => t.name);

@@ -38,7 +38,7 @@ export interface RunnerView {
   readonly nftables: boolean;
   /** client_ip: preserve (docs/client-ip.md); false when no service preserves, so the plan data prints nothing for it. */
   readonly clientIp: false | { readonly mac: string; readonly routes: readonly string[]; readonly tasks: readonly number[] };
-  /** The files of ../shared this node loads, with the sha256 of each as this compile wrote it. */
+  /** The files of the shared folder this node loads, with the sha256 of each as this compile wrote it. */
   readonly shared: readonly SharedPart[];
 }
 
