@@ -7,6 +7,7 @@
 import { SHARED_DIR } from './quote.js';
 import { TABLE_ORDER } from '../emit/chains.js';
 import type { TableName } from '../model/rules.js';
+import { readRestore } from '../rules-format/restore.js';
 
 /** Files split between a node's folder and the shared one. */
 export const SHARED_PARTS: readonly string[] = ['host.rules', 'ingress.rules', 'ipvs.rules', 'host.nft', 'ingress.nft'];
@@ -44,8 +45,8 @@ export function effectiveFiles<T extends TreeFile>(files: readonly T[]): (T | Tr
 function mergeTables(node: string, shared: string): string {
   const head = node.slice(0, node.search(/^\*/m) < 0 ? node.length : node.search(/^\*/m));
   const blocks = [...tableBlocks(node), ...tableBlocks(shared)];
-  const rank = (b: string): number => TABLE_ORDER.indexOf(b.slice(1, b.indexOf('\n')) as TableName);
-  return head + blocks.sort((a, b) => rank(a) - rank(b)).join('');
+  const rank = (b: TableBlock): number => TABLE_ORDER.indexOf(b.table as TableName);
+  return head + blocks.sort((a, b) => rank(a) - rank(b)).map((b) => b.text).join('');
 }
 
 /**
@@ -62,6 +63,23 @@ function withDefines(node: string, shared: string): string {
   return head + shared.replace(/\$([a-z_]+)\b/g, (word, name: string) => values.get(name) ?? word);
 }
 
-function tableBlocks(text: string): string[] {
-  return [...text.matchAll(/^\*[^\n]*\n(?:(?!COMMIT\n)[^\n]*\n)*COMMIT\n/gm)].map((m) => m[0]);
+interface TableBlock {
+  readonly table: string;
+  /** The block's lines as written, `*table` to `COMMIT`, each ending in a newline. */
+  readonly text: string;
+}
+
+/** Each `*table` … `COMMIT` block, found by the format's one reader (rules-format/restore.ts). */
+function tableBlocks(text: string): TableBlock[] {
+  const lines = text.split('\n');
+  const blocks: TableBlock[] = [];
+  let start = -1;
+  for (const l of readRestore(text)) {
+    if (l.kind === 'table') start = l.line - 1;
+    else if (l.kind === 'commit' && start >= 0) {
+      blocks.push({ table: l.table, text: `${lines.slice(start, l.line).join('\n')}\n` });
+      start = -1;
+    }
+  }
+  return blocks;
 }
