@@ -108,14 +108,14 @@ wait_logged() { # t0 task transition → ms until every agent has logged it once
     nap 0.1
   done
 }
-timed_check() { # label task transition weight bound (from T0, set just before the event)
-  local decided applied
+timed_check() { # label task transition weight bound [slack] (from T0, set just before the event)
+  local decided applied slack=${6:-$SLACK_MS}
   decided=$(wait_logged "$T0" "$2" "$3")
   applied=$(wait_weight "$T0" "$2" "$4" "$LIMIT")
   metric "$1_decided_ms" "$decided"
   metric "$1_applied_ms" "$applied"
-  check "$1" "$([[ $decided != timeout && $applied != timeout ]] && ((decided <= $5 + SLACK_MS)); echo $?)" \
-    "both agents decided $2 $3 after $decided ms (bound $5 ms + ${SLACK_MS} ms for the agent's own work); weight $4 on both nodes seen after $applied ms"
+  check "$1" "$([[ $decided != timeout && $applied != timeout ]] && ((decided <= $5 + slack)); echo $?)" \
+    "both agents decided $2 $3 after $decided ms (bound $5 ms + ${slack} ms for the agent's own work); weight $4 on both nodes seen after $applied ms"
 }
 
 # ---- servers: web answers HTTP with its task name; the others echo it (lib.sh)
@@ -235,7 +235,15 @@ step agents
 # are forks of itself and pay none of it.
 t0=$(now_ms)
 in_net node1-ingress_sbox bash -c 'exec 3<>/dev/tcp/10.0.0.22/8080' >/dev/null
-metric hc.one_exec_probe_ms $(($(now_ms) - t0))
+EXEC2_MS=$(($(now_ms) - t0)) # two execs: nsenter, bash
+metric hc.one_exec_probe_ms "$EXEC2_MS"
+# When several tasks fail at once (step 4), each agent applies their transitions one after
+# another, and each costs execs: ipvsadm -e (or nft) and a conntrack -D per protocol. A deadline
+# that passes meanwhile is handled right after, so a decision there may come two such
+# transitions (six execs, measured above) late. Capped at half an interval: a missed probe
+# round still fails the check.
+HANG_SLACK_MS=$((SLACK_MS + 3 * EXEC2_MS))
+((HANG_SLACK_MS <= INTERVAL_MS / 2)) || HANG_SLACK_MS=$((INTERVAL_MS / 2))
 stop_task node1 hc_job.1
 t0=$(now_ms)
 for n in "${NODES[@]}"; do agent_start "$n"; done
@@ -330,9 +338,9 @@ in_net node1-hc_dns.1 iptables -w -I INPUT 1 -p tcp --dport 8080 -j DROP
 T0_DNS=$(now_ms)
 T0_JOB=$(now_ms)
 stop_task node2 hc_job.2
-T0=$T0_WEB timed_check hc.hang-detect-http hc_web.1 'healthy->unhealthy' 0 "$BOUND_MS"
-T0=$T0_DNS timed_check hc.hang-detect-tcp hc_dns.1 'healthy->unhealthy' 0 "$BOUND_MS"
-T0=$T0_JOB timed_check hc.hang-others-detect hc_job.2 'healthy->unhealthy' 0 "$JOB_BOUND_MS"
+T0=$T0_WEB timed_check hc.hang-detect-http hc_web.1 'healthy->unhealthy' 0 "$BOUND_MS" "$HANG_SLACK_MS"
+T0=$T0_DNS timed_check hc.hang-detect-tcp hc_dns.1 'healthy->unhealthy' 0 "$BOUND_MS" "$HANG_SLACK_MS"
+T0=$T0_JOB timed_check hc.hang-others-detect hc_job.2 'healthy->unhealthy' 0 "$JOB_BOUND_MS" "$HANG_SLACK_MS"
 nap "$((BOUND_MS / 1000 + 1))" # a few more rounds with both probes hanging
 flaps=''
 for n in "${NODES[@]}"; do
