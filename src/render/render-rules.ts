@@ -114,7 +114,7 @@ function rulesFile(path: string, header: Header, rs: Ruleset, keep: (t: TableNam
   const hookAt = hooks.at(line - hooks.commands.length);
   const printed: PrintedTable[] = [];
   for (const t of tables) {
-    printed.push({ table: t.name, firstLine: line, offsets: t.offsets });
+    printed.push(printedTable(t.table, line));
     line += t.lines;
   }
   return recordLines(file(path, [head, ...tables.map((t) => t.text)].join('')), { tables: printed, hooks: hookAt });
@@ -159,10 +159,9 @@ function hookLines(hooks: readonly Hook[]): HookLines {
 }
 
 interface RenderedTable {
-  readonly name: TableName;
+  readonly table: Table;
   readonly text: string;
   readonly lines: number;
-  readonly offsets: ReadonlyMap<string, ReadonlyMap<readonly string[], number>>;
 }
 
 // Memo by table object: the emitters share the tables that are identical on every node
@@ -172,9 +171,9 @@ const tableText = new WeakMap<Table, RenderedTable>();
 
 /**
  * One `*table` … `COMMIT` block: `*table`, every chain declared (`:CHAIN - [0:0]`) before
- * any rule, one line per rule, `COMMIT`; each rule's line offset kept. Printed here rather
- * than through a template: a 1,000-service compile prints 6,000 task tables, and handlebars'
- * per-rule helper call and per-table view were 40 % of its render time (--cpu-prof).
+ * any rule, one line per rule, `COMMIT`. Printed here rather than through a template: a
+ * 1,000-service compile prints 6,000 task tables, and handlebars' per-rule helper call and
+ * per-table view were 40 % of its render time (--cpu-prof). Rule offsets: ruleOffsets.
  */
 function printTable(table: Table): RenderedTable {
   let done = tableText.get(table);
@@ -183,22 +182,52 @@ function printTable(table: Table): RenderedTable {
     // strings) until it is written, ~2.5x the memory of the flat text (RSS 430 MB, not 180).
     const out: string[] = [`*${table.name}\n`];
     for (const c of table.chains) out.push(':', safeToken(c.name), ' - [0:0]\n');
-    const offsets = new Map<string, Map<readonly string[], number>>();
-    let offset = table.chains.length + 1;
+    let rules = 0;
     for (const c of table.chains) {
-      const chain = offsets.get(c.name) ?? new Map<readonly string[], number>();
-      for (const r of c.rules) {
-        printRule(out, c.name, r.args, r.comment);
-        if (!chain.has(r.args)) chain.set(r.args, offset);
-        offset++;
-      }
-      offsets.set(c.name, chain);
+      for (const r of c.rules) printRule(out, c.name, r.args, r.comment);
+      rules += c.rules.length;
     }
     out.push('COMMIT\n');
-    done = { name: table.name, text: out.join(''), lines: offset + 1, offsets };
+    done = { table, text: out.join(''), lines: table.chains.length + rules + 2 };
     tableText.set(table, done);
   }
   return done;
+}
+
+/**
+ * Where `explain` finds a rule of this table printed from `firstLine`. The offsets are worked
+ * out on first use, not as the file is printed: only `explain` reads them, and a compile
+ * would otherwise build five Maps per task file (15,000 at 1,000 services) for nothing.
+ */
+function printedTable(table: Table, firstLine: number): PrintedTable {
+  return {
+    table: table.name,
+    firstLine,
+    get offsets() {
+      return ruleOffsets(table);
+    },
+  };
+}
+
+const offsetMemo = new WeakMap<Table, ReadonlyMap<string, ReadonlyMap<readonly string[], number>>>();
+
+/** chain → rule args (by identity) → its line after `*table`, as printTable prints them: the chain lines, then each chain's rules in order. */
+function ruleOffsets(table: Table): ReadonlyMap<string, ReadonlyMap<readonly string[], number>> {
+  let offsets = offsetMemo.get(table);
+  if (offsets === undefined) {
+    const built = new Map<string, Map<readonly string[], number>>();
+    let offset = table.chains.length + 1;
+    for (const c of table.chains) {
+      const chain = built.get(c.name) ?? new Map<readonly string[], number>();
+      for (const r of c.rules) {
+        if (!chain.has(r.args)) chain.set(r.args, offset);
+        offset++;
+      }
+      built.set(c.name, chain);
+    }
+    offsetMemo.set(table, (offsets = built));
+  }
+  return offsets;
 }
 
 /**
