@@ -71,6 +71,22 @@ describe('commitOutputs', () => {
     expect(() => write(join(root, 'out'), [file('plan.json')])).toThrow(/symbolic link/);
   });
 
+  it('gives every file exactly its mode and every folder the usual one, whatever the umask narrows', () => {
+    // stage() skips the chmod for a mode the umask leaves whole and chmods when it does not.
+    for (const mask of [0o022, 0o077, 0o277, 0o000]) {
+      const old = process.umask(mask);
+      try {
+        const dir = join(fresh(), 'out');
+        write(dir, [file('n1/apply.sh', '#!/bin/bash\n', 0o755), file('n1/tasks/t1.rules'), file('n1/tasks/t2.rules'), file('n2/apply.sh', '#\n', 0o755), file('plan.json')]);
+        for (const p of ['n1/apply.sh', 'n2/apply.sh']) expect(statSync(join(dir, p)).mode & 0o7777).toBe(0o755);
+        for (const p of ['n1/tasks/t1.rules', 'n1/tasks/t2.rules', 'plan.json']) expect(statSync(join(dir, p)).mode & 0o7777).toBe(0o644);
+        for (const p of ['n1', 'n1/tasks', 'n2']) expect(statSync(join(dir, p)).mode & 0o7777).toBe(0o777 & ~mask);
+      } finally {
+        process.umask(old);
+      }
+    }
+  });
+
   it('keeps the directory\'s own mode; a new one gets the usual mode', () => {
     const root = fresh();
     const kept = join(root, 'kept');

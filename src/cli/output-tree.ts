@@ -10,7 +10,7 @@
  * makes a mount point and a writable DIR under a read-only parent work, and DIR keeps its
  * owner and mode; a DIR meshc creates gets the usual mode (0777 less the umask).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { OutputFile } from '../model/rules.js';
@@ -73,12 +73,31 @@ export function commitOutputs(req: CommitRequest): void {
   }
 }
 
+/**
+ * Writes every file into the staging folder with exactly its mode. A 1,000-service tree is
+ * ~3,300 files in ~100 folders, and each file used to cost a recursive mkdir and a chmod
+ * besides its open and write (stage: 132 ms of CPU in --cpu-prof, mostly syscalls): so each
+ * folder is made once, and a file is created with its mode, which the umask (or a default
+ * ACL) may narrow. Whether it did is seen on the first file of each mode, by stat; files of
+ * that mode get the chmod only when it did, so every mode ends exactly as before.
+ */
 function stage(staging: string, files: readonly OutputFile[]): void {
+  const made = new Set<string>();
+  const exact = new Map<number, boolean>();
   for (const f of files) {
-    const path = join(staging, ...f.path.split('/'));
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, f.content, { flag: 'wx' });
-    chmodSync(path, f.mode);
+    const parts = f.path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      if (made.has(dir)) continue;
+      // The staging folder is new and every path is checked (isSafeOutputPath): nothing is there yet.
+      mkdirSync(join(staging, ...parts.slice(0, i)));
+      made.add(dir);
+    }
+    const path = join(staging, ...parts);
+    writeFileSync(path, f.content, { flag: 'wx', mode: f.mode });
+    let asCreated = exact.get(f.mode);
+    if (asCreated === undefined) exact.set(f.mode, (asCreated = (statSync(path).mode & 0o7777) === f.mode));
+    if (!asCreated) chmodSync(path, f.mode);
   }
   writeFileSync(join(staging, OUTPUT_MARKER), markerText(files.map((f) => f.path)), { flag: 'wx', mode: 0o644 });
 }
