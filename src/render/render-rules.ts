@@ -69,7 +69,7 @@ export function renderNodeRules(node: NodeRuleSet, shared: SharedIptables = NOTH
   ];
   for (const t of node.tasks) {
     const task = safeName(t.task);
-    files.push(rulesFile(`${name}/tasks/${task}.rules`, taskHeader(name, task, safeToken(t.ip)), t.rules));
+    files.push(rulesFile(`${name}/tasks/${task}.rules`, taskHeader(name, task, safeToken(t.ip)), t.rules, ALL_TABLES, false));
   }
   return files;
 }
@@ -104,20 +104,34 @@ function taskHeader(node: string, task: string, ip: string): Header {
     `# meshc task rules for node ${node} — generated, do not edit\n# Task ${task}, ingress address ${ip}. Load with: iptables-restore --noflush --wait in the task's netns.\n${hooks.text}`;
 }
 
-/** One iptables-restore file (the tables `keep` passes), with the line of each hook comment and rule recorded for `explain`. */
-function rulesFile(path: string, header: Header, rs: Ruleset, keep: (t: TableName) => boolean = () => true): OutputFile {
-  const tables = rs.tables.filter((t) => keep(t.name)).sort((a, b) => TABLE_ORDER.indexOf(a.name) - TABLE_ORDER.indexOf(b.name)).map(printTable);
+const ALL_TABLES = (): boolean => true;
+
+/**
+ * One iptables-restore file (the tables `keep` passes), with the line of each hook comment
+ * and rule recorded for `explain`. `shareable`: its tables may be objects other nodes print
+ * too (host, sandbox), so their text is kept for them; a task's are its own, printed straight
+ * into the file: keeping them would hold every task's rules twice until the compile ends.
+ */
+function rulesFile(path: string, header: Header, rs: Ruleset, keep: (t: TableName) => boolean = ALL_TABLES, shareable = true): OutputFile {
+  const tables = rs.tables.filter((t) => keep(t.name)).sort((a, b) => TABLE_ORDER.indexOf(a.name) - TABLE_ORDER.indexOf(b.name));
   // A node's hooks are its own (apply.sh inserts them): the shared file prints none.
   const hooks = path.startsWith(`${SHARED_DIR}/`) ? NO_HOOKS : hookLines(rs.hooks);
   const head = header(hooks);
   let line = lineCount(head) + 1;
   const hookAt = hooks.at(line - hooks.commands.length);
   const printed: PrintedTable[] = [];
+  // Pieces joined once: `+=` would keep each file as a tree of small strings (V8's cons
+  // strings) until it is written, ~2.5x the memory of the flat text (RSS 430 MB, not 180).
+  const out: string[] = [head];
   for (const t of tables) {
-    printed.push(printedTable(t.table, line));
-    line += t.lines;
+    printed.push(printedTable(t, line));
+    if (shareable) {
+      const done = printTable(t);
+      out.push(done.text);
+      line += done.lines;
+    } else line += printTableInto(out, t);
   }
-  return recordLines(file(path, [head, ...tables.map((t) => t.text)].join('')), { tables: printed, hooks: hookAt });
+  return recordLines(file(path, out.join('')), { tables: printed, hooks: hookAt });
 }
 
 interface HookLines {
@@ -159,7 +173,6 @@ function hookLines(hooks: readonly Hook[]): HookLines {
 }
 
 interface RenderedTable {
-  readonly table: Table;
   readonly text: string;
   readonly lines: number;
 }
@@ -169,29 +182,34 @@ interface RenderedTable {
 // times. Keys are immutable IR objects; a WeakMap lets them go with their RuleSets.
 const tableText = new WeakMap<Table, RenderedTable>();
 
-/**
- * One `*table` … `COMMIT` block: `*table`, every chain declared (`:CHAIN - [0:0]`) before
- * any rule, one line per rule, `COMMIT`. Printed here rather than through a template: a
- * 1,000-service compile prints 6,000 task tables, and handlebars' per-rule helper call and
- * per-table view were 40 % of its render time (--cpu-prof). Rule offsets: ruleOffsets.
- */
 function printTable(table: Table): RenderedTable {
   let done = tableText.get(table);
   if (done === undefined) {
-    // Pieces joined once: `+=` would keep each table as a tree of small strings (V8's cons
-    // strings) until it is written, ~2.5x the memory of the flat text (RSS 430 MB, not 180).
-    const out: string[] = [`*${table.name}\n`];
-    for (const c of table.chains) out.push(':', safeToken(c.name), ' - [0:0]\n');
-    let rules = 0;
-    for (const c of table.chains) {
-      for (const r of c.rules) printRule(out, c.name, r.args, r.comment);
-      rules += c.rules.length;
-    }
-    out.push('COMMIT\n');
-    done = { table, text: out.join(''), lines: table.chains.length + rules + 2 };
+    const out: string[] = [];
+    const lines = printTableInto(out, table);
+    done = { text: out.join(''), lines };
     tableText.set(table, done);
   }
   return done;
+}
+
+/**
+ * One `*table` … `COMMIT` block onto `out`: `*table`, every chain declared (`:CHAIN - [0:0]`)
+ * before any rule, one line per rule, `COMMIT`; returns its line count. Printed here rather
+ * than through a template: a 1,000-service compile prints 6,000 task tables, and handlebars'
+ * per-rule helper call and per-table view were 40 % of its render time (--cpu-prof). Rule
+ * offsets: ruleOffsets.
+ */
+function printTableInto(out: string[], table: Table): number {
+  out.push(`*${table.name}\n`);
+  for (const c of table.chains) out.push(':', safeToken(c.name), ' - [0:0]\n');
+  let rules = 0;
+  for (const c of table.chains) {
+    for (const r of c.rules) printRule(out, c.name, r.args, r.comment);
+    rules += c.rules.length;
+  }
+  out.push('COMMIT\n');
+  return table.chains.length + rules + 2;
 }
 
 /**
