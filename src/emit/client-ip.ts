@@ -108,5 +108,15 @@ export function withTaskClientIp(plan: Plan, svc: MeshService, task: MeshTask, r
   const inbound = [...save, rule(['-d', ip32, ...restore], `${tag} client_ip mark inbound`)];
   const outbound = [rule(['-s', ip32, ...restore], `${tag} client_ip replies to their node`)];
   const mangle = { name: 'mangle' as const, chains: [{ name: RETURN_CHAIN.in, rules: inbound }, { name: RETURN_CHAIN.out, rules: outbound }] };
-  return { ...rules, rules: { tables: [mangle, ...rules.rules.tables], hooks: [...rules.rules.hooks, ...RETURN_HOOKS] } };
+  return { ...rules, rules: { tables: [mangle, ...rules.rules.tables], hooks: withReturnHooks(rules.rules.hooks) } };
+}
+
+// One array per hook set, not one per task: the renderer prints a hook set's `# hook:` lines
+// once and shares their line map by the array's identity (render-rules.ts hookLines).
+const returnHooks = new WeakMap<readonly Hook[], readonly Hook[]>();
+
+function withReturnHooks(hooks: readonly Hook[]): readonly Hook[] {
+  let all = returnHooks.get(hooks);
+  if (all === undefined) returnHooks.set(hooks, (all = [...hooks, ...RETURN_HOOKS]));
+  return all;
 }
