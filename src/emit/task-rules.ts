@@ -13,21 +13,19 @@ const DROP_ORDER: readonly Protocol[] = ['sctp', 'udp', 'tcp'];
 
 export function emitTaskRules(plan: Plan, svc: MeshService, task: MeshTask): TaskRules {
   const ip32 = `${task.ip}/32`;
-  const tag = `${svc.stack ?? plan.stack}/${svc.name}`;
-  const redirect = svc.ports.map((p) =>
-    rule(['-d', ip32, ...proto(p.protocol), '--dport', String(p.published), '-j', 'REDIRECT', '--to-ports', String(p.target)], `${tag} ${p.published}:${p.target}/${p.protocol}`),
+  const text = serviceText(plan, svc);
+  const redirect = text.redirects.map((p) =>
+    rule(['-d', ip32, ...proto(p.protocol), '--dport', String(p.published), '-j', 'REDIRECT', '--to-ports', String(p.target)], p.comment),
   );
   const input: Rule[] = [];
   const output: Rule[] = [];
-  // Two published ports may share a target; one accept per (target, protocol) is enough.
-  for (const t of uniqueTargets(svc)) {
-    const c = `${tag} ${t.target}/${t.protocol}`;
-    input.push(rule(['-d', ip32, ...proto(t.protocol), '--dport', String(t.target), '-m', 'conntrack', '--ctstate', 'NEW,ESTABLISHED', '-j', 'ACCEPT'], c));
-    output.push(rule(['-s', ip32, ...proto(t.protocol), '--sport', String(t.target), '-m', 'conntrack', '--ctstate', 'ESTABLISHED', '-j', 'ACCEPT'], c));
+  for (const t of text.targets) {
+    input.push(rule(['-d', ip32, ...proto(t.protocol), '--dport', String(t.target), '-m', 'conntrack', '--ctstate', 'NEW,ESTABLISHED', '-j', 'ACCEPT'], t.comment));
+    output.push(rule(['-s', ip32, ...proto(t.protocol), '--sport', String(t.target), '-m', 'conntrack', '--ctstate', 'ESTABLISHED', '-j', 'ACCEPT'], t.comment));
   }
-  for (const p of DROP_ORDER) {
-    input.push(rule(['-d', ip32, '-p', p, '-j', 'DROP'], `${tag} other ${p}`));
-    output.push(rule(['-s', ip32, '-p', p, '-j', 'DROP'], `${tag} other ${p}`));
+  for (const d of text.drops) {
+    input.push(rule(['-d', ip32, '-p', d.protocol, '-j', 'DROP'], d.comment));
+    output.push(rule(['-s', ip32, '-p', d.protocol, '-j', 'DROP'], d.comment));
   }
   return {
     task: task.name,
@@ -41,6 +39,32 @@ export function emitTaskRules(plan: Plan, svc: MeshService, task: MeshTask): Tas
       hooks: TASK_HOOKS,
     },
   };
+}
+
+/** What every task of a service prints alike: its ports, the targets it accepts, and the rules' comments. */
+interface ServiceText {
+  readonly redirects: readonly { readonly published: number; readonly target: number; readonly protocol: Protocol; readonly comment: string }[];
+  readonly targets: readonly { readonly target: number; readonly protocol: Protocol; readonly comment: string }[];
+  readonly drops: readonly { readonly protocol: Protocol; readonly comment: string }[];
+}
+
+// Worked out once per service, not once per task (three tasks a service at 1,000 services):
+// the emitter runs once per compile over one plan, so the memo is keyed by the service object.
+const texts = new WeakMap<MeshService, ServiceText>();
+
+function serviceText(plan: Plan, svc: MeshService): ServiceText {
+  let text = texts.get(svc);
+  if (text === undefined) {
+    const tag = `${svc.stack ?? plan.stack}/${svc.name}`;
+    text = {
+      redirects: svc.ports.map((p) => ({ published: p.published, target: p.target, protocol: p.protocol, comment: `${tag} ${p.published}:${p.target}/${p.protocol}` })),
+      // Two published ports may share a target; one accept per (target, protocol) is enough.
+      targets: uniqueTargets(svc).map((t) => ({ ...t, comment: `${tag} ${t.target}/${t.protocol}` })),
+      drops: DROP_ORDER.map((protocol) => ({ protocol, comment: `${tag} other ${protocol}` })),
+    };
+    texts.set(svc, text);
+  }
+  return text;
 }
 
 function uniqueTargets(svc: MeshService): { target: number; protocol: Protocol }[] {
