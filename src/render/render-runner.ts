@@ -1,11 +1,14 @@
 /**
- * The runner of one node, `<node>/apply.sh`: a self-contained bash script whose top is
- * this node's plan data (bash arrays) and whose body is fixed code: templates/apply.sh.hbs
- * lists the parts, one concern each, in templates/runner/ (docs/runner.md). Everything plan-derived is checked here: numbers and IPv4
+ * The runner of one node, `<node>/apply.sh`: this node's plan data (bash arrays) and a
+ * loader that checks and sources the runner's body, `shared/runner.sh`, fixed code the same
+ * on every node of a dataplane and so written once per compile (renderRunnerBody).
+ * templates/apply.sh.hbs and templates/runner.sh.hbs list the parts, one concern each, in
+ * templates/runner/ (docs/runner.md). Everything plan-derived is checked here: numbers and IPv4
  * addresses are printed as they are, names only after passing a strict grammar and
  * then through the `sh` quoting helper. See docs/runner.md for what the script does.
  */
-import { isSafeFileName } from './quote.js';
+import { createHash } from 'node:crypto';
+import { isSafeFileName, SHARED_DIR } from './quote.js';
 import type { Plan, PlanNode } from '../model/plan.js';
 import type { Hook, NodeRuleSet, OutputFile } from '../model/rules.js';
 import { meshKind } from './scope.js';
@@ -40,6 +43,8 @@ export interface RunnerView {
   readonly clientIp: false | { readonly mac: string; readonly routes: readonly string[]; readonly tasks: readonly number[] };
   /** The files of the shared folder this node loads, with the sha256 of each as this compile wrote it. */
   readonly shared: readonly SharedPart[];
+  /** The runner's body in the shared folder (renderRunnerBody), which apply.sh checks and sources. */
+  readonly runnerBody: SharedPart;
 }
 
 /** One file of the shared folder (docs/runner.md, "The shared folder"): its name there and its sha256 (hex). */
@@ -48,14 +53,36 @@ export interface SharedPart {
   readonly sha256: string;
 }
 
-/** `<node>/apply.sh`, mode 0755. Throws (an internal bug, exit 3) on a plan that breaks the planner's invariants. */
-export function renderRunner(plan: Plan, node: NodeRuleSet, shared: readonly SharedPart[] = []): OutputFile {
-  const content = renderTemplate('apply.sh.hbs', runnerView(plan, node, shared));
+/** The runner's body, `shared/runner.sh`: one file for every node of the tree (docs/runner.md, "The shared folder"). */
+export const RUNNER_BODY = 'runner.sh';
+
+/**
+ * `shared/runner.sh`, mode 0644 (sourced by apply.sh, never run on its own): every part of
+ * the runner that does not read the plan. Its one input is the dataplane, which picks the
+ * rules parts, so it is rendered once per compile, not once per node (issue 18).
+ */
+export function renderRunnerBody(plan: Plan): OutputFile {
+  const content = renderTemplate('runner.sh.hbs', { nftables: plan.settings.dataplane === 'nftables' });
+  return { path: `${SHARED_DIR}/${RUNNER_BODY}`, content, mode: 0o644 };
+}
+
+/** A shared file's name in the folder and its sha256, as apply.sh records it. */
+export function sharedPart(file: OutputFile): SharedPart {
+  return { name: file.path.slice(SHARED_DIR.length + 1), sha256: createHash('sha256').update(file.content).digest('hex') };
+}
+
+/**
+ * `<node>/apply.sh`, mode 0755. `body`: the tree's runner body (renderRunnerBody), rendered once
+ * by the caller for all nodes; rendered here when not given. Throws (an internal bug, exit 3)
+ * on a plan that breaks the planner's invariants.
+ */
+export function renderRunner(plan: Plan, node: NodeRuleSet, shared: readonly SharedPart[] = [], body: SharedPart = sharedPart(renderRunnerBody(plan))): OutputFile {
+  const content = renderTemplate('apply.sh.hbs', runnerView(plan, node, shared, body));
   return { path: `${name(node.node)}/apply.sh`, content, mode: 0o755 };
 }
 
 /** The template's view: every value already validated for the place it is printed. */
-export function runnerView(plan: Plan, node: NodeRuleSet, shared: readonly SharedPart[] = []): RunnerView {
+export function runnerView(plan: Plan, node: NodeRuleSet, shared: readonly SharedPart[] = [], body: SharedPart = sharedPart(renderRunnerBody(plan))): RunnerView {
   const self = findNode(plan, node.node);
   const s = plan.settings;
   // The nftables dataplane has no iptables hooks and no IPVS services: its .nft files say it all.
@@ -82,11 +109,14 @@ export function runnerView(plan: Plan, node: NodeRuleSet, shared: readonly Share
     taskHooks: node.tasks.flatMap((t, i) => hooks(t.rules.hooks).map((h) => `${i} ${hookLine(h)}`)),
     nftables,
     clientIp: clientIpView(plan, node),
-    shared: shared.map((f) => {
-      if (!/^[0-9a-f]{64}$/.test(f.sha256)) throw new Error(`internal: bad sha256 ${JSON.stringify(f.sha256)}`);
-      return { name: name(f.name), sha256: f.sha256 };
-    }),
+    shared: shared.map(checkedPart),
+    runnerBody: checkedPart(body),
   };
+}
+
+function checkedPart(f: SharedPart): SharedPart {
+  if (!/^[0-9a-f]{64}$/.test(f.sha256)) throw new Error(`internal: bad sha256 ${JSON.stringify(f.sha256)}`);
+  return { name: name(f.name), sha256: f.sha256 };
 }
 
 /** The sandbox MAC, one "<table> <mark>/<mask> <gateway>" per node, and the indices of this node's preserving tasks. */
