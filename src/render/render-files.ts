@@ -9,7 +9,7 @@ import type { NodeRuleSet, OutputFile, RuleSets } from '../model/rules.js';
 import { renderNodeRules, renderSharedRules, sharedIptables } from './render-rules.js';
 import { renderRunner, renderRunnerBody, sharedPart } from './render-runner.js';
 import { renderPlaybook } from './render-playbook.js';
-import { renderHealthAgent } from './render-health.js';
+import { renderHealthAgent, renderHealthAgentBody } from './render-health.js';
 import { nftDataplaneFiles } from './render-nft.js';
 
 export function renderFiles(plan: Plan, ruleSets: RuleSets): OutputFile[] {
@@ -27,9 +27,13 @@ export function renderFiles(plan: Plan, ruleSets: RuleSets): OutputFile[] {
   ];
   // The health agent only where it has work: a stack without checks gets no agent.
   const health = plan.services.some((s) => s.health !== null);
+  // The agent's body too: once, in the shared folder, checked and sourced by each node's agent.
+  const agentBody = health ? renderHealthAgentBody() : undefined;
+  if (agentBody) files.push(agentBody);
+  const agentPart = agentBody ? sharedPart(agentBody) : undefined;
   for (const node of ruleSets.nodes) {
     files.push(...dataplane.node(node), renderRunner(plan, node, shared, bodyPart));
-    if (health) files.push(...renderHealthAgent(plan, node));
+    if (agentPart) files.push(...renderHealthAgent(plan, node, agentPart));
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -3,12 +3,13 @@
  * table the agent is given, and the systemd unit's shape. Behaviour is proven in
  * health-agent-netns.test.ts (probes, state machine) and test/vm/health-failover.test.ts.
  */
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkArgv, renderHealthAgent } from '../../src/render/render-health.js';
+import { checkArgv, renderHealthAgent, renderHealthAgentBody } from '../../src/render/render-health.js';
 import type { OutputFile } from '../../src/model/rules.js';
 import { healthPlan, nodeOnly } from './health-fixture.js';
 import { seedPlan } from '../kernel/sample-plans.js';
@@ -61,10 +62,21 @@ describe('renderHealthAgent', () => {
     expect(r.status).toBe(0);
   });
 
-  it.skipIf(toolSkipReason('shellcheck') !== null)(titled('passes shellcheck', toolSkipReason('shellcheck')), () => {
-    const r = spawnSync('shellcheck', ['-s', 'bash', '-S', 'style', written(agent)], { encoding: 'utf8' });
-    expect(r.stdout).toBe('');
-    expect(r.status).toBe(0);
+  it.skipIf(toolSkipReason('shellcheck') !== null)(titled('passes shellcheck, and so does its body (shared/health-agent.sh)', toolSkipReason('shellcheck')), () => {
+    for (const script of [agent, renderHealthAgentBody()]) {
+      const r = spawnSync('shellcheck', ['-s', 'bash', '-S', 'style', written(script)], { encoding: 'utf8' });
+      expect(r.stdout, script.path).toBe('');
+      expect(r.status).toBe(0);
+    }
+  });
+
+  it('leaves the fixed code to one body for every node, shared/health-agent.sh (0644, sourced), whose sha256 the agent records', () => {
+    const body = renderHealthAgentBody();
+    expect([body.path, body.mode]).toEqual(['shared/health-agent.sh', 0o644]);
+    expect(body.content).not.toMatch(/node1|hc_(dns|job|web)/);
+    expect(agent.content).toContain(`AGENT_BODY_SHA256=${createHash('sha256').update(body.content).digest('hex')}\n`);
+    expect(agent.content).not.toContain('run_loop');
+    expect(body.content).toContain('run_loop() {');
   });
 
   it('probes every task on every node; CMD checks run only where the task is', () => {
