@@ -117,7 +117,7 @@ describe('diffOutputs across the shared folder (docs/runner.md)', () => {
     expect(compiled!.files.some((f) => f.path === 'shared/host.rules')).toBe(true);
     const now = new Map(compiled!.files.map((f) => [f.path, f.content]));
     // The tree meshc wrote before the shared folder: each node's rule files whole.
-    const before = new Map([...now].filter(([path]) => !path.startsWith('shared/') || path === 'shared/runner.sh'));
+    const before = new Map([...now].filter(([path]) => !path.startsWith('shared/') || path.endsWith('.sh')));
     for (const f of emitRuleSets(plan, new DiagnosticSink()).nodes.flatMap((n) => renderNodeRules(n))) before.set(f.path, f.content);
     // (The runners are left as they are: only the rule files' layout differs.)
     expect(diffOutputs(before, now)).toEqual({ text: 'no changes\n', changed: false });

@@ -7,7 +7,7 @@
 import type { Plan } from '../model/plan.js';
 import type { NodeRuleSet, OutputFile, RuleSets } from '../model/rules.js';
 import { renderNodeRules, renderSharedRules, sharedIptables } from './render-rules.js';
-import { renderRunner, renderRunnerBody, sharedPart } from './render-runner.js';
+import { renderMeshData, renderRunner, renderRunnerBody, sharedPart } from './render-runner.js';
 import { renderPlaybook } from './render-playbook.js';
 import { renderHealthAgent, renderHealthAgentBody } from './render-health.js';
 import { nftDataplaneFiles } from './render-nft.js';
@@ -16,14 +16,15 @@ export function renderFiles(plan: Plan, ruleSets: RuleSets): OutputFile[] {
   const dataplane = dataplaneRenderer(plan, ruleSets.nodes);
   // apply.sh records each shared file's sha256 and refuses a shared folder from another compile.
   const shared = dataplane.shared.map(sharedPart);
-  // The runner's body is the same bash on every node: rendered and written once, checked and sourced by each apply.sh.
-  const body = renderRunnerBody(plan);
-  const bodyPart = sharedPart(body);
+  // The runner's body is the same bash on every node, and its plan-wide lists the same data:
+  // each rendered and written once, checked and sourced by every apply.sh in this order.
+  const sources = [renderMeshData(plan), renderRunnerBody(plan)];
+  const sourceParts = sources.map(sharedPart);
   const files: OutputFile[] = [
     { path: 'plan.json', content: JSON.stringify(plan, null, 2) + '\n', mode: 0o644 },
     renderPlaybook(plan),
     ...dataplane.shared,
-    body,
+    ...sources,
   ];
   // The health agent only where it has work: a stack without checks gets no agent.
   const health = plan.services.some((s) => s.health !== null);
@@ -32,7 +33,7 @@ export function renderFiles(plan: Plan, ruleSets: RuleSets): OutputFile[] {
   if (agentBody) files.push(agentBody);
   const agentPart = agentBody ? sharedPart(agentBody) : undefined;
   for (const node of ruleSets.nodes) {
-    files.push(...dataplane.node(node), renderRunner(plan, node, shared, bodyPart));
+    files.push(...dataplane.node(node), renderRunner(plan, node, shared, sourceParts));
     if (agentPart) files.push(...renderHealthAgent(plan, node, agentPart));
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -21,13 +21,14 @@ async function compiled(plan: Plan) {
   return result;
 }
 
-/** Node `node`'s apply.sh and the tree's runner body, as the compile renders them. */
-async function runnerOf(plan: Plan, node: string): Promise<{ apply: string; body: string; text: string }> {
+/** Node `node`'s apply.sh and the tree's runner body and mesh data, as the compile renders them. */
+async function runnerOf(plan: Plan, node: string): Promise<{ apply: string; body: string; data: string; text: string }> {
   const { files } = await compiled(plan);
   const apply = files.find((f) => f.path === `${node}/apply.sh`)?.content;
   const body = files.find((f) => f.path === 'shared/runner.sh')?.content;
-  if (apply === undefined || body === undefined) throw new Error(`no runner for node ${node}`);
-  return { apply, body, text: apply + body };
+  const data = files.find((f) => f.path === 'shared/mesh-data.sh')?.content;
+  if (apply === undefined || body === undefined || data === undefined) throw new Error(`no runner for node ${node}`);
+  return { apply, body, data, text: apply + data + body };
 }
 
 /** The compiled tree on disk (apply.sh finds shared/ beside its folder); returns node's apply.sh. */
@@ -81,8 +82,8 @@ describe('renderRunner', async () => {
 
   // Generous timeout: shellcheck takes seconds on a busy machine.
   it.skipIf(shellcheckSkip !== null)(titled('passes shellcheck', shellcheckSkip), { timeout: 60_000 }, async () => {
-    const { apply, body } = await runnerOf(mixedPlan(), 'alpha');
-    for (const file of [scriptFile(apply), scriptFile(body, 'runner.sh')]) {
+    const { apply, body, data } = await runnerOf(mixedPlan(), 'alpha');
+    for (const file of [scriptFile(apply), scriptFile(body, 'runner.sh'), scriptFile(data, 'mesh-data.sh')]) {
       const out = shellcheck(file);
       expect(out.stdout, file).toBe('');
       expect(out.status).toBe(0);
@@ -91,8 +92,8 @@ describe('renderRunner', async () => {
 
   it.skipIf(shellcheckSkip !== null)(titled('on the nftables dataplane: valid bash, shellcheck-clean, no IPVS or iptables', shellcheckSkip), { timeout: 60_000 }, async () => {
     const plan: Plan = { ...mixedPlan(), settings: { ...mixedPlan().settings, dataplane: 'nftables' } };
-    const { apply, body, text } = await runnerOf(plan, 'alpha');
-    for (const file of [scriptFile(apply), scriptFile(body, 'runner.sh')]) {
+    const { apply, body, data, text } = await runnerOf(plan, 'alpha');
+    for (const file of [scriptFile(apply), scriptFile(body, 'runner.sh'), scriptFile(data, 'mesh-data.sh')]) {
       expect(spawnSync('bash', ['-n', file]).status).toBe(0);
       const out = shellcheck(file);
       expect(out.stdout, file).toBe('');
@@ -105,7 +106,10 @@ describe('renderRunner', async () => {
   });
 
   it('prints this node’s data: peers are the other nodes, tasks only the local ones', async () => {
-    const { text } = await runnerOf(seedPlan(3), 'node2');
+    const { text, apply, data } = await runnerOf(seedPlan(3), 'node2');
+    // The services' VIPs are the same on every node: in shared/mesh-data.sh, not in apply.sh.
+    expect(data).toMatch(/^VIPS=\( 10\.0\.0\.\d+ \)$/m);
+    expect(apply).not.toMatch(/^VIPS=/m);
     expect(text).toContain('NODE_ADDRESS=192.168.56.12\n');
     expect(text).toContain('NODE_INGRESS_IP=10.0.0.3\n');
     expect(text).toContain('PEERS=( 192.168.56.11 192.168.56.13 )');

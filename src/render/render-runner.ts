@@ -30,8 +30,6 @@ export interface RunnerView {
   readonly vni: number;
   readonly vxlanPort: number;
   readonly peers: readonly string[];
-  readonly vips: readonly string[];
-  readonly healthMarks: readonly number[];
   readonly hostHooks: readonly string[];
   readonly sandboxHooks: readonly string[];
   readonly tasks: readonly { readonly name: string; readonly ip: string }[];
@@ -43,8 +41,8 @@ export interface RunnerView {
   readonly clientIp: false | { readonly mac: string; readonly routes: readonly string[]; readonly tasks: readonly number[] };
   /** The files of the shared folder this node loads, with the sha256 of each as this compile wrote it. */
   readonly shared: readonly SharedPart[];
-  /** The runner's body in the shared folder (renderRunnerBody), which apply.sh checks and sources. */
-  readonly runnerBody: SharedPart;
+  /** What apply.sh checks and sources from the shared folder, in order: renderMeshData's file, then renderRunnerBody's. */
+  readonly sources: readonly SharedPart[];
 }
 
 /** One file of the shared folder (docs/runner.md, "The shared folder"): its name there and its sha256 (hex). */
@@ -53,8 +51,6 @@ export interface SharedPart {
   readonly sha256: string;
 }
 
-/** The runner's body, `shared/runner.sh`: one file for every node of the tree (docs/runner.md, "The shared folder"). */
-export const RUNNER_BODY = 'runner.sh';
 
 /**
  * `shared/runner.sh`, mode 0644 (sourced by apply.sh, never run on its own): every part of
@@ -63,7 +59,22 @@ export const RUNNER_BODY = 'runner.sh';
  */
 export function renderRunnerBody(plan: Plan): OutputFile {
   const content = renderTemplate('runner.sh.hbs', { nftables: plan.settings.dataplane === 'nftables' });
-  return { path: `${SHARED_DIR}/${RUNNER_BODY}`, content, mode: 0o644 };
+  return { path: `${SHARED_DIR}/runner.sh`, content, mode: 0o644 };
+}
+
+/**
+ * `shared/mesh-data.sh`, mode 0644: the runner's plan data that every node holds alike (the
+ * services' VIPs, the health-managed fwmarks), sourced by each apply.sh before the body. In
+ * every apply.sh they made the runners O(nodes x services) (issue 18).
+ */
+export function renderMeshData(plan: Plan): OutputFile {
+  const content = renderTemplate('mesh-data.sh.hbs', { kind: meshKind(plan), stack: name(plan.stack), ...planWide(plan, plan.settings.dataplane === 'nftables') });
+  return { path: `${SHARED_DIR}/mesh-data.sh`, content, mode: 0o644 };
+}
+
+/** What a node's apply.sh sources, in order, rendered afresh: for callers that render one node alone. */
+function runnerSources(plan: Plan): SharedPart[] {
+  return [sharedPart(renderMeshData(plan)), sharedPart(renderRunnerBody(plan))];
 }
 
 /** A shared file's name in the folder and its sha256, as apply.sh records it. */
@@ -72,17 +83,17 @@ export function sharedPart(file: OutputFile): SharedPart {
 }
 
 /**
- * `<node>/apply.sh`, mode 0755. `body`: the tree's runner body (renderRunnerBody), rendered once
- * by the caller for all nodes; rendered here when not given. Throws (an internal bug, exit 3)
- * on a plan that breaks the planner's invariants.
+ * `<node>/apply.sh`, mode 0755. `sources`: the tree's mesh data and runner body (renderMeshData,
+ * renderRunnerBody), rendered once by the caller for all nodes; rendered here when not given.
+ * Throws (an internal bug, exit 3) on a plan that breaks the planner's invariants.
  */
-export function renderRunner(plan: Plan, node: NodeRuleSet, shared: readonly SharedPart[] = [], body: SharedPart = sharedPart(renderRunnerBody(plan))): OutputFile {
-  const content = renderTemplate('apply.sh.hbs', runnerView(plan, node, shared, body));
+export function renderRunner(plan: Plan, node: NodeRuleSet, shared: readonly SharedPart[] = [], sources: readonly SharedPart[] = runnerSources(plan)): OutputFile {
+  const content = renderTemplate('apply.sh.hbs', runnerView(plan, node, shared, sources));
   return { path: `${name(node.node)}/apply.sh`, content, mode: 0o755 };
 }
 
 /** The template's view: every value already validated for the place it is printed. */
-export function runnerView(plan: Plan, node: NodeRuleSet, shared: readonly SharedPart[] = [], body: SharedPart = sharedPart(renderRunnerBody(plan))): RunnerView {
+export function runnerView(plan: Plan, node: NodeRuleSet, shared: readonly SharedPart[] = [], sources: readonly SharedPart[] = runnerSources(plan)): RunnerView {
   const self = findNode(plan, node.node);
   const s = plan.settings;
   // The nftables dataplane has no iptables hooks and no IPVS services: its .nft files say it all.
@@ -102,7 +113,6 @@ export function runnerView(plan: Plan, node: NodeRuleSet, shared: readonly Share
     vni: integer(s.vni, 1, 16_777_215),
     vxlanPort: integer(s.vxlanPort, 1, 65_535),
     peers: plan.nodes.filter((n) => n.name !== self.name).map((n) => ipv4(n.address)),
-    ...planWide(plan, nftables),
     hostHooks: hooks(node.host.hooks).map(hookLine),
     sandboxHooks: hooks(node.ingress.hooks).map(hookLine),
     tasks: node.tasks.map((t) => ({ name: name(t.task), ip: ipv4(t.ip) })),
@@ -110,7 +120,7 @@ export function runnerView(plan: Plan, node: NodeRuleSet, shared: readonly Share
     nftables,
     clientIp: clientIpView(plan, node),
     shared: shared.map(checkedPart),
-    runnerBody: checkedPart(body),
+    sources: sources.map(checkedPart),
   };
 }
 
@@ -138,21 +148,13 @@ function clientIpView(plan: Plan, node: NodeRuleSet): RunnerView['clientIp'] {
   };
 }
 
-// The lists every node's runner holds alike (one entry per service), checked once per plan
-// rather than once per node: they made the runners O(nodes x services) (issue 18).
-const planWideLists = new WeakMap<Plan, Pick<RunnerView, 'vips' | 'healthMarks'>>();
-
-function planWide(plan: Plan, nftables: boolean): Pick<RunnerView, 'vips' | 'healthMarks'> {
-  let lists = planWideLists.get(plan);
-  if (!lists) {
-    lists = {
-      vips: plan.services.flatMap((svc) => (svc.fwmark !== null && svc.vip !== null ? [ipv4(svc.vip)] : [])),
-      // The health agent owns these services' real-server weights (docs/health.md).
-      healthMarks: nftables ? [] : plan.services.flatMap((svc) => (svc.fwmark !== null && svc.health !== null ? [integer(svc.fwmark, 1, 4_294_967_295)] : [])),
-    };
-    planWideLists.set(plan, lists);
-  }
-  return lists;
+/** The lists every node's runner holds alike (one entry per service): shared/mesh-data.sh. */
+function planWide(plan: Plan, nftables: boolean): { vips: string[]; healthMarks: number[] } {
+  return {
+    vips: plan.services.flatMap((svc) => (svc.fwmark !== null && svc.vip !== null ? [ipv4(svc.vip)] : [])),
+    // The health agent owns these services' real-server weights (docs/health.md).
+    healthMarks: nftables ? [] : plan.services.flatMap((svc) => (svc.fwmark !== null && svc.health !== null ? [integer(svc.fwmark, 1, 4_294_967_295)] : [])),
+  };
 }
 
 /** `<table> <builtin> <match...> -j <target>`: split on blanks by the script, so no token may hold one. */

@@ -5,6 +5,8 @@
  * iptables + IPVS runner would stop at its own preflight and prove nothing), in a network
  * namespace standing for the node (MESHC_NETNS_PREFIX, MESHC_TASK_NETNS=netns).
  *
+ * The same holds for the plan data every node shares, shared/mesh-data.sh (sourced first).
+ *
  * Proven: with the tree as compiled, `--check` runs the body (exit 2: a fresh node would
  * change; it takes the lock, so the state probe below sees a run that got past the check); with the body missing, altered by one byte, or the whole shared
  * folder gone, every mode (apply included) exits 1 with a JSON summary naming the file, and
@@ -98,6 +100,10 @@ describe.skipIf(skip !== null)(`apply.sh sources the shared runner body only as 
       // One byte of a comment: the bash would still run, so only the sha256 check can refuse it.
       writeFileSync(body, text.replace('# meshc runner body', '# meshc runner Body'));
     }, /\/shared\/runner\.sh is not the file this apply\.sh was compiled with \(sha256 differs\)/],
+    ['the plan data every node shares (shared/mesh-data.sh) altered by one byte', (root) => {
+      const data = join(root, 'shared', 'mesh-data.sh');
+      writeFileSync(data, readFileSync(data, 'utf8').replace('# meshc plan data', '# meshc plan Data'));
+    }, /\/shared\/mesh-data\.sh is not the file this apply\.sh was compiled with \(sha256 differs\)/],
     ['the body missing', (root) => rmSync(join(root, 'shared', 'runner.sh')), /\/shared\/runner\.sh is missing/],
     ['the shared folder missing', (root) => rmSync(join(root, 'shared'), { recursive: true }), /\/shared is missing: copy the shared folder/],
   ];
