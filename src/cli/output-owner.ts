@@ -31,6 +31,8 @@ const LEGACY_ROOT_FILES = new Set(['plan.json', 'playbook.yml']);
 const NODE_NAME = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
 const LEGACY_NODE_FILE = /^(apply\.sh|health-agent\.sh|meshc-health\.service|health\.marks|(host|ingress|ipvs)\.rules)$/;
 const LEGACY_TASK_FILE = /^[A-Za-z0-9_][A-Za-z0-9_.@+-]*\.rules$/;
+// The runner's and the health agent's bodies and the runner's plan-wide data, written once for all nodes in the shared folder (docs/runner.md).
+const SHARED_BODIES = new Set(['shared/runner.sh', 'shared/health-agent.sh', 'shared/mesh-data.sh']);
 
 export interface Marker {
   readonly format: typeof MARKER_FORMAT;
@@ -111,7 +113,7 @@ function legacyEntryProblem(path: string, kind: EntryKind): string | undefined {
   const segs = path.split('/');
   const [top = '', second, third] = segs;
   if (segs.length === 1) return (kind === 'file' && LEGACY_ROOT_FILES.has(top)) || (kind === 'dir' && NODE_NAME.test(top) && !LEGACY_ROOT_FILES.has(top)) ? undefined : 'foreign';
-  if (segs.length === 2) return (kind === 'file' && LEGACY_NODE_FILE.test(second ?? '')) || (kind === 'dir' && second === 'tasks') ? undefined : 'foreign';
+  if (segs.length === 2) return (kind === 'file' && (LEGACY_NODE_FILE.test(second ?? '') || SHARED_BODIES.has(path))) || (kind === 'dir' && second === 'tasks') ? undefined : 'foreign';
   return segs.length === 3 && second === 'tasks' && kind === 'file' && LEGACY_TASK_FILE.test(third ?? '') ? undefined : 'foreign';
 }
 

@@ -117,7 +117,7 @@ describe('diffOutputs across the shared folder (docs/runner.md)', () => {
     expect(compiled!.files.some((f) => f.path === 'shared/host.rules')).toBe(true);
     const now = new Map(compiled!.files.map((f) => [f.path, f.content]));
     // The tree meshc wrote before the shared folder: each node's rule files whole.
-    const before = new Map([...now].filter(([path]) => !path.startsWith('shared/')));
+    const before = new Map([...now].filter(([path]) => !path.startsWith('shared/') || path.endsWith('.sh')));
     for (const f of emitRuleSets(plan, new DiagnosticSink()).nodes.flatMap((n) => renderNodeRules(n))) before.set(f.path, f.content);
     // (The runners are left as they are: only the rule files' layout differs.)
     expect(diffOutputs(before, now)).toEqual({ text: 'no changes\n', changed: false });
@@ -126,5 +126,15 @@ describe('diffOutputs across the shared folder (docs/runner.md)', () => {
     edited.set('shared/host.rules', now.get('shared/host.rules')!.replace('--dport 8080', '--dport 8081'));
     const changed = diffOutputs(now, edited).text;
     for (const node of ['node1', 'node2']) expect(nodeSection(changed, node)).toContain('host.rules');
+  });
+
+  it('shows a change to the runner\'s body (shared/runner.sh) once, under the shared folder', async () => {
+    const now = new Map((await compilePlan(samplePlan, new DiagnosticSink()))!.files.map((f) => [f.path, f.content]));
+    const edited = new Map(now);
+    edited.set('shared/runner.sh', now.get('shared/runner.sh')!.replace('die() {', 'die() { # edited\n'));
+    const text = diffOutputs(now, edited).text;
+    expect(text).toMatch(/^shared folder \(every node\)\n {2}runner\.sh\n/m);
+    expect(text).toContain('+ die() { # edited');
+    expect(text).not.toContain('node node1');
   });
 });

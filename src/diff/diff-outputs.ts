@@ -12,6 +12,7 @@ import { diffRestore } from './restore-diff.js';
 import { diffNft } from './nft-diff.js';
 import { diffLines, type Edit } from './sequence.js';
 import { effectiveFiles } from '../render/shared-layout.js';
+import { SHARED_DIR } from '../render/quote.js';
 
 type Files = ReadonlyMap<string, string>;
 
@@ -67,6 +68,8 @@ function splitPath(path: string): [string, string] {
 
 function headline(group: string, oldFiles: Files, newFiles: Files): string {
   if (group === '') return 'output root';
+  // What is left of the shared folder once the rules parts are in each node's files: the runner's body.
+  if (group === SHARED_DIR) return 'shared folder (every node)';
   const inTree = (files: Files) => [...files.keys()].some((p) => p.startsWith(`${group}/`));
   const status = !inTree(oldFiles) ? ' (new node)' : !inTree(newFiles) ? ' (node removed)' : '';
   return `node ${group}${status}`;

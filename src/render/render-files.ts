@@ -1,32 +1,40 @@
 /**
  * The whole output tree: plan.json, the Ansible playbook, the shared folder (what every
- * node loads alike, written once: docs/runner.md, "The shared folder") and, per node, the
- * rest of its rule files, its runner and health agent.
+ * node loads alike, written once: docs/runner.md, "The shared folder": the shared rules
+ * parts and the runner's body) and, per node, the rest of its rule files, its runner
+ * (apply.sh: plan data and a loader) and health agent.
  */
-import { createHash } from 'node:crypto';
 import type { Plan } from '../model/plan.js';
 import type { NodeRuleSet, OutputFile, RuleSets } from '../model/rules.js';
 import { renderNodeRules, renderSharedRules, sharedIptables } from './render-rules.js';
-import { renderRunner, type SharedPart } from './render-runner.js';
+import { renderMeshData, renderRunner, renderRunnerBody, sharedPart } from './render-runner.js';
 import { renderPlaybook } from './render-playbook.js';
-import { renderHealthAgent } from './render-health.js';
+import { renderHealthAgent, renderHealthAgentBody } from './render-health.js';
 import { nftDataplaneFiles } from './render-nft.js';
-import { SHARED_DIR } from './quote.js';
 
 export function renderFiles(plan: Plan, ruleSets: RuleSets): OutputFile[] {
   const dataplane = dataplaneRenderer(plan, ruleSets.nodes);
   // apply.sh records each shared file's sha256 and refuses a shared folder from another compile.
-  const shared = dataplane.shared.map((f): SharedPart => ({ name: f.path.slice(SHARED_DIR.length + 1), sha256: createHash('sha256').update(f.content).digest('hex') }));
+  const shared = dataplane.shared.map(sharedPart);
+  // The runner's body is the same bash on every node, and its plan-wide lists the same data:
+  // each rendered and written once, checked and sourced by every apply.sh in this order.
+  const sources = [renderMeshData(plan), renderRunnerBody(plan)];
+  const sourceParts = sources.map(sharedPart);
   const files: OutputFile[] = [
     { path: 'plan.json', content: JSON.stringify(plan, null, 2) + '\n', mode: 0o644 },
     renderPlaybook(plan),
     ...dataplane.shared,
+    ...sources,
   ];
   // The health agent only where it has work: a stack without checks gets no agent.
   const health = plan.services.some((s) => s.health !== null);
+  // The agent's body too: once, in the shared folder, checked and sourced by each node's agent.
+  const agentBody = health ? renderHealthAgentBody() : undefined;
+  if (agentBody) files.push(agentBody);
+  const agentPart = agentBody ? sharedPart(agentBody) : undefined;
   for (const node of ruleSets.nodes) {
-    files.push(...dataplane.node(node), renderRunner(plan, node, shared));
-    if (health) files.push(...renderHealthAgent(plan, node));
+    files.push(...dataplane.node(node), renderRunner(plan, node, shared, sourceParts));
+    if (agentPart) files.push(...renderHealthAgent(plan, node, agentPart));
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -1,5 +1,6 @@
 /**
- * The health agent of one node (docs/health.md): `<node>/health-agent.sh`, its systemd
+ * The health agent of one node (docs/health.md): `<node>/health-agent.sh` (its data; the
+ * fixed body is `shared/health-agent.sh`, written once: renderHealthAgentBody), its systemd
  * unit `<node>/meshc-health.service`, and `<node>/health.marks`, the fwmarks whose real
  * servers the agent owns the weights of (the runner reads it: new reals of those marks
  * start at weight 0, existing weights are left alone).
@@ -12,7 +13,8 @@
 import type { Plan, PlanHealth, PlanService, PlanTask } from '../model/plan.js';
 import type { NodeRuleSet, OutputFile } from '../model/rules.js';
 import { compareIpv4 } from '../emit/ipv4-order.js';
-import { iptablesComment, isSafeFileName, shellWord } from './quote.js';
+import { iptablesComment, isSafeFileName, SHARED_DIR, shellWord } from './quote.js';
+import { sharedPart, type SharedPart } from './render-runner.js';
 import { meshKind } from './scope.js';
 import { renderTemplate } from './templates.js';
 
@@ -54,10 +56,25 @@ export function nodeInstallDir(plan: Plan, node: string): string {
   return `${stackInstallDir(plan)}/${node}`;
 }
 
-export function renderHealthAgent(plan: Plan, node: NodeRuleSet): OutputFile[] {
+/**
+ * The agent's body, `shared/health-agent.sh`, mode 0644 (sourced by each node's
+ * health-agent.sh, never run on its own): probes, state machine, weights, scheduling. It
+ * reads nothing of the plan, so a compile writes it once for all nodes (issue 18).
+ */
+export function renderHealthAgentBody(): OutputFile {
+  return { path: `${SHARED_DIR}/health-agent.sh`, content: renderTemplate('health-agent-body.sh.hbs', {}), mode: 0o644 };
+}
+
+/**
+ * `<node>/health-agent.sh` (the node's data, then a check of the body's sha256 and `source`),
+ * its unit and health.marks. `body`: the tree's agent body (renderHealthAgentBody), rendered
+ * once by the caller for all nodes; rendered here when not given.
+ */
+export function renderHealthAgent(plan: Plan, node: NodeRuleSet, body: SharedPart = sharedPart(renderHealthAgentBody())): OutputFile[] {
   const tasks = healthManaged(plan).flatMap((svc) => taskViews(svc, node.node));
   const marks = [...new Set(tasks.map((t) => t.mark))].sort((a, b) => a - b);
-  const view = { stack: plan.stack, kind: meshKind(plan), node: node.node, dir: nodeInstallDir(plan, node.node), marks, tasks, dataplane: plan.settings.dataplane, services: serviceViews(plan) };
+  if (!/^[0-9a-f]{64}$/.test(body.sha256) || !isSafeFileName(body.name)) throw new Error(`internal: bad shared part ${JSON.stringify(body)}`);
+  const view = { stack: plan.stack, kind: meshKind(plan), node: node.node, dir: nodeInstallDir(plan, node.node), marks, tasks, dataplane: plan.settings.dataplane, services: serviceViews(plan), body };
   return [
     { path: `${node.node}/health-agent.sh`, content: renderTemplate('health-agent.sh.hbs', view), mode: 0o755 },
     { path: `${node.node}/meshc-health.service`, content: renderTemplate('meshc-health.service.hbs', view), mode: 0o644 },

@@ -1,11 +1,14 @@
 /**
- * The runner of one node, `<node>/apply.sh`: a self-contained bash script whose top is
- * this node's plan data (bash arrays) and whose body is fixed code: templates/apply.sh.hbs
- * lists the parts, one concern each, in templates/runner/ (docs/runner.md). Everything plan-derived is checked here: numbers and IPv4
+ * The runner of one node, `<node>/apply.sh`: this node's plan data (bash arrays) and a
+ * loader that checks and sources the runner's body, `shared/runner.sh`, fixed code the same
+ * on every node of a dataplane and so written once per compile (renderRunnerBody).
+ * templates/apply.sh.hbs and templates/runner.sh.hbs list the parts, one concern each, in
+ * templates/runner/ (docs/runner.md). Everything plan-derived is checked here: numbers and IPv4
  * addresses are printed as they are, names only after passing a strict grammar and
  * then through the `sh` quoting helper. See docs/runner.md for what the script does.
  */
-import { isSafeFileName } from './quote.js';
+import { createHash } from 'node:crypto';
+import { isSafeFileName, SHARED_DIR } from './quote.js';
 import type { Plan, PlanNode } from '../model/plan.js';
 import type { Hook, NodeRuleSet, OutputFile } from '../model/rules.js';
 import { meshKind } from './scope.js';
@@ -27,8 +30,6 @@ export interface RunnerView {
   readonly vni: number;
   readonly vxlanPort: number;
   readonly peers: readonly string[];
-  readonly vips: readonly string[];
-  readonly healthMarks: readonly number[];
   readonly hostHooks: readonly string[];
   readonly sandboxHooks: readonly string[];
   readonly tasks: readonly { readonly name: string; readonly ip: string }[];
@@ -40,6 +41,8 @@ export interface RunnerView {
   readonly clientIp: false | { readonly mac: string; readonly routes: readonly string[]; readonly tasks: readonly number[] };
   /** The files of the shared folder this node loads, with the sha256 of each as this compile wrote it. */
   readonly shared: readonly SharedPart[];
+  /** What apply.sh checks and sources from the shared folder, in order: renderMeshData's file, then renderRunnerBody's. */
+  readonly sources: readonly SharedPart[];
 }
 
 /** One file of the shared folder (docs/runner.md, "The shared folder"): its name there and its sha256 (hex). */
@@ -48,14 +51,49 @@ export interface SharedPart {
   readonly sha256: string;
 }
 
-/** `<node>/apply.sh`, mode 0755. Throws (an internal bug, exit 3) on a plan that breaks the planner's invariants. */
-export function renderRunner(plan: Plan, node: NodeRuleSet, shared: readonly SharedPart[] = []): OutputFile {
-  const content = renderTemplate('apply.sh.hbs', runnerView(plan, node, shared));
+
+/**
+ * `shared/runner.sh`, mode 0644 (sourced by apply.sh, never run on its own): every part of
+ * the runner that does not read the plan. Its one input is the dataplane, which picks the
+ * rules parts, so it is rendered once per compile, not once per node (issue 18).
+ */
+export function renderRunnerBody(plan: Plan): OutputFile {
+  const content = renderTemplate('runner.sh.hbs', { nftables: plan.settings.dataplane === 'nftables' });
+  return { path: `${SHARED_DIR}/runner.sh`, content, mode: 0o644 };
+}
+
+/**
+ * `shared/mesh-data.sh`, mode 0644: the runner's plan data that every node holds alike (the
+ * services' VIPs, the health-managed fwmarks), sourced by each apply.sh before the body. In
+ * every apply.sh they made the runners O(nodes x services) (issue 18).
+ */
+export function renderMeshData(plan: Plan): OutputFile {
+  const content = renderTemplate('mesh-data.sh.hbs', { kind: meshKind(plan), stack: name(plan.stack), ...planWide(plan, plan.settings.dataplane === 'nftables') });
+  return { path: `${SHARED_DIR}/mesh-data.sh`, content, mode: 0o644 };
+}
+
+/** What a node's apply.sh sources, in order, rendered afresh: for callers that render one node alone. */
+function runnerSources(plan: Plan): SharedPart[] {
+  return [sharedPart(renderMeshData(plan)), sharedPart(renderRunnerBody(plan))];
+}
+
+/** A shared file's name in the folder and its sha256, as apply.sh records it. */
+export function sharedPart(file: OutputFile): SharedPart {
+  return { name: file.path.slice(SHARED_DIR.length + 1), sha256: createHash('sha256').update(file.content).digest('hex') };
+}
+
+/**
+ * `<node>/apply.sh`, mode 0755. `sources`: the tree's mesh data and runner body (renderMeshData,
+ * renderRunnerBody), rendered once by the caller for all nodes; rendered here when not given.
+ * Throws (an internal bug, exit 3) on a plan that breaks the planner's invariants.
+ */
+export function renderRunner(plan: Plan, node: NodeRuleSet, shared: readonly SharedPart[] = [], sources: readonly SharedPart[] = runnerSources(plan)): OutputFile {
+  const content = renderTemplate('apply.sh.hbs', runnerView(plan, node, shared, sources));
   return { path: `${name(node.node)}/apply.sh`, content, mode: 0o755 };
 }
 
 /** The template's view: every value already validated for the place it is printed. */
-export function runnerView(plan: Plan, node: NodeRuleSet, shared: readonly SharedPart[] = []): RunnerView {
+export function runnerView(plan: Plan, node: NodeRuleSet, shared: readonly SharedPart[] = [], sources: readonly SharedPart[] = runnerSources(plan)): RunnerView {
   const self = findNode(plan, node.node);
   const s = plan.settings;
   // The nftables dataplane has no iptables hooks and no IPVS services: its .nft files say it all.
@@ -75,18 +113,20 @@ export function runnerView(plan: Plan, node: NodeRuleSet, shared: readonly Share
     vni: integer(s.vni, 1, 16_777_215),
     vxlanPort: integer(s.vxlanPort, 1, 65_535),
     peers: plan.nodes.filter((n) => n.name !== self.name).map((n) => ipv4(n.address)),
-    ...planWide(plan, nftables),
     hostHooks: hooks(node.host.hooks).map(hookLine),
     sandboxHooks: hooks(node.ingress.hooks).map(hookLine),
     tasks: node.tasks.map((t) => ({ name: name(t.task), ip: ipv4(t.ip) })),
     taskHooks: node.tasks.flatMap((t, i) => hooks(t.rules.hooks).map((h) => `${i} ${hookLine(h)}`)),
     nftables,
     clientIp: clientIpView(plan, node),
-    shared: shared.map((f) => {
-      if (!/^[0-9a-f]{64}$/.test(f.sha256)) throw new Error(`internal: bad sha256 ${JSON.stringify(f.sha256)}`);
-      return { name: name(f.name), sha256: f.sha256 };
-    }),
+    shared: shared.map(checkedPart),
+    sources: sources.map(checkedPart),
   };
+}
+
+function checkedPart(f: SharedPart): SharedPart {
+  if (!/^[0-9a-f]{64}$/.test(f.sha256)) throw new Error(`internal: bad sha256 ${JSON.stringify(f.sha256)}`);
+  return { name: name(f.name), sha256: f.sha256 };
 }
 
 /** The sandbox MAC, one "<table> <mark>/<mask> <gateway>" per node, and the indices of this node's preserving tasks. */
@@ -108,21 +148,13 @@ function clientIpView(plan: Plan, node: NodeRuleSet): RunnerView['clientIp'] {
   };
 }
 
-// The lists every node's runner holds alike (one entry per service), checked once per plan
-// rather than once per node: they made the runners O(nodes x services) (issue 18).
-const planWideLists = new WeakMap<Plan, Pick<RunnerView, 'vips' | 'healthMarks'>>();
-
-function planWide(plan: Plan, nftables: boolean): Pick<RunnerView, 'vips' | 'healthMarks'> {
-  let lists = planWideLists.get(plan);
-  if (!lists) {
-    lists = {
-      vips: plan.services.flatMap((svc) => (svc.fwmark !== null && svc.vip !== null ? [ipv4(svc.vip)] : [])),
-      // The health agent owns these services' real-server weights (docs/health.md).
-      healthMarks: nftables ? [] : plan.services.flatMap((svc) => (svc.fwmark !== null && svc.health !== null ? [integer(svc.fwmark, 1, 4_294_967_295)] : [])),
-    };
-    planWideLists.set(plan, lists);
-  }
-  return lists;
+/** The lists every node's runner holds alike (one entry per service): shared/mesh-data.sh. */
+function planWide(plan: Plan, nftables: boolean): { vips: string[]; healthMarks: number[] } {
+  return {
+    vips: plan.services.flatMap((svc) => (svc.fwmark !== null && svc.vip !== null ? [ipv4(svc.vip)] : [])),
+    // The health agent owns these services' real-server weights (docs/health.md).
+    healthMarks: nftables ? [] : plan.services.flatMap((svc) => (svc.fwmark !== null && svc.health !== null ? [integer(svc.fwmark, 1, 4_294_967_295)] : [])),
+  };
 }
 
 /** `<table> <builtin> <match...> -j <target>`: split on blanks by the script, so no token may hold one. */

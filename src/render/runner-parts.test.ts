@@ -1,7 +1,7 @@
 /**
  * The runner's parts (templates/runner/*.sh.hbs), each on its own: only the header and
- * plan-data parts read the view (the rest is fixed bash, which is why the compile goldens
- * hold it once), every part parses alone, and every fixed part passes shellcheck alone
+ * plan-data parts read the view (the rest is fixed bash: apply.sh's loader, and the body
+ * every node sources from shared/runner.sh, which the compile goldens hold once), every part parses alone, and every fixed part passes shellcheck alone
  * (with the checks that need the other parts turned off: variables and functions defined
  * elsewhere). The assembled runner is checked whole in render-runner.test.ts.
  */
@@ -33,8 +33,8 @@ function partFile(part: string, text: string): string {
 }
 
 describe('runner parts', () => {
-  it('are all used by templates/apply.sh.hbs, in one place each', () => {
-    const main = readFileSync(join(TEMPLATE_DIR, 'apply.sh.hbs'), 'utf8');
+  it('are all used by templates/apply.sh.hbs or the body, templates/runner.sh.hbs, in one place each', () => {
+    const main = ['apply.sh.hbs', 'runner.sh.hbs'].map((t) => readFileSync(join(TEMPLATE_DIR, t), 'utf8')).join('');
     const used = [...main.matchAll(/\{\{> runner\/([a-z-]+)\}\}/g)].map((m) => `${m[1]}.sh.hbs`);
     expect([...used].sort()).toEqual(PARTS);
     expect(new Set(used).size).toBe(used.length);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { samplePlan } from '../explain/testing/sample.js';
 import type { Plan } from '../model/plan.js';
 import type { NodeRuleSet } from '../model/rules.js';
-import { renderHealthAgent } from './render-health.js';
+import { renderHealthAgent, renderHealthAgentBody } from './render-health.js';
 import { renderPlaybook } from './render-playbook.js';
 import { renderRunner } from './render-runner.js';
 import { meshKind } from './scope.js';
@@ -26,7 +26,9 @@ describe('generated files name what they mesh: a stack, or the cluster', () => {
       expect(playbook).toContain(`- name: "meshc routing mesh for ${words}"`);
       expect(playbook).toContain(`is not a node of ${words.split(' ')[0]} {{ meshc_stack }}`);
       const [agent, unit] = renderHealthAgent(plan, node(plan));
-      expect(agent!.content).toContain(`another health agent of ${words} is running on this node`);
+      // The agent's message is in its shared body ("another health agent of $KIND $STACK"); the words are its data.
+      expect(agent!.content).toContain(` STACK=${words.split(' ')[1]} KIND=${words.split(' ')[0]}\n`);
+      expect(renderHealthAgentBody().content).toContain('another health agent of $KIND $STACK is running on this node');
       expect(unit!.content).toContain(`Description=meshc health agent (${words}, node `);
     }
   });

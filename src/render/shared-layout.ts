@@ -19,21 +19,28 @@ interface TreeFile {
 
 /**
  * Each node's effective files: `<node>/F` with `shared/F` appended when the tree has it,
- * every other file as it is, and the shared folder's own files left out. A tree without a
- * shared folder (older meshc) comes back unchanged.
+ * every other file as it is, and the shared rules parts (SHARED_PARTS) left out, each now
+ * part of every node's file. The shared folder's other files (the runner's body,
+ * shared/runner.sh, which apply.sh sources rather than concatenates) stay as they are, once.
+ * A tree without a shared folder (older meshc) comes back unchanged.
  */
 export function effectiveFiles<T extends TreeFile>(files: readonly T[]): (T | TreeFile)[] {
   const shared = new Map<string, string>();
-  for (const f of files) if (f.path.startsWith(`${SHARED_DIR}/`)) shared.set(f.path.slice(SHARED_DIR.length + 1), f.content);
+  for (const f of files) if (isSharedPart(f.path)) shared.set(f.path.slice(SHARED_DIR.length + 1), f.content);
   if (shared.size === 0) return [...files];
   return files.flatMap((f): (T | TreeFile)[] => {
-    if (f.path.startsWith(`${SHARED_DIR}/`)) return [];
+    if (f.path.startsWith(`${SHARED_DIR}/`)) return isSharedPart(f.path) ? [] : [f];
     const slash = f.path.indexOf('/');
     const rest = slash < 0 ? undefined : shared.get(f.path.slice(slash + 1));
     if (rest === undefined || f.path.indexOf('/', slash + 1) >= 0) return [f];
     const content = f.path.endsWith('.nft') ? withDefines(f.content, rest) : f.path.endsWith('/ipvs.rules') ? f.content + rest : mergeTables(f.content, rest);
     return [{ ...f, content }];
   });
+}
+
+/** `shared/F` for a rules part F that a node's file continues. */
+function isSharedPart(path: string): boolean {
+  return path.startsWith(`${SHARED_DIR}/`) && SHARED_PARTS.includes(path.slice(SHARED_DIR.length + 1));
 }
 
 /**

@@ -5,7 +5,8 @@
  * (go-yaml's rule, alias-budget.ts) so a "billion laughs" file fails fast instead of
  * exhausting memory.
  */
-import type { Document, LineCounter, Node, Pair, ScalarTag } from 'yaml';
+import type { Document, DocumentOptions, LineCounter, Node, Pair, ParseOptions, ScalarTag, SchemaOptions } from 'yaml';
+import { readBlockYaml } from './block-yaml.js';
 import { diag } from '../diagnostics/catalog.js';
 import type { Diagnostic, DiagnosticSink, SourceLoc } from '../diagnostics/types.js';
 import { isExcessive, measureAliases } from './alias-budget.js';
@@ -51,17 +52,22 @@ function deepestLine(text: string, file: string): SourceLoc {
   return { file, ...best };
 }
 
+/** How both readers read a file (the schema and tags also resolve block-yaml.ts's plain scalars). */
+export const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.2',
+  schema: 'core',
+  customTags: (tags) => [goYamlInt, ...tags.filter((t) => !isCoreInt(t))],
+  merge: true,
+  uniqueKeys: false,
+};
+
 function parseGuarded(text: string, file: string, sink: DiagnosticSink): ParsedYaml | undefined {
   const lineCounter = new yaml.LineCounter();
-  const docs = parseAllDocuments(text, {
-    lineCounter,
-    version: '1.2',
-    schema: 'core',
-    customTags: (tags) => [goYamlInt, ...tags.filter((t) => !isCoreInt(t))],
-    merge: true,
-    uniqueKeys: false,
-    prettyErrors: false,
-  });
+  // Plain block YAML (most files) is read by the fast reader; everything else, errors
+  // included, by the library.
+  const fast = readBlockYaml(text, lineCounter, PARSE_OPTIONS);
+  if (fast) return { doc: fast.doc, lineCounter, aliases: new Map(), data: fast.data };
+  const docs = parseAllDocuments(text, { lineCounter, ...PARSE_OPTIONS, prettyErrors: false });
   // go-yaml's Unmarshal decodes the first document and never looks past it.
   const doc = Array.isArray(docs) ? docs[0] : undefined;
   if (!doc) return { doc: undefined, lineCounter, aliases: new Map(), data: undefined };

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan, PlanHealth } from '../../src/model/plan.js';
-import { renderHealthAgent } from '../../src/render/render-health.js';
+import { renderHealthAgent, renderHealthAgentBody } from '../../src/render/render-health.js';
 import { nodeOnly } from '../unit/health-fixture.js';
 import { inNs } from './netns.js';
 import { asNftables, nftFiles, nftLoad, nftSkipReason } from './nft-helpers.js';
@@ -80,8 +80,9 @@ describe.skipIf(skip !== null)(`health agent on nftables (netns, real nft and co
     });
     nftLoad(SBOX, nftFiles(PLAN).find((f) => f.path === 'node1/ingress.nft')!.content);
     compiled = chain();
-    mkdirSync(join(dir, 'node1'), { recursive: true });
-    for (const f of renderHealthAgent(PLAN, nodeOnly('node1'))) writeFileSync(join(dir, f.path), f.content, { mode: f.mode });
+    for (const sub of ['node1', 'shared']) mkdirSync(join(dir, sub), { recursive: true });
+    // The node's agent and the body it sources from the shared folder beside its own.
+    for (const f of [...renderHealthAgent(PLAN, nodeOnly('node1')), renderHealthAgentBody()]) writeFileSync(join(dir, f.path), f.content, { mode: f.mode });
     agent = join(dir, 'node1', 'health-agent.sh');
   });
   afterAll(() => {
@@ -104,8 +105,8 @@ case $1 in
 esac
 `, { mode: 0o755 });
     const ipvsPlan: Plan = { ...PLAN, settings: { ...PLAN.settings, dataplane: 'ipvs' } };
-    mkdirSync(join(ipvsDir, 'node1'), { recursive: true });
-    for (const f of renderHealthAgent(ipvsPlan, nodeOnly('node1'))) writeFileSync(join(ipvsDir, f.path), f.content, { mode: f.mode });
+    for (const sub of ['node1', 'shared']) mkdirSync(join(ipvsDir, sub), { recursive: true });
+    for (const f of [...renderHealthAgent(ipvsPlan, nodeOnly('node1')), renderHealthAgentBody()]) writeFileSync(join(ipvsDir, f.path), f.content, { mode: f.mode });
     const env = { ...process.env, PATH: `${ipvsDir}/bin:${process.env.PATH}`, MESHC_NETNS_PREFIX: PREFIX, MESHC_TASK_NETNS: 'netns', MESHC_LOCK_DIR: ipvsDir };
     const ipvsRound = () => spawnSync('bash', [join(ipvsDir, 'node1', 'health-agent.sh'), '--once', '--state', join(ipvsDir, 'st')], { env, encoding: 'utf8', timeout: 30_000 });
     expect(ipvsRound().status).toBe(0);

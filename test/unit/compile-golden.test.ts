@@ -5,14 +5,13 @@
  *   fixtures/compile/<case>/_expected/**     the whole output tree (plan.json, apply.sh, rules, …),
  *                                            plus _manifest.txt (mode and path of every file) and
  *                                            _diagnostics.txt (every diagnostic of the compile)
- *   fixtures/compile/_runner/body.sh         the runner's fixed body, held once for every case
+ *   fixtures/compile/_runner/body.sh         the runner's body, shared/runner.sh, held once for every case
  *   fixtures/compile/_runner/body-nftables.sh  the same for the nftables dataplane's cases
- *   fixtures/compile/_runner/health-agent-body.sh  the health agent's fixed body
- * A `<node>/apply.sh` (or `health-agent.sh`) golden holds only that node's part of the script
- * (its header and plan data, everything above the body's first line, SHARED_BODIES) and one
- * line naming the shared body; the test compares the rendered script's rest with the shared
- * body. So a change to a script's code touches one golden file, and a change to a case's
- * plan shows in that case alone.
+ *   fixtures/compile/_runner/health-agent-body.sh  the health agent's body, shared/health-agent.sh
+ * A case's `shared/runner.sh` or `shared/health-agent.sh` golden is one line naming the body
+ * golden it must equal, and each node's `apply.sh` and `health-agent.sh` golden is whole (its
+ * data and the loader). So a change to a script's code touches one golden file, and a change
+ * to a case's plan shows in that case alone.
  * The whole pipeline runs (loadStack → planStack → compilePlan) and every compiled tree
  * must also pass the emitters' consistency checker. A new case costs one folder, no code.
  *
@@ -31,49 +30,37 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const CASES = join(ROOT, 'fixtures', 'compile');
 const UPDATE = process.env.UPDATE_GOLDENS === '1';
 /**
- * The generated scripts' fixed bodies: everything from `start` on is the same for every node
- * of every case (the runner's body depends only on the dataplane, apply.sh picking its rules
- * parts by it; the health agent's on nothing), so each is held once in fixtures/compile/_runner.
+ * The generated scripts' fixed bodies, each a file of the shared folder held once in
+ * fixtures/compile/_runner: the runner's (shared/runner.sh) depends only on the dataplane,
+ * which picks its rules parts; the health agent's (shared/health-agent.sh) on nothing.
  */
 interface SharedBody {
-  readonly suffix: string;
-  readonly start: string;
+  readonly matches: (path: string) => boolean;
   readonly file: (dataplane: string) => string | undefined;
 }
 const SHARED_BODIES: readonly SharedBody[] = [
   {
-    suffix: '/apply.sh',
-    // The first line of templates/runner/globals.sh.hbs: where the node-independent runner starts.
-    start: '# ---- fixed names ',
+    matches: (path) => path === 'shared/runner.sh',
     file: (dataplane) => ({ ipvs: 'body.sh', nftables: 'body-nftables.sh' } as Record<string, string>)[dataplane],
   },
-  // The health agent's probes onwards (templates/health-agent.sh.hbs): above it, the node's data.
-  { suffix: '/health-agent.sh', start: '# ---- probes: ', file: () => 'health-agent-body.sh' },
+  { matches: (path) => path === 'shared/health-agent.sh', file: () => 'health-agent-body.sh' },
 ];
 const bodyLine = (body: string): string => `# ---- fixed body: ${relative(ROOT, body)} (the same for every node) ----\n`;
 
-/** A rendered script, split into its node-specific head and its shared body. */
-function splitScript(path: string, content: string, start: string): { head: string; body: string } {
-  const at = content.indexOf(`\n${start}`);
-  if (at < 0) throw new Error(`${path}: no line starting ${JSON.stringify(start)}`);
-  return { head: content.slice(0, at + 1), body: content.slice(at + 1) };
-}
-
-/** The golden form of an output tree: each script is cut to its head; bodies are returned by golden file. */
+/** The golden form of an output tree: each script body is one line naming its golden; the bodies are returned by golden file. */
 function goldenForm(files: Map<string, string>): { files: Map<string, string>; bodies: Map<string, Set<string>> } {
   const plan = JSON.parse(files.get('plan.json') ?? '{}') as { settings?: { dataplane?: string } };
   const dataplane = plan.settings?.dataplane ?? 'ipvs';
   const bodies = new Map<string, Set<string>>();
   const out = new Map<string, string>();
   for (const [path, content] of files) {
-    const shared = SHARED_BODIES.find((b) => path.endsWith(b.suffix));
+    const shared = SHARED_BODIES.find((b) => b.matches(path));
     if (!shared) { out.set(path, content); continue; }
     const name = shared.file(dataplane);
-    if (!name) throw new Error(`no ${shared.suffix} body golden for dataplane ${dataplane}`);
+    if (!name) throw new Error(`no body golden for ${path} on dataplane ${dataplane}`);
     const bodyFile = join(CASES, '_runner', name);
-    const { head, body } = splitScript(path, content, shared.start);
-    bodies.set(bodyFile, (bodies.get(bodyFile) ?? new Set()).add(body));
-    out.set(path, head + bodyLine(bodyFile));
+    bodies.set(bodyFile, (bodies.get(bodyFile) ?? new Set()).add(content));
+    out.set(path, bodyLine(bodyFile));
   }
   return { files: out, bodies };
 }

@@ -11,9 +11,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderHealthAgent } from '../../src/render/render-health.js';
+import { renderHealthAgent, renderHealthAgentBody } from '../../src/render/render-health.js';
 import type { PlanHealth } from '../../src/model/plan.js';
 import { healthPlan, nodeOnly } from './health-fixture.js';
 import { titled, toolSkipReason } from '../support/tools.js';
@@ -71,8 +71,9 @@ function stopServer(task: string): void {
 
 function render(name: string, timing: Partial<PlanHealth>): string {
   const out = join(dir, name);
-  for (const f of renderHealthAgent(healthPlan(timing), nodeOnly('node1'))) {
-    mkdirSync(join(out, 'node1'), { recursive: true });
+  // The node's agent and the body it sources from the shared folder beside its own.
+  for (const f of [...renderHealthAgent(healthPlan(timing), nodeOnly('node1')), renderHealthAgentBody()]) {
+    mkdirSync(dirname(join(out, f.path)), { recursive: true });
     writeFileSync(join(out, f.path), f.content, { mode: f.mode });
   }
   return join(out, 'node1', 'health-agent.sh');

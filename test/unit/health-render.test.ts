@@ -3,12 +3,13 @@
  * table the agent is given, and the systemd unit's shape. Behaviour is proven in
  * health-agent-netns.test.ts (probes, state machine) and test/vm/health-failover.test.ts.
  */
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkArgv, renderHealthAgent } from '../../src/render/render-health.js';
+import { checkArgv, renderHealthAgent, renderHealthAgentBody } from '../../src/render/render-health.js';
 import type { OutputFile } from '../../src/model/rules.js';
 import { healthPlan, nodeOnly } from './health-fixture.js';
 import { seedPlan } from '../kernel/sample-plans.js';
@@ -61,10 +62,21 @@ describe('renderHealthAgent', () => {
     expect(r.status).toBe(0);
   });
 
-  it.skipIf(toolSkipReason('shellcheck') !== null)(titled('passes shellcheck', toolSkipReason('shellcheck')), () => {
-    const r = spawnSync('shellcheck', ['-s', 'bash', '-S', 'style', written(agent)], { encoding: 'utf8' });
-    expect(r.stdout).toBe('');
-    expect(r.status).toBe(0);
+  it.skipIf(toolSkipReason('shellcheck') !== null)(titled('passes shellcheck, and so does its body (shared/health-agent.sh)', toolSkipReason('shellcheck')), () => {
+    for (const script of [agent, renderHealthAgentBody()]) {
+      const r = spawnSync('shellcheck', ['-s', 'bash', '-S', 'style', written(script)], { encoding: 'utf8' });
+      expect(r.stdout, script.path).toBe('');
+      expect(r.status).toBe(0);
+    }
+  });
+
+  it('leaves the fixed code to one body for every node, shared/health-agent.sh (0644, sourced), whose sha256 the agent records', () => {
+    const body = renderHealthAgentBody();
+    expect([body.path, body.mode]).toEqual(['shared/health-agent.sh', 0o644]);
+    expect(body.content).not.toMatch(/node1|hc_(dns|job|web)/);
+    expect(agent.content).toContain(`AGENT_BODY_SHA256=${createHash('sha256').update(body.content).digest('hex')}\n`);
+    expect(agent.content).not.toContain('run_loop');
+    expect(body.content).toContain('run_loop() {');
   });
 
   it('probes every task on every node; CMD checks run only where the task is', () => {
@@ -89,6 +101,26 @@ describe('renderHealthAgent', () => {
     expect(again.content).toBe(agent.content);
     const other = taskTable(file(renderHealthAgent(healthPlan(), nodeOnly('node2')), '/health-agent.sh').content);
     expect(other.filter((r) => r[5] === 'cmd').map((r) => r[0])).toEqual(['hc_job.2']);
+  });
+
+  it.each([
+    ['altered by one byte', (b: string) => writeFileSync(b, readFileSync(b, 'utf8').replace('# meshc health agent body', '# meshc health agent Body')), /shared\/health-agent\.sh is not the file this health-agent\.sh was compiled with \(sha256 differs\)/],
+    ['missing', (b: string) => rmSync(b), /shared\/health-agent\.sh is missing/],
+  ] as const)('refuses a body %s: exit 1, the file named, before it takes a lock or enters a namespace', (_, edit, message) => {
+    const root = mkdtempSync(join(tmpdir(), 'meshc-agent-'));
+    for (const f of [agent, renderHealthAgentBody()]) {
+      mkdirSync(dirname(join(root, f.path)), { recursive: true });
+      writeFileSync(join(root, f.path), f.content, { mode: f.mode });
+    }
+    edit(join(root, 'shared', 'health-agent.sh'));
+    const locks = join(root, 'locks');
+    mkdirSync(locks);
+    const env = { ...process.env, MESHC_LOCK_DIR: locks, MESHC_NETNS_PREFIX: `meshc-test-${process.pid}-` };
+    const r = spawnSync('bash', [join(root, 'node1', 'health-agent.sh'), '--once'], { env, encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(readdirSync(locks)).toEqual([]);
+    rmSync(root, { recursive: true, force: true });
   });
 
   it('renders an agent with nothing to do for a stack without checks', () => {
