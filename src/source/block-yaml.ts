@@ -88,6 +88,10 @@ class Reader {
   private readonly tags: readonly ScalarTag[];
   /** Per line: its first non-space column, or -1 for a blank or comment-only line. */
   private readonly indents: number[] = [];
+  /** Where flowScalar stopped. */
+  private pos = 0;
+  /** The tag each plain source resolves by (keys and values apart): most sources repeat. */
+  private readonly resolved = [new Map<string, ScalarTag | null>(), new Map<string, ScalarTag | null>()];
 
   constructor(
     private readonly text: string,
@@ -120,18 +124,6 @@ class Reader {
   private nextContent(l: number): number | undefined {
     for (; l < this.indents.length; l++) if ((this.indents[l] as number) >= 0) return l;
     return undefined;
-  }
-
-  /** The line holding offset `p` (p at a line start belongs to that line). */
-  private lineOf(p: number): number {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.lineStarts[mid] as number) <= p) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
   }
 
   private lineEnd(l: number): number {
@@ -227,9 +219,9 @@ class Reader {
         const ni = next === undefined ? -1 : (this.indents[next] as number);
         if (next !== undefined && ni > col) value = this.blockNode(next, ni);
         else if (next !== undefined && ni === col && this.isDash((this.lineStarts[next] as number) + col)) value = this.sequence(next, col);
-        else value = this.empty(v, eol);
+        else value = this.empty(l, v, eol);
       } else {
-        value = this.inline(v, eol, col);
+        value = this.inline(l, v, eol, col);
       }
       map.items.push(new Pair(key.node, value.node));
       data[name] = value.value;
@@ -269,7 +261,7 @@ class Reader {
       } else if (this.keyEnd(v, eol) !== undefined) {
         item = this.mapping(l, v - (this.lineStarts[l] as number));
       } else {
-        item = this.inline(v, eol, col);
+        item = this.inline(l, v, eol, col);
       }
       seq.items.push(item.node);
       data.push(item.value);
@@ -290,13 +282,14 @@ class Reader {
    * A value written on the rest of the line from `p`: a scalar or a flow sequence, then at
    * most a comment. `owner` is the column of its key or `-`: a line indented deeper would continue it.
    */
-  private inline(p: number, eol: number, owner: number): Built {
+  private inline(l: number, p: number, eol: number, owner: number): Built {
     const t = this.text;
     const c = t.charCodeAt(p);
     let built: Built;
     let after: number;
     if (c === 0x5b || c === 0x7b) {
-      [built, after] = this.flowCollection(p, eol);
+      built = this.flowCollection(p, eol);
+      after = built.end;
     } else if (c === SQUOTE || c === DQUOTE) {
       after = this.quoteEnd(p, eol);
       built = this.scalar(p, after, false);
@@ -316,11 +309,13 @@ class Reader {
     while (q < eol && t.charCodeAt(q) === SP) q++;
     if (q < eol && !(t.charCodeAt(q) === HASH && q > after)) return outside();
     // A more indented line after a one-line value would continue it (or be an error).
-    const next = this.nextContent(this.lineOf(p) + 1);
+    const next = this.nextContent(l + 1);
     if (next !== undefined && (this.indents[next] as number) > owner) return outside();
     // Comment-only lines indented deeper than the owner are left to the library too.
-    for (let l = this.lineOf(p) + 1; l < (next ?? this.indents.length); l++) if (this.commentIndent(l) > owner) return outside();
-    return { ...built, end: this.nodeEnd(after, eol), last: this.lineOf(p) };
+    for (let c2 = l + 1; c2 < (next ?? this.indents.length); c2++) if (this.commentIndent(c2) > owner) return outside();
+    built.end = this.nodeEnd(eol);
+    built.last = l;
+    return built;
   }
 
   /**
@@ -347,53 +342,52 @@ class Reader {
   }
 
   /** A node's end as the library counts it: past its line's trailing spaces, comment and newline. */
-  private nodeEnd(after: number, eol: number): number {
+  private nodeEnd(eol: number): number {
     return eol < this.text.length ? eol + 1 : eol;
   }
 
-  /**
-   * `[a, 'b', "c"]` or `{k: v, 'k2': "v2"}` on one line, of scalars only: returns the node
-   * and the offset after its closing bracket.
-   */
-  private flowCollection(p: number, eol: number): [Built, number] {
+  /** `[a, 'b', "c"]` or `{k: v, 'k2': "v2"}` on one line, of scalars only; its end is after the closing bracket. */
+  private flowCollection(p: number, eol: number): Built {
     const t = this.text;
     const isMap = t.charCodeAt(p) === 0x7b;
     const close = isMap ? 0x7d : 0x5d;
-    const coll = isMap ? new YAMLMap(this.doc.schema) : new YAMLSeq(this.doc.schema);
-    coll.flow = true;
+    const map = isMap ? new YAMLMap(this.doc.schema) : undefined;
+    const seq = isMap ? undefined : new YAMLSeq(this.doc.schema);
     const list: unknown[] = [];
     const dict: Record<string, unknown> = {};
     let i = this.skipSpaces(p + 1, eol);
     while (t.charCodeAt(i) !== close) {
-      let [item, next] = this.flowScalar(i, eol, isMap);
-      if (isMap) {
+      const item = this.flowScalar(i, eol, isMap);
+      if (map) {
         const name = (item.node as ScalarNode).value;
         if (typeof name !== 'string' || name === '__proto__' || Object.hasOwn(dict, name)) return outside();
-        if (t.charCodeAt(next) !== COLON || t.charCodeAt(next + 1) !== SP) return outside();
-        const [value, after] = this.flowScalar(this.skipSpaces(next + 1, eol), eol, false);
-        (coll as InstanceType<typeof YAMLMap>).items.push(new Pair(item.node, value.node));
+        if (t.charCodeAt(this.pos) !== COLON || t.charCodeAt(this.pos + 1) !== SP) return outside();
+        const value = this.flowScalar(this.skipSpaces(this.pos + 1, eol), eol, false);
+        map.items.push(new Pair(item.node, value.node));
         dict[name] = value.value;
-        next = after;
       } else {
-        (coll as InstanceType<typeof YAMLSeq>).items.push(item.node);
+        seq?.items.push(item.node);
         list.push(item.value);
       }
-      i = next;
+      i = this.pos;
       if (t.charCodeAt(i) === 0x2c) i = this.skipSpaces(i + 1, eol);
       else if (t.charCodeAt(i) !== close) return outside();
     }
-    coll.range = [p, i + 1, i + 1];
-    return [{ node: coll, value: isMap ? dict : list, end: i + 1, last: -1 }, i + 1];
+    const node = (map ?? seq) as InstanceType<typeof YAMLMap> | InstanceType<typeof YAMLSeq>;
+    node.flow = true;
+    node.range = [p, i + 1, i + 1];
+    return { node, value: isMap ? dict : list, end: i + 1, last: -1 };
   }
 
-  /** One scalar in a flow collection at `p`; returns it and the offset of the next non-space after it. */
-  private flowScalar(p: number, eol: number, atKey: boolean): [Built, number] {
+  /** One scalar in a flow collection at `p`; leaves `pos` at the next non-space after it. */
+  private flowScalar(p: number, eol: number, atKey: boolean): Built {
     const t = this.text;
     const c = t.charCodeAt(p);
     if (p >= eol) return outside();
     if (c === SQUOTE || c === DQUOTE) {
       const end = this.quoteEnd(p, eol);
-      return [this.scalar(p, end, atKey), this.skipSpaces(end, eol)];
+      this.pos = this.skipSpaces(end, eol);
+      return this.scalar(p, end, atKey);
     }
     if (!this.plainStart(p, eol, true)) return outside();
     let j = p;
@@ -404,8 +398,8 @@ class Reader {
       if (ch === 0x2c || ch === 0x5d || ch === 0x7d) break;
       if (ch === COLON || ch === HASH || ch === 0x5b || ch === 0x7b) return outside();
     }
-    const end = trimEnd(t, p, j);
-    return [this.scalar(p, end, atKey), j];
+    this.pos = j;
+    return this.scalar(p, trimEnd(t, p, j), atKey);
   }
 
   private skipSpaces(p: number, eol: number): number {
@@ -417,9 +411,8 @@ class Reader {
   // The library places it at the line's end, and it ends there. With a comment on its line or
   // on the lines after it, the library's end follows the comment tokens in ways the subset
   // does not model: left to the library.
-  private empty(v: number, eol: number): Built {
+  private empty(l: number, v: number, eol: number): Built {
     if (v < eol) return outside();
-    const l = this.lineOf(v);
     const next = this.nextContent(l + 1) ?? this.indents.length;
     for (let c = l + 1; c < next; c++) if (this.commentIndent(c) >= 0) return outside();
     const node = this.resolvePlain('', v, v, false);
@@ -445,15 +438,19 @@ class Reader {
 
   /** A plain scalar, resolved by the first default tag whose test matches (compose-scalar.js). */
   private resolvePlain(source: string, p: number, end: number, atKey: boolean): ScalarNode {
-    let node: ScalarNode | undefined;
-    for (const tag of this.tags) {
-      if (!(tag.default === true || (atKey && tag.default === 'key')) || !tag.test?.test(source)) continue;
+    const cache = this.resolved[atKey ? 1 : 0] as Map<string, ScalarTag | null>;
+    let tag = cache.get(source);
+    if (tag === undefined) {
+      tag = this.tags.find((t) => (t.default === true || (atKey && t.default === 'key')) && t.test?.test(source)) ?? null;
+      cache.set(source, tag);
+    }
+    let node: ScalarNode;
+    if (tag === null) node = new Scalar(source);
+    else {
       const res = tag.resolve(source, () => outside(), this.doc.options);
       node = isScalar(res) ? (res as ScalarNode) : new Scalar(res);
       if (tag.format) node.format = tag.format;
-      break;
     }
-    node ??= new Scalar(source);
     node.range = [p, end, end];
     node.source = source;
     node.type = 'PLAIN';
