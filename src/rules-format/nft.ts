@@ -1,5 +1,5 @@
 /**
- * Reads an `.nft` file as meshc writes it (templates/table.nft.hbs): the prologue
+ * Reads an `.nft` file as meshc writes it (src/render/render-nft.ts, tableBlock): the prologue
  * (`add table` / `delete table`), then one table with its sets, maps and chains. Not a
  * general nft parser: the toolkit (diff, consistency check) reads meshc's own output,
  * and anything else in a file is reported as a problem with its line. Part of the output
