@@ -87,23 +87,29 @@ dump_agents() { # why: the agents' logs and the weights, as notes
 }
 wait_weight() { wait_all "$1" "$4" "$2=$3"; } # t0_ms task weight limit_ms
 # Transitions are timed from the agents' logs: the agent logs a transition, then sets the
-# weight at once (one ipvsadm exec); the weight is checked after, and reported.
+# weight at once (one ipvsadm exec); the weight is checked after, and reported. Each log line
+# carries the time it was written (agent_start), so a decision is timed when the agent made it,
+# not when this script's polling (which reads the whole logs) next noticed it.
 declare -A SEEN=()
-count_log() { # node task transition → N
+count_log() { # node task transition → N, and AT: when the last such line was written (ms)
   local line pat="task=$2 .*status=$3 "
-  N=0
-  while IFS= read -r line; do [[ $line =~ $pat ]] && N=$((N + 1)); done <"/tmp/agent.$1.log"
+  N=0 AT=0
+  while IFS= read -r line; do [[ $line =~ $pat ]] && N=$((N + 1)) AT=$((${line%% *} / 1000)); done <"/tmp/agent.$1.log"
 }
 mark() { # task transition: remember how often each agent has logged it so far
   local n
   for n in "${NODES[@]}"; do count_log "$n" "$1" "$2"; SEEN["$n $1 $2"]=$N; done
 }
-wait_logged() { # t0 task transition → ms until every agent has logged it once more (or "timeout")
-  local n ok
+wait_logged() { # t0 task transition → ms until every agent had logged it once more (or "timeout")
+  local n ok last
   while :; do
-    ok=1
-    for n in "${NODES[@]}"; do count_log "$n" "$2" "$3"; ((N > SEEN["$n $2 $3"])) || ok=0; done
-    ((ok)) && { echo $(($(now_ms) - $1)); return 0; }
+    ok=1 last=0
+    for n in "${NODES[@]}"; do
+      count_log "$n" "$2" "$3"
+      ((N > SEEN["$n $2 $3"])) || ok=0
+      ((AT > last)) && last=$AT
+    done
+    ((ok)) && { echo $((last - $1)); return 0; }
     (($(now_ms) - $1 > LIMIT)) && { echo timeout; return 1; }
     nap 0.1
   done
@@ -179,8 +185,12 @@ traffic() { # label kind(web|udp) task...
 }
 agent_start() { # node
   nsenter --net="/run/netns/$1" env MESHC_NETNS_PREFIX="$1-" MESHC_TASK_NETNS=netns \
-    bash "$V/$1/health-agent.sh" >"/tmp/agent.$1.log" 2>&1 &
+    bash "$V/$1/health-agent.sh" > >(stamp >"/tmp/agent.$1.log") 2>&1 &
   echo $! >"/tmp/agent.$1.pid"
+}
+stamp() { # each line, prefixed with the time it arrived (µs since the epoch; no exec per line)
+  local l
+  while IFS= read -r l; do printf '%s %s\n' "${EPOCHREALTIME/./}" "$l"; done
 }
 transitions() { # node task → its status transitions, space-separated
   awk -v t="task=$2 " 'index($0, t) && match($0, /status=[a-z]+->[a-z]+/) { printf "%s ", substr($0, RSTART + 7, RLENGTH - 7) }' "/tmp/agent.$1.log"
@@ -393,6 +403,8 @@ for n in "${NODES[@]}"; do
   wait "$pid"
   rc=$?
   [[ $rc == 0 ]] || bad+=" $n exit $rc;"
+  # The log's time stamper (agent_start) writes the last line a moment after the agent exits.
+  for _ in 1 2 3 4 5 6 7 8 9 10; do grep -q "node=$n stopping" "/tmp/agent.$n.log" && break; nap 0.2; done
   grep -q "node=$n stopping" "/tmp/agent.$n.log" || bad+=" $n: no stop line;"
 done
 sleep "$((TIMEOUT_MS / 1000 + 2))"
