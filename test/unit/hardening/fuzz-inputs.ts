@@ -60,7 +60,9 @@ export const FUZZ_CASES: readonly FuzzCase[] = [
   { name: 'YAML syntax error', role: 'stack', bytes: () => text(`${HEAD}  bad: [unclosed\n`), exits: [1], ...small },
   { name: 'billion laughs (9 levels of 9 aliases)', role: 'stack', bytes: () => billionLaughs(9), exits: [1], ...small },
   { name: 'deep flow sequence (100,000 levels)', role: 'stack', bytes: () => text(`${HEAD}    labels: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`), exits: [1], ...small },
-  { name: 'deep block mapping (1,500 levels)', role: 'stack', bytes: () => deepBlockMap(1_500), exits: [1], ...small },
+  // docker stack config accepts it (and meshc config prints the same bytes): the block reader
+  // (src/source/block-yaml.ts) reads it; 3,000 levels still exhaust the stack (YAML_TOO_DEEP).
+  { name: 'deep block mapping (1,500 levels)', role: 'stack', bytes: () => deepBlockMap(1_500), exits: [0], ...small },
   { name: 'deep block mapping (3,000 levels)', role: 'stack', bytes: () => deepBlockMap(3_000), exits: [1], ...small },
   { name: 'one 10 MB scalar', role: 'stack', bytes: () => text(`${HEAD}    hostname: "${'x'.repeat(9_999_000)}"\n`), exits: [0, 1], maxSeconds: 30, maxMb: 1024 },
   { name: '10 MB of comments', role: 'stack', bytes: () => text(`${HEAD}${`# ${'c'.repeat(98)}\n`.repeat(99_000)}`), exits: [0], maxSeconds: 30, maxMb: 1024 },
