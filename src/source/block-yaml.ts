@@ -12,22 +12,47 @@
  * escapes, tabs, CR, document markers, directives, a duplicate or non-string key) goes to
  * the library, which also reports every error.
  *
- * What it returns is what the library returns for the same text: the same node classes
- * with the same values, source, type and ranges (what the source map and the checks read),
- * and the same plain data. Plain scalars are resolved by the document's own schema tags,
- * exactly as the library's composer picks them (compose-scalar.js `findScalarTagByTest`).
- * test/differential/block-yaml.test.ts compares both readers node by node.
+ * What it returns is what the library gives for the same text: the same plain data, and
+ * where each key and value was written, as the library's node ranges say (what the source
+ * map reads). It builds no node tree: the library's nodes cost several objects per key, and
+ * a valid file needs only the data and a few positions (issue 18). Plain scalars are resolved
+ * by the document's own schema tags, exactly as the library's composer picks them
+ * (compose-scalar.js `findScalarTagByTest`). test/unit/block-yaml.test.ts compares both
+ * readers' data and every position of their source maps.
  */
-import type { Document, DocumentOptions, LineCounter, Node, ParseOptions, Scalar as ScalarNode, ScalarTag, SchemaOptions } from 'yaml';
+import type { DocumentOptions, LineCounter, ParseOptions, ScalarTag, SchemaOptions } from 'yaml';
 import { yaml } from './yaml-runtime.js';
 
-const { Document: YamlDocument, Pair, Scalar, YAMLMap, YAMLSeq, isScalar } = yaml;
+const { Document: YamlDocument, isScalar } = yaml;
 
 export interface BlockYaml {
-  readonly doc: Document.Parsed;
-  /** What `doc.toJS()` gives. */
+  /** What the library's `doc.toJS()` gives. */
   readonly data: unknown;
+  /** Where the document's root value was written, and inside it every key and value. */
+  readonly root: Written;
 }
+
+/**
+ * Where a value was written: from its first character to its end as the library's node range
+ * (range[0], range[1]) has them, and for a collection where its entries were.
+ */
+export interface Written {
+  readonly from: number;
+  readonly to: number;
+  readonly entries: Entries | null;
+}
+
+/**
+ * A collection's entries in one flat array, the first slot its kind. A mapping holds, per key:
+ * the key, the key's from and to, then the value's from, to and entries. A sequence holds, per
+ * item: its from, to and entries. One array per collection (not an object per node) keeps a
+ * large stack's positions cheap to build and to carry.
+ */
+export type Entries = (string | number | Entries | null)[];
+export const MAPPING = 0;
+export const SEQUENCE = 1;
+export const MAPPING_STRIDE = 6;
+export const SEQUENCE_STRIDE = 3;
 
 /** Thrown inside the reader when the text leaves the subset; never escapes readBlockYaml. */
 class OutsideSubset extends Error {}
@@ -47,8 +72,12 @@ const DQUOTE = 0x22;
 const NOT_PLAIN_START = new Set('-?:,[]{}#&*!|>\'"%@`'.split('').map((c) => c.charCodeAt(0)));
 const FLOW_INDICATORS = new Set(',[]{}'.split('').map((c) => c.charCodeAt(0)));
 
-/** A node read: its data, where its range ends for its parent, and the last line its content is on. */
-type Built = { node: Node; value: unknown; end: number; last: number };
+/**
+ * A node read: where it was written (`from`, `to`: its range as the library gives it), its
+ * entries if a collection, its data, where its range ends for its parent, and the last line
+ * its content is on.
+ */
+type Built = { from: number; to: number; entries: Entries | null; value: unknown; end: number; last: number };
 
 /**
  * Parses `text` if it lies in the subset; fills `lineCounter` as the library would.
@@ -66,10 +95,7 @@ export function readBlockYaml(text: string, lineCounter: LineCounter, options: P
     throw e;
   }
   for (const start of reader.lineStarts) lineCounter.addNewLine(start);
-  const doc = reader.doc as Document.Parsed;
-  doc.contents = root.node as Document.Parsed['contents'];
-  doc.range = [0, root.end, text.length];
-  return { doc, data: root.value };
+  return { data: root.value, root: { from: root.from, to: root.to, entries: root.entries } };
 }
 
 /**
@@ -83,7 +109,8 @@ function inSubsetAtAGlance(text: string): boolean {
 }
 
 class Reader {
-  readonly doc: Document;
+  /** The document options the library's tags resolve with (its defaults filled in). */
+  private readonly docOptions: InstanceType<typeof YamlDocument>['options'];
   readonly lineStarts: number[] = [0];
   private readonly tags: readonly ScalarTag[];
   /** Per line: its first non-space column, or -1 for a blank or comment-only line. */
@@ -97,8 +124,9 @@ class Reader {
     private readonly text: string,
     options: ParseOptions & DocumentOptions & SchemaOptions,
   ) {
-    this.doc = new YamlDocument(undefined, options);
-    this.tags = this.doc.schema.tags.filter((t): t is ScalarTag => !('collection' in t && t.collection) && 'test' in t && t.test !== undefined);
+    const { schema, options: docOptions } = new YamlDocument(undefined, options);
+    this.docOptions = docOptions;
+    this.tags = schema.tags.filter((t): t is ScalarTag => !('collection' in t && t.collection) && 'test' in t && t.test !== undefined);
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
     for (let l = 0; l < this.lineStarts.length; l++) {
       const start = this.lineStarts[l] as number;
@@ -197,7 +225,7 @@ class Reader {
 
   private mapping(l: number, col: number): Built {
     const t = this.text;
-    const map = new YAMLMap(this.doc.schema);
+    const entries: Entries = [MAPPING];
     const data: Record<string, unknown> = {};
     const start = (this.lineStarts[l] as number) + col;
     let end = start;
@@ -209,7 +237,7 @@ class Reader {
       // The library refuses a `:` more than 1,024 characters after the key's start.
       if (colon === undefined || colon - p > 1000) return outside();
       const key = this.scalar(p, t.charCodeAt(p) === SQUOTE || t.charCodeAt(p) === DQUOTE ? this.quoteEnd(p, eol) : trimEnd(t, p, colon), true);
-      const name = (key.node as ScalarNode).value;
+      const name = key.value;
       if (typeof name !== 'string' || name === '__proto__' || Object.hasOwn(data, name)) return outside();
       let v = colon + 1;
       while (v < eol && t.charCodeAt(v) === SP) v++;
@@ -223,7 +251,7 @@ class Reader {
       } else {
         value = this.inline(l, v, eol, col);
       }
-      map.items.push(new Pair(key.node, value.node));
+      entries.push(name, key.from, key.to, value.from, value.to, value.entries);
       data[name] = value.value;
       end = value.end;
       last = value.last;
@@ -233,13 +261,12 @@ class Reader {
       l = next;
     }
     const tail = this.trailingComments(last, col) ?? end;
-    map.range = [start, end, tail];
-    return { node: map, value: data, end: tail, last };
+    return { from: start, to: end, entries, value: data, end: tail, last };
   }
 
   private sequence(l: number, col: number): Built {
     const t = this.text;
-    const seq = new YAMLSeq(this.doc.schema);
+    const entries: Entries = [SEQUENCE];
     const data: unknown[] = [];
     const start = (this.lineStarts[l] as number) + col;
     let end = start;
@@ -263,7 +290,7 @@ class Reader {
       } else {
         item = this.inline(l, v, eol, col);
       }
-      seq.items.push(item.node);
+      entries.push(item.from, item.to, item.entries);
       data.push(item.value);
       end = item.end;
       last = item.last;
@@ -274,8 +301,7 @@ class Reader {
       l = next;
     }
     const tail = this.trailingComments(last, col) ?? end;
-    seq.range = [start, end, tail];
-    return { node: seq, value: data, end: tail, last };
+    return { from: start, to: end, entries, value: data, end: tail, last };
   }
 
   /**
@@ -351,32 +377,28 @@ class Reader {
     const t = this.text;
     const isMap = t.charCodeAt(p) === 0x7b;
     const close = isMap ? 0x7d : 0x5d;
-    const map = isMap ? new YAMLMap(this.doc.schema) : undefined;
-    const seq = isMap ? undefined : new YAMLSeq(this.doc.schema);
+    const entries: Entries = [isMap ? MAPPING : SEQUENCE];
     const list: unknown[] = [];
     const dict: Record<string, unknown> = {};
     let i = this.skipSpaces(p + 1, eol);
     while (t.charCodeAt(i) !== close) {
       const item = this.flowScalar(i, eol, isMap);
-      if (map) {
-        const name = (item.node as ScalarNode).value;
+      if (isMap) {
+        const name = item.value;
         if (typeof name !== 'string' || name === '__proto__' || Object.hasOwn(dict, name)) return outside();
         if (t.charCodeAt(this.pos) !== COLON || t.charCodeAt(this.pos + 1) !== SP) return outside();
         const value = this.flowScalar(this.skipSpaces(this.pos + 1, eol), eol, false);
-        map.items.push(new Pair(item.node, value.node));
+        entries.push(name, item.from, item.to, value.from, value.to, null);
         dict[name] = value.value;
       } else {
-        seq?.items.push(item.node);
+        entries.push(item.from, item.to, null);
         list.push(item.value);
       }
       i = this.pos;
       if (t.charCodeAt(i) === 0x2c) i = this.skipSpaces(i + 1, eol);
       else if (t.charCodeAt(i) !== close) return outside();
     }
-    const node = (map ?? seq) as InstanceType<typeof YAMLMap> | InstanceType<typeof YAMLSeq>;
-    node.flow = true;
-    node.range = [p, i + 1, i + 1];
-    return { node, value: isMap ? dict : list, end: i + 1, last: -1 };
+    return { from: p, to: i + 1, entries, value: isMap ? dict : list, end: i + 1, last: -1 };
   }
 
   /** One scalar in a flow collection at `p`; leaves `pos` at the next non-space after it. */
@@ -415,8 +437,7 @@ class Reader {
     if (v < eol) return outside();
     const next = this.nextContent(l + 1) ?? this.indents.length;
     for (let c = l + 1; c < next; c++) if (this.commentIndent(c) >= 0) return outside();
-    const node = this.resolvePlain('', v, v, false);
-    return { node, value: node.value, end: v, last: l };
+    return { from: v, to: v, entries: null, value: this.resolvePlain('', false), end: v, last: l };
   }
 
   /** The scalar written from `p` to `end` (quotes included for a quoted one). */
@@ -426,35 +447,22 @@ class Reader {
     if (c === SQUOTE || c === DQUOTE) {
       const inner = t.slice(p + 1, end - 1);
       const value = c === SQUOTE ? inner.replaceAll("''", "'") : inner;
-      const node = new Scalar(value);
-      node.range = [p, end, end];
-      node.source = value;
-      node.type = c === SQUOTE ? 'QUOTE_SINGLE' : 'QUOTE_DOUBLE';
-      return { node, value, end, last: -1 };
+      return { from: p, to: end, entries: null, value, end, last: -1 };
     }
-    const node = this.resolvePlain(t.slice(p, end), p, end, atKey);
-    return { node, value: node.value, end, last: -1 };
+    return { from: p, to: end, entries: null, value: this.resolvePlain(t.slice(p, end), atKey), end, last: -1 };
   }
 
-  /** A plain scalar, resolved by the first default tag whose test matches (compose-scalar.js). */
-  private resolvePlain(source: string, p: number, end: number, atKey: boolean): ScalarNode {
+  /** A plain scalar's value, resolved by the first default tag whose test matches (compose-scalar.js). */
+  private resolvePlain(source: string, atKey: boolean): unknown {
     const cache = this.resolved[atKey ? 1 : 0] as Map<string, ScalarTag | null>;
     let tag = cache.get(source);
     if (tag === undefined) {
       tag = this.tags.find((t) => (t.default === true || (atKey && t.default === 'key')) && t.test?.test(source)) ?? null;
       cache.set(source, tag);
     }
-    let node: ScalarNode;
-    if (tag === null) node = new Scalar(source);
-    else {
-      const res = tag.resolve(source, () => outside(), this.doc.options);
-      node = isScalar(res) ? (res as ScalarNode) : new Scalar(res);
-      if (tag.format) node.format = tag.format;
-    }
-    node.range = [p, end, end];
-    node.source = source;
-    node.type = 'PLAIN';
-    return node;
+    if (tag === null) return source;
+    const res = tag.resolve(source, () => outside(), this.docOptions);
+    return isScalar(res) ? res.value : res;
   }
 }
 

@@ -6,7 +6,7 @@
  * exhausting memory.
  */
 import type { Document, DocumentOptions, LineCounter, Node, Pair, ParseOptions, ScalarTag, SchemaOptions } from 'yaml';
-import { readBlockYaml } from './block-yaml.js';
+import { readBlockYaml, type Written } from './block-yaml.js';
 import { diag } from '../diagnostics/catalog.js';
 import type { Diagnostic, DiagnosticSink, SourceLoc } from '../diagnostics/types.js';
 import { isExcessive, measureAliases } from './alias-budget.js';
@@ -18,13 +18,19 @@ import { yaml } from './yaml-runtime.js';
 const { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments } = yaml;
 
 export interface ParsedYaml {
-  /** The first document; undefined when the text holds none (empty, or comments only). */
+  /**
+   * The first document; undefined when the text holds none (empty, or comments only). For a
+   * text the fast reader read, the library parses it on first use: only a few checks need
+   * nodes, and then only on some files.
+   */
   readonly doc: Document.Parsed | undefined;
   readonly lineCounter: LineCounter;
   /** Where every alias points (empty without a document). */
   readonly aliases: AliasTargets;
   /** Plain data (merge keys applied, aliases expanded); undefined for an empty document. */
   readonly data: unknown;
+  /** Where the fast reader found every key and value, when it read the text: what the source map walks then. */
+  readonly written?: Written;
 }
 
 /** Parses `text`; reports every syntax, duplicate-key and key-type error and returns undefined if any. */
@@ -66,10 +72,13 @@ function parseGuarded(text: string, file: string, sink: DiagnosticSink): ParsedY
   // Plain block YAML (most files) is read by the fast reader; everything else, errors
   // included, by the library.
   const fast = readBlockYaml(text, lineCounter, PARSE_OPTIONS);
-  if (fast) return { doc: fast.doc, lineCounter, aliases: new Map(), data: fast.data };
-  const docs = parseAllDocuments(text, { lineCounter, ...PARSE_OPTIONS, prettyErrors: false });
-  // go-yaml's Unmarshal decodes the first document and never looks past it.
-  const doc = Array.isArray(docs) ? docs[0] : undefined;
+  if (fast) {
+    let doc: Document.Parsed | undefined;
+    // The fast reader took the text, so the library reads it without a problem (the tests prove both agree).
+    const lazy = () => (doc ??= firstDocument(text, new yaml.LineCounter()));
+    return { get doc() { return lazy(); }, lineCounter, aliases: new Map(), data: fast.data, written: fast.root };
+  }
+  const doc = firstDocument(text, lineCounter);
   if (!doc) return { doc: undefined, lineCounter, aliases: new Map(), data: undefined };
   const at = (offset: number): SourceLoc => locAt(lineCounter, file, offset);
   for (const e of doc.errors) sink.report(diag('YAML_SYNTAX', at(e.pos[0]), syntaxMessage(e.message)));
@@ -95,6 +104,12 @@ function parseGuarded(text: string, file: string, sink: DiagnosticSink): ParsedY
     sink.report(diag('YAML_SYNTAX', locAt(lineCounter, file, 0), e instanceof Error ? e.message : String(e)));
     return undefined;
   }
+}
+
+/** go-yaml's Unmarshal decodes the first document and never looks past it. */
+function firstDocument(text: string, lineCounter: LineCounter): Document.Parsed | undefined {
+  const docs = parseAllDocuments(text, { lineCounter, ...PARSE_OPTIONS, prettyErrors: false });
+  return Array.isArray(docs) ? docs[0] : undefined;
 }
 
 function isCoreInt(t: unknown): boolean {

@@ -14,5 +14,5 @@ export function readPositioned(bytes: Buffer, file: string, sink: DiagnosticSink
   sink.sources.set(file, text);
   const parsed = parseYaml(text, file, sink);
   if (!parsed) return undefined;
-  return { parsed, map: createSourceMap(parsed.doc, parsed.aliases, parsed.lineCounter, file) };
+  return { parsed, map: createSourceMap(parsed, file) };
 }

@@ -22,7 +22,7 @@ const TEXT = [
 function map(text = TEXT) {
   const parsed = parseYaml(text, 'stack.yml', new DiagnosticSink());
   if (!parsed) throw new Error('fixture does not parse');
-  return createSourceMap(parsed.doc, parsed.aliases, parsed.lineCounter, 'stack.yml');
+  return createSourceMap(parsed, 'stack.yml');
 }
 const at = (loc: { line: number; col: number }) => `${loc.line}:${loc.col}`;
 
@@ -59,7 +59,7 @@ describe('createSourceMap', () => {
 
   it('answers 1:1 for an empty document', () => {
     const parsed = parseYaml('', 'e.yml', new DiagnosticSink());
-    const m = createSourceMap(parsed?.doc, parsed!.aliases, parsed!.lineCounter, 'e.yml');
+    const m = createSourceMap(parsed!, 'e.yml');
     expect(m.locate(['services'])).toEqual({ file: 'e.yml', line: 1, col: 1 });
   });
 });

@@ -1,13 +1,15 @@
 /**
- * JSON path → source position, from the YAML AST. Values reached through an alias or a
- * merge key `<<` are found where they were written (the anchor), which is where a user
- * must fix them. A path that leaves the document stops at its nearest ancestor.
+ * JSON path → source position, from the YAML AST, or from the fast reader's positions when
+ * it read the file (the same answers: test/unit/block-yaml.test.ts). Values reached through
+ * an alias or a merge key `<<` are found where they were written (the anchor), which is
+ * where a user must fix them. A path that leaves the document stops at its nearest ancestor.
  */
 import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
 import type { SourceLoc } from '../diagnostics/types.js';
 import type { JsonPath } from '../model/compose.js';
 import { deref, type AliasTargets } from './anchors.js';
-import { isMergeKey, locAt } from './parse-yaml.js';
+import { MAPPING, MAPPING_STRIDE, SEQUENCE_STRIDE, type Entries, type Written } from './block-yaml.js';
+import { isMergeKey, locAt, type ParsedYaml } from './parse-yaml.js';
 import { yaml } from './yaml-runtime.js';
 
 const { isMap, isScalar, isSeq } = yaml;
@@ -30,12 +32,11 @@ interface Step {
 }
 
 /** Builds the position lookups for one parsed file. */
-export function createSourceMap(
-  doc: Document.Parsed | undefined,
-  aliases: AliasTargets,
-  lineCounter: LineCounter,
-  file: string,
-): SourceMap {
+export function createSourceMap(parsed: ParsedYaml, file: string): SourceMap {
+  return parsed.written ? writtenSourceMap(parsed.written, parsed.lineCounter, file) : nodeSourceMap(parsed.doc, parsed.aliases, parsed.lineCounter, file);
+}
+
+function nodeSourceMap(doc: Document.Parsed | undefined, aliases: AliasTargets, lineCounter: LineCounter, file: string): SourceMap {
   const nodeLoc = (node: Node | null | undefined): SourceLoc | undefined =>
     node?.range ? locAt(lineCounter, file, node.range[0], node.range[1]) : undefined;
   const start: SourceLoc = { file, line: 1, col: 1 };
@@ -107,4 +108,65 @@ function child(ctx: Lookup, from: unknown, seg: string | number, depth: number):
     }
   }
   return undefined;
+}
+
+/**
+ * The same lookups over the fast reader's positions (block-yaml.ts `Written`): the subset it
+ * reads has no aliases or merge keys, and every value there has a position, so the nearest
+ * ancestor of a path is the last step found.
+ */
+function writtenSourceMap(root: Written, lineCounter: LineCounter, file: string): SourceMap {
+  const indexes = new WeakMap<Entries, Map<string, number>>();
+  const walk = (path: JsonPath) => {
+    let from = root.from;
+    let to = root.to;
+    let entries = root.entries;
+    let key: { from: number; to: number } | undefined;
+    for (const seg of path) {
+      const at = entries ? entryAt(entries, seg, indexes) : -1;
+      if (at < 0 || !entries) return { found: false, from, to, key };
+      if (entries[0] === MAPPING) {
+        key = { from: entries[at + 1] as number, to: entries[at + 2] as number };
+        [from, to, entries] = [entries[at + 3] as number, entries[at + 4] as number, entries[at + 5] as Entries | null];
+      } else {
+        key = undefined;
+        [from, to, entries] = [entries[at] as number, entries[at + 1] as number, entries[at + 2] as Entries | null];
+      }
+    }
+    return { found: true, from, to, key };
+  };
+  return {
+    locate(path) {
+      const { from, to } = walk(path);
+      return locAt(lineCounter, file, from, to);
+    },
+    locateKey(path) {
+      const { found, from, to, key } = walk(path);
+      return found && key ? locAt(lineCounter, file, key.from, key.to) : locAt(lineCounter, file, from, to);
+    },
+  };
+}
+
+/** Mappings with more keys than this get a name index (built on first lookup): a stack's `services:` may hold thousands. */
+const SCAN_LIMIT = 16;
+
+/** Where `seg`'s entry starts in `entries`, or -1. A mapping is searched by the segment's string form, a sequence by index. */
+function entryAt(entries: Entries, seg: string | number, indexes: WeakMap<Entries, Map<string, number>>): number {
+  if (entries[0] !== MAPPING) {
+    const at = 1 + (seg as number) * SEQUENCE_STRIDE;
+    return typeof seg === 'number' && Number.isInteger(seg) && seg >= 0 && at < entries.length ? at : -1;
+  }
+  const name = String(seg);
+  const keys = (entries.length - 1) / MAPPING_STRIDE;
+  if (keys <= SCAN_LIMIT) {
+    for (let at = 1; at < entries.length; at += MAPPING_STRIDE) if (entries[at] === name) return at;
+    return -1;
+  }
+  let index = indexes.get(entries);
+  if (!index) {
+    index = new Map();
+    for (let at = 1; at < entries.length; at += MAPPING_STRIDE) index.set(entries[at] as string, at);
+    indexes.set(entries, index);
+  }
+  return index.get(name) ?? -1;
 }

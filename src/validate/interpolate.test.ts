@@ -9,7 +9,7 @@ function run(text: string, env: Record<string, string>) {
   const sink = new DiagnosticSink();
   const parsed = parseYaml(text, 'stack.yml', sink);
   if (!parsed) throw new Error('fixture does not parse');
-  const map = createSourceMap(parsed.doc, parsed.aliases, parsed.lineCounter, 'stack.yml');
+  const map = createSourceMap(parsed, 'stack.yml');
   const result = interpolateConfig(parsed.data as Record<string, unknown>, env, map, sink);
   return { ...result, diags: sink.items.map((d) => `${d.loc?.line}:${d.loc?.col} ${d.code}: ${d.message}`) };
 }

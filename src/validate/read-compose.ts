@@ -45,7 +45,7 @@ export function readComposeFile(file: string, io: FrontEndIo, sink: DiagnosticSi
   const forbidden = checkServiceOptions(raw, map, sink);
   const { data, failed } = interpolateConfig(raw, io.env, map, sink);
   if (version) validateSchema(data, version, map, [...failed, ...forbidden], sink);
-  if (parsed.doc) checkFloatPorts(parsed.doc, raw, map.locate, sink);
+  checkFloatPorts(parsed, raw, map.locate, sink);
   if (sink.errorCount === before) checkLoader(data, map.locate, sink, io.env);
   if (sink.errorCount > before || !version) return undefined;
   return { version, data, files: [file], locate: map.locate, locateKey: map.locateKey };

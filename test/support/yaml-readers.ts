@@ -1,12 +1,15 @@
 /**
- * Both YAML readers on one text, compared node by node (test/differential/block-yaml.test.ts):
- * the fast block reader (src/source/block-yaml.ts) must give what the yaml library gives
- * wherever it accepts a text, or decline it.
+ * Both YAML readers on one text, compared (test/unit/block-yaml.test.ts): the fast block
+ * reader (src/source/block-yaml.ts) must give what the yaml library gives wherever it
+ * accepts a text, or decline it: the same data, the same line starts, and through the source
+ * map the same position for every key and value of the document.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Node } from 'yaml';
+import type { JsonPath } from '../../src/model/compose.js';
 import { readBlockYaml } from '../../src/source/block-yaml.js';
 import { PARSE_OPTIONS } from '../../src/source/parse-yaml.js';
+import { createSourceMap, type SourceMap } from '../../src/source/source-map.js';
 import { yaml } from '../../src/source/yaml-runtime.js';
 
 export type Comparison = { accepted: false } | { accepted: true; differences: string[] };
@@ -30,37 +33,30 @@ export function compareReaders(text: string): Comparison {
     differences.push(`the library's toJS throws: ${String(e)}`);
   }
   if (!isDeepStrictEqual(fast.data, data)) differences.push(`data differs: ${JSON.stringify(fast.data).slice(0, 300)} vs ${JSON.stringify(data).slice(0, 300)}`);
-  compareNodes(fast.doc.contents as Node | null, lib.contents as Node | null, '$', differences);
+  const fastMap = createSourceMap({ doc: undefined, lineCounter: fastLines, aliases: new Map(), data: fast.data, written: fast.root }, 'f.yml');
+  const libMap = createSourceMap({ doc: lib, lineCounter: libLines, aliases: new Map(), data }, 'f.yml');
+  for (const path of [...pathsOf(lib.contents as Node | null, []), ...beyond(lib.contents as Node | null)]) comparePositions(path, fastMap, libMap, differences);
   return { accepted: true, differences };
 }
 
-function compareNodes(a: Node | null, b: Node | null, path: string, out: string[]): void {
-  const kind = (n: Node | null) => (n === null ? 'null' : yaml.isMap(n) ? 'map' : yaml.isSeq(n) ? 'seq' : yaml.isScalar(n) ? 'scalar' : 'other');
-  if (kind(a) !== kind(b)) {
-    out.push(`${path}: ${kind(a)} vs ${kind(b)}`);
-    return;
-  }
-  if (a === null || b === null) return;
-  if (a.range?.[0] !== b.range?.[0] || a.range?.[1] !== b.range?.[1]) out.push(`${path}: range ${a.range?.slice(0, 2)} vs ${b.range?.slice(0, 2)}`);
-  if (yaml.isScalar(a) && yaml.isScalar(b)) {
-    for (const k of ['value', 'source', 'type', 'format', 'tag'] as const) {
-      if (!Object.is(a[k], b[k])) out.push(`${path}: ${k} ${String(a[k])} vs ${String(b[k])}`);
-    }
-    return;
-  }
-  if (yaml.isSeq(a) && yaml.isSeq(b)) {
-    if (Boolean(a.flow) !== Boolean(b.flow)) out.push(`${path}: flow ${a.flow} vs ${b.flow}`);
-    if (a.items.length !== b.items.length) out.push(`${path}: ${a.items.length} vs ${b.items.length} items`);
-    a.items.forEach((x, i) => compareNodes(x as Node, (b.items[i] ?? null) as Node | null, `${path}[${i}]`, out));
-    return;
-  }
-  if (yaml.isMap(a) && yaml.isMap(b)) {
-    if (a.items.length !== b.items.length) out.push(`${path}: ${a.items.length} vs ${b.items.length} keys`);
-    a.items.forEach((p, i) => {
-      const q = b.items[i];
-      const name = yaml.isScalar(p.key) ? String(p.key.value) : '?';
-      compareNodes(p.key as Node, (q?.key ?? null) as Node | null, `${path}.<key ${name}>`, out);
-      compareNodes(p.value as Node, (q?.value ?? null) as Node | null, `${path}.${name}`, out);
-    });
-  }
+/** Both maps answer the same for `path`, its value and its key. */
+function comparePositions(path: JsonPath, fast: SourceMap, lib: SourceMap, out: string[]): void {
+  const show = (l: object) => JSON.stringify(l);
+  const [fv, lv] = [show(fast.locate(path)), show(lib.locate(path))];
+  if (fv !== lv) out.push(`${JSON.stringify(path)}: value at ${fv} vs ${lv}`);
+  const [fk, lk] = [show(fast.locateKey(path)), show(lib.locateKey(path))];
+  if (fk !== lk) out.push(`${JSON.stringify(path)}: key at ${fk} vs ${lk}`);
+}
+
+/** Every path of the document: each key of each mapping, each item of each sequence. */
+function pathsOf(node: Node | null, path: JsonPath): JsonPath[] {
+  const out: JsonPath[] = [path];
+  if (yaml.isMap(node)) for (const p of node.items) out.push(...pathsOf(p.value as Node | null, [...path, yaml.isScalar(p.key) ? String(p.key.value) : '?']));
+  if (yaml.isSeq(node)) node.items.forEach((item, i) => out.push(...pathsOf(item as Node | null, [...path, i])));
+  return out;
+}
+
+/** Paths that leave the document: an absent key and an index past the end under each collection (answered by the nearest ancestor). */
+function beyond(root: Node | null): JsonPath[] {
+  return pathsOf(root, []).flatMap((p) => [[...p, 'absent-key'], [...p, 999_999], [...p, 'absent', 'deeper']]);
 }
