@@ -20,6 +20,9 @@ export function expandShortPort(raw: string, loc: SourceLoc, sink: DiagnosticSin
     return undefined;
   }
   for (const part of parsed.dropped) sink.report(diag('PORT_SPEC_REINTERPRETED', loc, raw, part));
+  // Nearly every spec is one port: nothing to group or sort.
+  const [only] = parsed.mappings;
+  if (parsed.mappings.length === 1 && only) return bindingPorts(`${only.containerPort}/${only.protocol}`, only, loc, sink);
   const byKey = new Map<string, PortMapping[]>();
   for (const m of parsed.mappings) {
     const key = `${m.containerPort}/${m.protocol}`;
@@ -33,11 +36,12 @@ function bindingPorts(key: string, m: PortMapping, loc: SourceLoc, sink: Diagnos
   // docker prints net.JoinHostPort(ip, hostPort:port/proto): IPv6 in brackets.
   const ip = m.hostIp.includes(':') ? `[${m.hostIp}]` : m.hostIp;
   if (!ANY_ADDRESS.has(m.hostIp)) sink.report(diag('PORT_HOST_IP_IGNORED', loc, `${ip}:${m.hostPort}:${key}`));
-  const target = Number(m.containerPort);
-  const base = { target, protocol: m.protocol, mode: 'ingress', loc };
-  if (m.hostPort === '') return [{ ...base, published: 0 }];
-  const [start, end = start] = m.hostPort.split('-').map(Number) as [number, number?];
+  const [target, protocol] = [Number(m.containerPort), m.protocol];
+  if (m.hostPort === '') return [{ target, protocol, mode: 'ingress', loc, published: 0 }];
+  const dash = m.hostPort.indexOf('-');
+  const start = Number(dash < 0 ? m.hostPort : m.hostPort.slice(0, dash));
+  const end = dash < 0 ? start : Number(m.hostPort.slice(dash + 1));
   const out: LoosePort[] = [];
-  for (let p = start; p <= end; p++) out.push({ ...base, published: p });
+  for (let p = start; p <= end; p++) out.push({ target, protocol, mode: 'ingress', loc, published: p });
   return out;
 }

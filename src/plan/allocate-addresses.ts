@@ -32,13 +32,18 @@ export function allocateAddresses(
   sink: DiagnosticSink,
 ): Lock['ips'] | undefined {
   const cidr = parseCidr(subnet) as Cidr;
+  // Claims with their kind, name and position side by side (claim i is kinds[i] names[i]):
+  // a plan claims an address per task, so no per-claim object or key parsing beyond the pool's key.
   const claims: Claim[] = [];
-  const where = new Map<string, SourceLoc | undefined>();
+  const kinds: Kind[] = [];
+  const names: string[] = [];
+  const locs: (SourceLoc | undefined)[] = [];
   const claim = (kind: Kind, name: string, loc: SourceLoc | undefined) => {
-    const key = `${kind}\0${name}`;
     const text = locked[kind][name];
-    claims.push({ key, locked: text === undefined ? undefined : (parseIpv4(text) ?? -1) });
-    where.set(key, loc);
+    claims.push({ key: `${kind}\0${name}`, locked: text === undefined ? undefined : (parseIpv4(text) ?? -1) });
+    kinds.push(kind);
+    names.push(name);
+    locs.push(loc);
   };
   for (const node of nodes) claim('nodes', node.name, node.loc);
   for (const { service, tasks } of members) {
@@ -53,16 +58,22 @@ export function allocateAddresses(
     sink.report(diag('INGRESS_SUBNET_EXHAUSTED', loc, formatCidr(cidr), claims.length, usableHosts(cidr), suggestSubnet(cidr, claims.length)));
     return undefined;
   }
-  for (const m of result.moved) {
-    const [kind, name] = m.key.split('\0') as [Kind, string];
-    const old = locked[kind][name] ?? '';
-    const why = m.why === 'outside' ? `not a host address of ingress_subnet ${subnet}` : 'locked twice';
-    sink.report(diag('LOCK_VALUE_REALLOCATED', where.get(m.key), `${WHAT[kind]} '${name}'`, old, formatIpv4(result.values.get(m.key) ?? 0), why));
+  if (result.moved.length > 0) {
+    const index = new Map(claims.map((c, i) => [c.key, i]));
+    for (const m of result.moved) {
+      const i = index.get(m.key) as number;
+      const [kind, name] = [kinds[i] as Kind, names[i] as string];
+      const why = m.why === 'outside' ? `not a host address of ingress_subnet ${subnet}` : 'locked twice';
+      sink.report(diag('LOCK_VALUE_REALLOCATED', locs[i], `${WHAT[kind]} '${name}'`, locked[kind][name] ?? '', formatIpv4(result.values.get(m.key) ?? 0), why));
+    }
   }
+  // In the pool's order, as before: the locked values it kept, then the values it served.
   const out: Record<Kind, Record<string, string>> = { nodes: {}, vips: {}, tasks: {} };
-  for (const [key, value] of result.values) {
-    const [kind, name] = key.split('\0') as [Kind, string];
-    out[kind][name] = formatIpv4(value);
+  for (const kept of [true, false]) {
+    claims.forEach((c, i) => {
+      const value = result.values.get(c.key);
+      if (value !== undefined && (value === c.locked) === kept) out[kinds[i] as Kind][names[i] as string] = formatIpv4(value);
+    });
   }
   return out;
 }

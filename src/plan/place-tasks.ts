@@ -72,15 +72,16 @@ export function placeTasks(
   // Kept tasks are already running: all of them weigh on their nodes before any task is placed afresh.
   for (const p of prepared) for (const n of p?.slots ?? []) if (n) memo.index.add(n);
   const placed = new Map<string, PlacedTask[]>();
-  for (const [i, service] of services.entries()) {
+  // forEach rather than for-of over entries(): this runs per task before the JIT has optimized it (issue 18).
+  services.forEach((service, i) => {
     const p = prepared[i];
     const tasks = p ? placeRest(p, memo) : [];
     if (p) {
-      for (const [j, t] of tasks.entries()) if (!p.slots[j]) memo.index.add(p.eligible.byName.get(t.node) as InventoryNode);
+      tasks.forEach((t, j) => p.slots[j] || memo.index.add(p.eligible.byName.get(t.node) as InventoryNode));
       reportMoved(p, tasks, sink);
     }
     placed.set(service.name, tasks);
-  }
+  });
   return sink.errorCount === before ? placed : undefined;
 }
 

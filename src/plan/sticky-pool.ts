@@ -42,7 +42,10 @@ export function allocateSticky(claims: readonly Claim[], range: PoolRange): Pool
   const moved: Reallocation[] = [];
   const fresh: Claim[] = [];
   let highest = range.first - 1;
-  for (const claim of claims) {
+  // Indexed loops here and below: a plan claims a value per task, and this runs once per
+  // process, mostly before the JIT has optimized it, where for-of allocates per step (issue 18).
+  for (let i = 0; i < claims.length; i++) {
+    const claim = claims[i] as Claim;
     const why = claim.locked === undefined ? undefined : lockedProblem(claim.locked, range, used);
     if (claim.locked === undefined || why) {
       if (claim.locked !== undefined && why) moved.push({ key: claim.key, old: claim.locked, why });
@@ -66,7 +69,8 @@ function lockedProblem(v: number, range: PoolRange, used: ReadonlySet<number>): 
 function serveNextFit(fresh: readonly Claim[], range: PoolRange, used: Set<number>, values: Map<string, number>, start: number): number {
   const size = range.last - range.first + 1;
   let cursor = start > range.last ? range.first : start;
-  for (const [i, claim] of fresh.entries()) {
+  for (let i = 0; i < fresh.length; i++) {
+    const claim = fresh[i] as Claim;
     let probes = 0;
     while ((used.has(cursor) || range.taken.has(cursor)) && probes < size) {
       cursor = cursor === range.last ? range.first : cursor + 1;

@@ -98,19 +98,21 @@ const ITEM_UINTS: readonly [string, string, string, string][] = [
   ['configs', 'mode', 'Configs', 'Mode'],
 ];
 
+// These run per service, mostly before the JIT has optimized them: forEach and plain loops
+// rather than destructuring for-of, which allocates per step there (issue 18).
 function unsigned(svc: Dict, at: (...p: (string | number)[]) => JsonPath, locate: Locate, sink: DiagnosticSink): void {
-  for (const [path, field] of UINTS) {
+  UINTS.forEach(([path, field]) => {
     const v = valueIn(svc, path);
     if (typeof v === 'number' && v < 0) sink.report(diag('UINT_NEGATIVE', locate(at(...path)), field, v));
-  }
-  for (const [list, key, listField, field] of ITEM_UINTS) {
+  });
+  ITEM_UINTS.forEach(([list, key, listField, field]) => {
     const items = svc[list];
-    if (!Array.isArray(items)) continue;
+    if (!Array.isArray(items)) return;
     items.forEach((item, i) => {
       const v = isDict(item) ? item[key] : undefined;
       if (typeof v === 'number' && v < 0) sink.report(diag('UINT_NEGATIVE', locate(at(list, i, key)), `${listField}[${i}].${field}`, v));
     });
-  }
+  });
 }
 
 // transformSize → go-units RAMInBytes on the loader's UnitBytes fields.
@@ -120,17 +122,17 @@ const SIZES: readonly [JsonPath, string][] = [
 ];
 
 function sizes(svc: Dict, at: (...p: (string | number)[]) => JsonPath, locate: Locate, sink: DiagnosticSink): void {
-  for (const [path, field] of SIZES) {
+  SIZES.forEach(([path, field]) => {
     const v = valueIn(svc, path);
-    if (typeof v !== 'string') continue;
+    if (typeof v !== 'string') return;
     const why = ramInBytesProblem(v);
     if (why) sink.report(diag('SIZE_INVALID', locate(at(...path)), field, why));
-  }
+  });
 }
 
 function valueIn(v: unknown, path: JsonPath): unknown {
   let cur = v;
-  for (const k of path) cur = isDict(cur) ? cur[String(k)] : undefined;
+  for (let i = 0; i < path.length && cur !== undefined; i++) cur = isDict(cur) ? cur[String(path[i])] : undefined;
   return cur;
 }
 
