@@ -10,9 +10,10 @@ export interface NormalizeContext {
 /** The plain value at `path` in the document's data, or undefined. */
 export function valueAt(doc: ComposeDocument, path: JsonPath): unknown {
   let v: unknown = doc.data;
-  for (const key of path) {
+  // Indexed: called tens of times per service, mostly before the JIT optimizes it, where for-of allocates per step.
+  for (let i = 0; i < path.length; i++) {
     if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[key];
+    v = (v as Record<string | number, unknown>)[path[i] as string | number];
   }
   return v;
 }

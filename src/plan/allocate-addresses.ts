@@ -64,15 +64,14 @@ export function allocateAddresses(
       const i = index.get(m.key) as number;
       const [kind, name] = [kinds[i] as Kind, names[i] as string];
       const why = m.why === 'outside' ? `not a host address of ingress_subnet ${subnet}` : 'locked twice';
-      sink.report(diag('LOCK_VALUE_REALLOCATED', locs[i], `${WHAT[kind]} '${name}'`, locked[kind][name] ?? '', formatIpv4(result.values.get(m.key) ?? 0), why));
+      sink.report(diag('LOCK_VALUE_REALLOCATED', locs[i], `${WHAT[kind]} '${name}'`, locked[kind][name] ?? '', formatIpv4(result.byClaim[i] ?? 0), why));
     }
   }
-  // In the pool's order, as before: the locked values it kept, then the values it served.
+  // In the pool's order: the locked values it kept, then the values it served.
   const out: Record<Kind, Record<string, string>> = { nodes: {}, vips: {}, tasks: {} };
   for (const kept of [true, false]) {
-    claims.forEach((c, i) => {
-      const value = result.values.get(c.key);
-      if (value !== undefined && (value === c.locked) === kept) out[kinds[i] as Kind][names[i] as string] = formatIpv4(value);
+    result.byClaim.forEach((value, i) => {
+      if (value !== undefined && (value === (claims[i] as Claim).locked) === kept) out[kinds[i] as Kind][names[i] as string] = formatIpv4(value);
     });
   }
   return out;

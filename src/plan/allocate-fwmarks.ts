@@ -26,10 +26,12 @@ export function allocateFwmarks(
     sink.report(diag('FWMARK_POOL_EXHAUSTED', baseLoc, base, result.needed, result.free));
     return undefined;
   }
-  const byName = new Map(services.map((s) => [s.name, s]));
   for (const m of result.moved) {
     const why = m.why === 'outside' ? `below fwmark_base ${base}` : 'locked twice';
-    sink.report(diag('LOCK_VALUE_REALLOCATED', byName.get(m.key)?.loc, `fwmark of service '${m.key}'`, String(m.old), String(result.values.get(m.key)), why));
+    sink.report(diag('LOCK_VALUE_REALLOCATED', services.find((s) => s.name === m.key)?.loc, `fwmark of service '${m.key}'`, String(m.old), String(result.values.get(m.key)), why));
   }
-  return Object.fromEntries(result.values);
+  // Filled by forEach: fromEntries over a Map allocates an entry pair per service.
+  const marks: Record<string, number> = {};
+  result.values.forEach((mark, name) => (marks[name] = mark));
+  return marks;
 }

@@ -26,7 +26,10 @@ export interface Reallocation {
 }
 
 export interface PoolResult {
+  /** Values by key: the locked values kept, then the values served, each in claim order. */
   readonly values: ReadonlyMap<string, number>;
+  /** The value of each claim, by its index in the claims given (undefined when unserved). */
+  readonly byClaim: readonly (number | undefined)[];
   /** Locked values that could not be kept (their claim was served again). */
   readonly moved: readonly Reallocation[];
   /** Claims left without a value because the range ran out. */
@@ -38,9 +41,9 @@ export interface PoolResult {
 
 export function allocateSticky(claims: readonly Claim[], range: PoolRange): PoolResult {
   const used = new Set<number>();
-  const values = new Map<string, number>();
+  const byClaim: (number | undefined)[] = new Array<number | undefined>(claims.length).fill(undefined);
   const moved: Reallocation[] = [];
-  const fresh: Claim[] = [];
+  const fresh: number[] = [];
   let highest = range.first - 1;
   // Indexed loops here and below: a plan claims a value per task, and this runs once per
   // process, mostly before the JIT has optimized it, where for-of allocates per step (issue 18).
@@ -49,16 +52,37 @@ export function allocateSticky(claims: readonly Claim[], range: PoolRange): Pool
     const why = claim.locked === undefined ? undefined : lockedProblem(claim.locked, range, used);
     if (claim.locked === undefined || why) {
       if (claim.locked !== undefined && why) moved.push({ key: claim.key, old: claim.locked, why });
-      fresh.push(claim);
+      fresh.push(i);
       continue;
     }
     used.add(claim.locked);
-    values.set(claim.key, claim.locked);
+    byClaim[i] = claim.locked;
     highest = Math.max(highest, claim.locked);
   }
   const free = range.last - range.first + 1 - used.size - countTakenIn(range);
-  const unserved = serveNextFit(fresh, range, used, values, highest + 1);
-  return { values, moved, unserved, needed: fresh.length, free: Math.max(0, free) };
+  const unserved = serveNextFit(fresh, range, used, byClaim, highest + 1);
+  let values: Map<string, number> | undefined;
+  return {
+    // Keyed on first use: the address pool, with a claim per task, reads byClaim only.
+    get values() {
+      return (values ??= keyed(claims, byClaim, new Set(fresh)));
+    },
+    byClaim,
+    moved,
+    unserved,
+    needed: fresh.length,
+    free: Math.max(0, free),
+  };
+}
+
+function keyed(claims: readonly Claim[], byClaim: readonly (number | undefined)[], fresh: ReadonlySet<number>): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const served of [false, true]) {
+    byClaim.forEach((v, i) => {
+      if (v !== undefined && fresh.has(i) === served) values.set((claims[i] as Claim).key, v);
+    });
+  }
+  return values;
 }
 
 function lockedProblem(v: number, range: PoolRange, used: ReadonlySet<number>): Reallocation['why'] | undefined {
@@ -66,11 +90,11 @@ function lockedProblem(v: number, range: PoolRange, used: ReadonlySet<number>): 
   return range.taken.has(v) || used.has(v) ? 'taken' : undefined;
 }
 
-function serveNextFit(fresh: readonly Claim[], range: PoolRange, used: Set<number>, values: Map<string, number>, start: number): number {
+/** Serves the claims at the indexes `fresh`, in order; returns how many were left unserved. */
+function serveNextFit(fresh: readonly number[], range: PoolRange, used: Set<number>, byClaim: (number | undefined)[], start: number): number {
   const size = range.last - range.first + 1;
   let cursor = start > range.last ? range.first : start;
   for (let i = 0; i < fresh.length; i++) {
-    const claim = fresh[i] as Claim;
     let probes = 0;
     while ((used.has(cursor) || range.taken.has(cursor)) && probes < size) {
       cursor = cursor === range.last ? range.first : cursor + 1;
@@ -79,7 +103,7 @@ function serveNextFit(fresh: readonly Claim[], range: PoolRange, used: Set<numbe
     // A full lap without a free value: the range is exhausted for every remaining claim.
     if (probes === size) return fresh.length - i;
     used.add(cursor);
-    values.set(claim.key, cursor);
+    byClaim[fresh[i] as number] = cursor;
     cursor = cursor === range.last ? range.first : cursor + 1;
   }
   return 0;

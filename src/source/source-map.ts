@@ -125,13 +125,12 @@ function writtenSourceMap(root: Written, lineCounter: LineCounter, file: string)
     for (const seg of path) {
       const at = entries ? entryAt(entries, seg, indexes) : -1;
       if (at < 0 || !entries) return { found: false, from, to, key };
-      if (entries[0] === MAPPING) {
-        key = { from: entries[at + 1] as number, to: entries[at + 2] as number };
-        [from, to, entries] = [entries[at + 3] as number, entries[at + 4] as number, entries[at + 5] as Entries | null];
-      } else {
-        key = undefined;
-        [from, to, entries] = [entries[at] as number, entries[at + 1] as number, entries[at + 2] as Entries | null];
-      }
+      // Plain assignments, no destructuring: this runs per located path, mostly in cold code.
+      const value = entries[0] === MAPPING ? at + 3 : at;
+      key = entries[0] === MAPPING ? { from: entries[at + 1] as number, to: entries[at + 2] as number } : undefined;
+      from = entries[value] as number;
+      to = entries[value + 1] as number;
+      entries = entries[value + 2] as Entries | null;
     }
     return { found: true, from, to, key };
   };

@@ -46,16 +46,17 @@ export function checkServiceOptions(data: Readonly<Record<string, unknown>>, map
   for (const [name, service] of Object.entries(services)) {
     if (!isRecord(service)) continue;
     for (const option of Object.keys(service)) {
-      const path: JsonPath = ['services', name, option];
-      const where = `services.${name}.${option}`;
+      // The path and its text only for an option reported: most are not, and this runs per option of every service.
+      const path = (): JsonPath => ['services', name, option];
+      const where = () => `services.${name}.${option}`;
       const why = FORBIDDEN[option];
       if (why !== undefined && Object.prototype.hasOwnProperty.call(FORBIDDEN, option)) {
-        forbidden.push(path);
-        sink.report(diag('FORBIDDEN_OPTION', map.locateKey(path), where, why));
+        forbidden.push(path());
+        sink.report(diag('FORBIDDEN_OPTION', map.locateKey(path()), where(), why));
       } else if (UNSUPPORTED.includes(option)) {
-        sink.report(diag('UNSUPPORTED_OPTION', map.locateKey(path), where));
+        sink.report(diag('UNSUPPORTED_OPTION', map.locateKey(path()), where()));
       } else if (Object.prototype.hasOwnProperty.call(DEPRECATED, option)) {
-        sink.report(diag('DEPRECATED_OPTION', map.locateKey(path), where, DEPRECATED[option] ?? ''));
+        sink.report(diag('DEPRECATED_OPTION', map.locateKey(path()), where(), DEPRECATED[option] ?? ''));
       }
     }
   }
