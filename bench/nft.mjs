@@ -129,6 +129,12 @@ function one(){const s=net.connect(+port,host,()=>s.write('q'));s.on('data',()=>
   return { services, connsPerSecFirst: first, connsPerSecLast: last };
 }
 
+// A benchmark that needs an absent tool says so and stops; it is not a failure.
+const missing = ['ip', 'nft', 'iptables-nft-restore', 'iptables-nft-save'].filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
+if (missing.length > 0 || process.getuid?.() !== 0) {
+  console.log(`# meshc nftables bench: skipped (${missing.length > 0 ? `not installed: ${missing.join(', ')}` : 'needs root'})`);
+  process.exit(0);
+}
 console.log(`# meshc nftables bench: ${cpus().length} cpu(s), load ${loadavg().map((l) => l.toFixed(2)).join(' ')}; IPVS ${hasIpvs ? 'present' : 'absent (iptables side without ipvsadm -R)'}`);
 console.log('ports\tnft rules\tnft apply ms\tiptables rules\tipvs entries\tiptables(+ipvs) apply ms');
 for (const n of PORTS) {
