@@ -28,7 +28,9 @@ function loadBundle() {
   const mod = process.getBuiltinModule('node:module');
   const cacheFile = `${bundle}.v8cache`;
   const cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
-  const source = readFileSync(bundle, 'utf8');
+  // scripts/bundle.mjs makes sure the bundle is ASCII, so latin1 reads the same text without
+  // UTF-8 decoding (about 2 ms of a start on the machines measured).
+  const source = readFileSync(bundle, 'latin1');
   // Node's CommonJS wrapper: the code cache was made over exactly this text (scripts/bundle.mjs).
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
   if ((cachedData === undefined || script.cachedDataRejected) && typeof mod.enableCompileCache === 'function') {

@@ -13,7 +13,9 @@ export const portsFormat: FormatCheck = (value) => {
   return typeof value === 'string' && parsePortSpec(value).ok;
 };
 
-const DURATION = /^[-+]?(?:0|(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
+// µs is written both ways Go accepts (U+00B5 micro sign, U+03BC Greek mu), as escapes: one non-ASCII
+// character would make the whole bundle a two-byte string, twice the bytes to decode and hold at every start.
+const DURATION = /^[-+]?(?:0|(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$/;
 
 /** time.ParseDuration: "0", or one or more number+unit pairs ("1h30m", "1.5s", "300ms"). */
 export const durationFormat: FormatCheck = (value) => typeof value === 'string' && DURATION.test(value);
