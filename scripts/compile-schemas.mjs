@@ -81,7 +81,9 @@ function inlineRuntime(body) {
     format: 'cjs',
     platform: 'node',
     target: 'node20.19',
-    minifyWhitespace: true, // ajv's code is already dense: kept as small to read as it was
+    // Generated code nobody reads: minified whole, it is a third less text to read, hold and
+    // deserialise at every start (a 1,000-service validate reads the same file once).
+    minify: true,
     logLevel: 'warning',
   });
   const code = out.outputFiles[0].text;
