@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 /**
  * One-file build of the CLI (issue 18: start-up at Node's floor). Bundles dist/cli/main.js
- * and everything it imports, the `yaml` package included, into dist/meshc.cjs, so a start
- * compiles one script instead of resolving, reading and linking ~110 ES modules.
+ * and everything it imports into dist/meshc.cjs, so a start compiles one script instead of
+ * resolving, reading and linking ~110 ES modules.
  * Run after `tsc` (it bundles the emitted JavaScript).
  *
  * Each module keeps its original location: `import.meta.url` in dist/<dir>/<file>.js becomes
  * that file's URL, so the lookups made relative to it (package.json, templates/,
  * dist/validate/generated/) find the same files as the unbundled build.
- * Handlebars stays outside (required on first use: only `compile` renders templates).
+ * Two libraries stay outside, each loaded on first use, so a start does not pay for them:
+ * Handlebars (only `compile` renders templates), and yaml, which src/source/yaml-runtime.ts
+ * loads from its one-file build (dist/source/generated/yaml.cjs, with its own code cache)
+ * only for a file the fast reader declines: a third of the bundle's code, and about 10 ms of
+ * every `validate` of a plain block file.
  */
 import { build } from 'esbuild';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -29,8 +33,6 @@ const keepLocations = (dist) => ({
       if (relative(dist, args.path).startsWith('..')) return undefined; // not meshc's own module
       let contents = await readFile(args.path, 'utf8');
       const rel = relative(dist, args.path).split('\\').join('/');
-      // The one-file yaml build exists for the unbundled start; here yaml is bundled like the rest.
-      if (rel === 'source/yaml-runtime.js') contents = "import * as yaml from 'yaml';\nexport { yaml };\n";
       contents = contents.replaceAll('import.meta.url', `__meshcModuleUrl(${JSON.stringify(encodeURI(rel))})`);
       return { contents, loader: 'js', resolveDir: dirname(args.path) };
     });
@@ -65,7 +67,7 @@ const lazyBuiltins = {
 /** Bundles `dist` (a tsc output directory) into `dist`/meshc.cjs; returns that path. */
 export async function bundle(dist = join(root, 'dist')) {
   const outfile = join(dist, 'meshc.cjs');
-  await build({
+  const { metafile } = await build({
     entryPoints: [join(dist, 'cli/main.js')],
     outfile,
     bundle: true,
@@ -86,7 +88,11 @@ export async function bundle(dist = join(root, 'dist')) {
     },
     legalComments: 'eof',
     logLevel: 'warning',
+    metafile: true,
   });
+  // A static import of 'yaml' anywhere would put the library back into every start.
+  const yamlInputs = Object.keys(metafile.inputs).filter((p) => p.includes('node_modules/yaml/'));
+  if (yamlInputs.length > 0) throw new Error(`the bundle holds the yaml library (${yamlInputs[0]}, ...): import it through src/source/yaml-runtime.ts`);
   // esbuild escapes non-ASCII text in strings but not in regular expression literals. One
   // such character makes V8 hold the whole source as a two-byte string and decode it the slow
   // way at every start (about 5 ms of a 50 ms start-up): write it as an escape in src/ instead.

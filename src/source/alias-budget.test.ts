@@ -4,7 +4,7 @@ import { resolveAliases } from './anchors.js';
 import { yaml } from './yaml-runtime.js';
 
 const measure = (text: string) => {
-  const doc = yaml.parseDocument(text, { merge: true });
+  const doc = yaml().parseDocument(text, { merge: true });
   return measureAliases(doc, resolveAliases(doc));
 };
 

@@ -12,8 +12,6 @@ import type { AliasTargets } from './anchors.js';
 import { eachNode } from './each-node.js';
 import { yaml } from './yaml-runtime.js';
 
-const { isAlias, isCollection, isPair, isScalar } = yaml;
-
 export interface AliasVerdict {
   /** Nodes the plain data will hold, expansions included. */
   readonly total: number;
@@ -36,6 +34,7 @@ export function isExcessive(v: AliasVerdict): boolean {
 
 /** Measures the expansion of `doc` (its aliases resolved against the document). */
 export function measureAliases(doc: Document.Parsed, targets: AliasTargets): AliasVerdict {
+  const { isAlias, isCollection, isPair, isScalar } = yaml();
   // An anchor's expanded size is computed once and counted at every use.
   const sizes = new Map<Node, number>();
   const expanded = (node: unknown): number => {

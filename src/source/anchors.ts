@@ -14,8 +14,9 @@ export type AliasTargets = ReadonlyMap<Alias, Node>;
 export function resolveAliases(doc: Document.Parsed): Map<Alias, Node> {
   const anchors = new Map<string, Node>();
   const targets = new Map<Alias, Node>();
+  const { isAlias } = yaml();
   eachNode(doc, (node) => {
-    if (yaml.isAlias(node)) {
+    if (isAlias(node)) {
       const target = anchors.get(node.source);
       if (target) targets.set(node, target);
     } else if (node.anchor) {
@@ -27,5 +28,5 @@ export function resolveAliases(doc: Document.Parsed): Map<Alias, Node> {
 
 /** `node`, or what it names when it is an alias (undefined for an unknown anchor). */
 export function deref(targets: AliasTargets, node: unknown): unknown {
-  return yaml.isAlias(node) ? targets.get(node) : node;
+  return yaml().isAlias(node) ? targets.get(node) : node;
 }

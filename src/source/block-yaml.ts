@@ -16,14 +16,13 @@
  * where each key and value was written, as the library's node ranges say (what the source
  * map reads). It builds no node tree: the library's nodes cost several objects per key, and
  * a valid file needs only the data and a few positions (issue 18). Plain scalars are resolved
- * by the document's own schema tags, exactly as the library's composer picks them
- * (compose-scalar.js `findScalarTagByTest`). test/unit/block-yaml.test.ts compares both
- * readers' data and every position of their source maps.
+ * by the library's tags for parse-yaml.ts's options, picked as the library's composer picks
+ * them (compose-scalar.js `findScalarTagByTest`), from plain-scalars.ts's copy of them, so
+ * that reading a file in the subset never loads the library. test/unit/block-yaml.test.ts
+ * compares both readers' data and every position of their source maps.
  */
-import type { DocumentOptions, LineCounter, ParseOptions, ScalarTag, SchemaOptions } from 'yaml';
-import { yaml } from './yaml-runtime.js';
-
-const { Document: YamlDocument, isScalar } = yaml;
+import type { LineCounter } from './line-counter.js';
+import { plainTag, type PlainTag } from './plain-scalars.js';
 
 export interface BlockYaml {
   /** What the library's `doc.toJS()` gives. */
@@ -80,15 +79,15 @@ const FLOW_INDICATORS = new Set(',[]{}'.split('').map((c) => c.charCodeAt(0)));
 type Built = { from: number; to: number; entries: Entries | null; value: unknown; end: number; last: number };
 
 /**
- * Parses `text` if it lies in the subset; fills `lineCounter` as the library would.
- * `options` are the parse options the library path uses (schema, custom tags, merge).
+ * Parses `text` if it lies in the subset; fills `lineCounter` as the library would. Scalars
+ * resolve as the library resolves them with parse-yaml.ts's PARSE_OPTIONS.
  */
-export function readBlockYaml(text: string, lineCounter: LineCounter, options: ParseOptions & DocumentOptions & SchemaOptions): BlockYaml | undefined {
+export function readBlockYaml(text: string, lineCounter: LineCounter): BlockYaml | undefined {
   if (!inSubsetAtAGlance(text)) return undefined;
   let reader: Reader;
   let root: Built;
   try {
-    reader = new Reader(text, options);
+    reader = new Reader(text);
     root = reader.document();
   } catch (e) {
     if (e instanceof OutsideSubset) return undefined;
@@ -109,24 +108,15 @@ function inSubsetAtAGlance(text: string): boolean {
 }
 
 class Reader {
-  /** The document options the library's tags resolve with (its defaults filled in). */
-  private readonly docOptions: InstanceType<typeof YamlDocument>['options'];
   readonly lineStarts: number[] = [0];
-  private readonly tags: readonly ScalarTag[];
   /** Per line: its first non-space column, or -1 for a blank or comment-only line. */
   private readonly indents: number[] = [];
   /** Where flowScalar stopped. */
   private pos = 0;
   /** The tag each plain source resolves by (keys and values apart): most sources repeat. */
-  private readonly resolved = [new Map<string, ScalarTag | null>(), new Map<string, ScalarTag | null>()];
+  private readonly resolved = [new Map<string, PlainTag | null>(), new Map<string, PlainTag | null>()];
 
-  constructor(
-    private readonly text: string,
-    options: ParseOptions & DocumentOptions & SchemaOptions,
-  ) {
-    const { schema, options: docOptions } = new YamlDocument(undefined, options);
-    this.docOptions = docOptions;
-    this.tags = schema.tags.filter((t): t is ScalarTag => !('collection' in t && t.collection) && 'test' in t && t.test !== undefined);
+  constructor(private readonly text: string) {
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
     for (let l = 0; l < this.lineStarts.length; l++) {
       const start = this.lineStarts[l] as number;
@@ -454,15 +444,13 @@ class Reader {
 
   /** A plain scalar's value, resolved by the first default tag whose test matches (compose-scalar.js). */
   private resolvePlain(source: string, atKey: boolean): unknown {
-    const cache = this.resolved[atKey ? 1 : 0] as Map<string, ScalarTag | null>;
+    const cache = this.resolved[atKey ? 1 : 0] as Map<string, PlainTag | null>;
     let tag = cache.get(source);
     if (tag === undefined) {
-      tag = this.tags.find((t) => (t.default === true || (atKey && t.default === 'key')) && t.test?.test(source)) ?? null;
+      tag = plainTag(source, atKey) ?? null;
       cache.set(source, tag);
     }
-    if (tag === null) return source;
-    const res = tag.resolve(source, () => outside(), this.docOptions);
-    return isScalar(res) ? res.value : res;
+    return tag === null ? source : tag.resolve(source);
   }
 }
 

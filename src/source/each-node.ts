@@ -7,13 +7,12 @@
 import type { Document, Node, Pair } from 'yaml';
 import { yaml } from './yaml-runtime.js';
 
-const { isCollection, isNode, isPair } = yaml;
-
 /**
  * Calls `enter` with each node and the pairs and collections above it. The ancestor list is
  * live (it changes as the walk goes on): copy it to keep it.
  */
 export function eachNode(doc: Document.Parsed, enter: (node: Node, ancestors: readonly (Node | Pair)[]) => void): void {
+  const { isCollection, isNode, isPair } = yaml();
   const ancestors: (Node | Pair)[] = [];
   const walk = (item: unknown): void => {
     if (isPair(item)) {

@@ -5,7 +5,7 @@
  * (go-yaml's rule, alias-budget.ts) so a "billion laughs" file fails fast instead of
  * exhausting memory.
  */
-import type { Document, DocumentOptions, LineCounter, Node, Pair, ParseOptions, ScalarTag, SchemaOptions } from 'yaml';
+import type { Document, DocumentOptions, Node, Pair, ParseOptions, ScalarTag, SchemaOptions } from 'yaml';
 import { readBlockYaml, type Written } from './block-yaml.js';
 import { diag } from '../diagnostics/catalog.js';
 import type { Diagnostic, DiagnosticSink, SourceLoc } from '../diagnostics/types.js';
@@ -13,9 +13,8 @@ import { isExcessive, measureAliases } from './alias-budget.js';
 import { deref, resolveAliases, type AliasTargets } from './anchors.js';
 import { eachNode } from './each-node.js';
 import { goYamlInt } from './go-yaml-int.js';
-import { yaml } from './yaml-runtime.js';
-
-const { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments } = yaml;
+import { LineCounter } from './line-counter.js';
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, yaml } from './yaml-runtime.js';
 
 export interface ParsedYaml {
   /**
@@ -58,7 +57,7 @@ function deepestLine(text: string, file: string): SourceLoc {
   return { file, ...best };
 }
 
-/** How both readers read a file (the schema and tags also resolve block-yaml.ts's plain scalars). */
+/** How the library reads a file (plain-scalars.ts holds the fast reader to the same scalar tags). */
 export const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.2',
   schema: 'core',
@@ -68,14 +67,14 @@ export const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
 };
 
 function parseGuarded(text: string, file: string, sink: DiagnosticSink): ParsedYaml | undefined {
-  const lineCounter = new yaml.LineCounter();
+  const lineCounter = new LineCounter();
   // Plain block YAML (most files) is read by the fast reader; everything else, errors
   // included, by the library.
-  const fast = readBlockYaml(text, lineCounter, PARSE_OPTIONS);
+  const fast = readBlockYaml(text, lineCounter);
   if (fast) {
     let doc: Document.Parsed | undefined;
     // The fast reader took the text, so the library reads it without a problem (the tests prove both agree).
-    const lazy = () => (doc ??= firstDocument(text, new yaml.LineCounter()));
+    const lazy = () => (doc ??= firstDocument(text, new LineCounter()));
     return { get doc() { return lazy(); }, lineCounter, aliases: new Map(), data: fast.data, written: fast.root };
   }
   const doc = firstDocument(text, lineCounter);
@@ -108,7 +107,7 @@ function parseGuarded(text: string, file: string, sink: DiagnosticSink): ParsedY
 
 /** go-yaml's Unmarshal decodes the first document and never looks past it. */
 function firstDocument(text: string, lineCounter: LineCounter): Document.Parsed | undefined {
-  const docs = parseAllDocuments(text, { lineCounter, ...PARSE_OPTIONS, prettyErrors: false });
+  const docs = yaml().parseAllDocuments(text, { lineCounter, ...PARSE_OPTIONS, prettyErrors: false });
   return Array.isArray(docs) ? docs[0] : undefined;
 }
 

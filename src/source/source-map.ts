@@ -10,9 +10,7 @@ import type { JsonPath } from '../model/compose.js';
 import { deref, type AliasTargets } from './anchors.js';
 import { MAPPING, MAPPING_STRIDE, SEQUENCE_STRIDE, type Entries, type Written } from './block-yaml.js';
 import { isMergeKey, locAt, type ParsedYaml } from './parse-yaml.js';
-import { yaml } from './yaml-runtime.js';
-
-const { isMap, isScalar, isSeq } = yaml;
+import { isMap, isScalar, isSeq } from './yaml-runtime.js';
 
 export interface SourceMap {
   /** Position of the value at `path`; nearest ancestor if absent. */

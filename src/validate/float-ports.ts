@@ -20,15 +20,16 @@ export function checkFloatPorts(parsed: ParsedYaml, data: Record<string, unknown
   if (!Object.values(services).some(hasNumericPort)) return;
   // One pass over the services node (getIn per service scans the map each time: quadratic
   // on a stack of 400,000 services).
+  const { isMap, isScalar, isSeq } = yaml();
   const node = parsed.doc?.get('services', true);
-  if (!yaml.isMap(node)) return;
+  if (!isMap(node)) return;
   for (const pair of node.items) {
-    const name = yaml.isScalar(pair.key) ? String(pair.key.value) : undefined;
-    if (name === undefined || !yaml.isMap(pair.value)) continue;
+    const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    if (name === undefined || !isMap(pair.value)) continue;
     const seq = pair.value.get('ports', true);
-    if (!yaml.isSeq(seq)) continue;
+    if (!isSeq(seq)) continue;
     seq.items.forEach((item, i) => {
-      if (!yaml.isScalar(item) || typeof item.value !== 'number' || item.type !== 'PLAIN') return;
+      if (!isScalar(item) || typeof item.value !== 'number' || item.type !== 'PLAIN') return;
       if (GO_INT.test(item.source ?? '')) return;
       sink.report(diag('PORT_FLOAT', locate(['services', name, 'ports', i]), String(item.source ?? item.value)));
     });

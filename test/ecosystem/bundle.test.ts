@@ -86,6 +86,31 @@ describe('the bundled CLI behaves as the modules do', () => {
   });
 });
 
+describe('start-up loads only what the command needs', () => {
+  // yaml's code is a third of the CLI's: a plain block file (the fast reader's subset) must
+  // not load it (src/source/yaml-runtime.ts); a file beyond the subset must.
+  it('validates a plain block stack without the yaml library, and loads it for an anchor', () => {
+    const probe = join(scratch.path, 'report-yaml-load.cjs');
+    writeFileSync(
+      probe,
+      "const fs = require('node:fs'); const read = fs.readFileSync;\n" +
+        "fs.readFileSync = function (p, ...rest) { if (String(p).endsWith('yaml.cjs')) process.stderr.write('LOADED yaml.cjs\\n'); return read.call(this, p, ...rest); };\n",
+    );
+    const plain = join(scratch.path, 'plain.yml');
+    writeFileSync(plain, 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    ports: ["8080:80"]\n    deploy: {replicas: 2}\n');
+    const anchored = join(scratch.path, 'anchored.yml');
+    writeFileSync(anchored, 'version: "3.8"\nx-image: &image nginx:1.27\nservices:\n  web:\n    image: *image\n');
+    const bundled = join(build.dir, 'bin', 'meshc.js');
+    const validate = (file: string) => spawnSync(process.execPath, ['-r', probe, bundled, 'validate', file], { cwd: scratch.path, encoding: 'utf8', timeout: 60_000 });
+    const a = validate(plain);
+    expect(a.status, a.stderr).toBe(0);
+    expect(a.stderr).not.toContain('LOADED yaml.cjs');
+    const b = validate(anchored);
+    expect(b.status, b.stderr).toBe(0);
+    expect(b.stderr).toContain('LOADED yaml.cjs');
+  });
+});
+
 describe('a reader that closes the pipe early (meshc config … | true)', () => {
   // node ignores SIGPIPE: a write to a closed pipe raised an unhandled EPIPE 'error' event
   // (a crash, exit 1, a stack trace on stderr). A shell tool ends quietly there instead.

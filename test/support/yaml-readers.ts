@@ -10,16 +10,17 @@ import type { JsonPath } from '../../src/model/compose.js';
 import { readBlockYaml } from '../../src/source/block-yaml.js';
 import { PARSE_OPTIONS } from '../../src/source/parse-yaml.js';
 import { createSourceMap, type SourceMap } from '../../src/source/source-map.js';
-import { yaml } from '../../src/source/yaml-runtime.js';
+import { LineCounter } from '../../src/source/line-counter.js';
+import { isMap, isScalar, isSeq, yaml } from '../../src/source/yaml-runtime.js';
 
 export type Comparison = { accepted: false } | { accepted: true; differences: string[] };
 
 export function compareReaders(text: string): Comparison {
-  const fastLines = new yaml.LineCounter();
-  const fast = readBlockYaml(text, fastLines, PARSE_OPTIONS);
+  const fastLines = new LineCounter();
+  const fast = readBlockYaml(text, fastLines);
   if (!fast) return { accepted: false };
-  const libLines = new yaml.LineCounter();
-  const docs = yaml.parseAllDocuments(text, { lineCounter: libLines, ...PARSE_OPTIONS });
+  const libLines = new (yaml().LineCounter)();
+  const docs = yaml().parseAllDocuments(text, { lineCounter: libLines, ...PARSE_OPTIONS });
   const lib = Array.isArray(docs) ? docs[0] : undefined;
   const differences: string[] = [];
   if (!lib) return { accepted: true, differences: ['the library reads no document'] };
@@ -51,8 +52,8 @@ function comparePositions(path: JsonPath, fast: SourceMap, lib: SourceMap, out: 
 /** Every path of the document: each key of each mapping, each item of each sequence. */
 function pathsOf(node: Node | null, path: JsonPath): JsonPath[] {
   const out: JsonPath[] = [path];
-  if (yaml.isMap(node)) for (const p of node.items) out.push(...pathsOf(p.value as Node | null, [...path, yaml.isScalar(p.key) ? String(p.key.value) : '?']));
-  if (yaml.isSeq(node)) node.items.forEach((item, i) => out.push(...pathsOf(item as Node | null, [...path, i])));
+  if (isMap(node)) for (const p of node.items) out.push(...pathsOf(p.value as Node | null, [...path, isScalar(p.key) ? String(p.key.value) : '?']));
+  if (isSeq(node)) node.items.forEach((item, i) => out.push(...pathsOf(item as Node | null, [...path, i])));
   return out;
 }
 
