@@ -75,14 +75,17 @@ function duplicateFileTargets(ctx: NormalizeContext, svc: Dict, kind: 'secrets' 
  * (delay, monitor; update_config only, and not for jobs, whose update config is refused
  * anyway): negative durations, which docker's loader reads (Go's time.ParseDuration takes a sign).
  */
+/** Durations the daemon refuses when negative: deploy block, key, and the daemon's name for it. */
+const NON_NEGATIVE_DURATIONS: readonly (readonly [string, string, string])[] = [
+  ['restart_policy', 'delay', 'restart-delay'],
+  ['restart_policy', 'window', 'restart-window'],
+  ['update_config', 'delay', 'update-delay'],
+  ['update_config', 'monitor', 'update-monitor'],
+];
+
 function negativeDurations(ctx: NormalizeContext, deploy: Dict, at: (...p: (string | number)[]) => JsonPath): void {
-  const checks: readonly [string, string, string][] = [
-    ['restart_policy', 'delay', 'restart-delay'],
-    ['restart_policy', 'window', 'restart-window'],
-    ['update_config', 'delay', 'update-delay'],
-    ['update_config', 'monitor', 'update-monitor'],
-  ];
-  for (const [block, key, label] of checks) {
+  for (let i = 0; i < NON_NEGATIVE_DURATIONS.length; i++) {
+    const [block, key, label] = NON_NEGATIVE_DURATIONS[i] as readonly [string, string, string];
     const raw = isRecord(deploy[block]) ? (deploy[block] as Dict)[key] : undefined;
     const ns = typeof raw === 'string' ? parseGoDuration(raw) : undefined;
     if (ns !== undefined && ns < 0) ctx.sink.report(diag('DEPLOY_REFUSED', ctx.doc.locate(at('deploy', block, key)), `TaskSpec: ${label} cannot be negative`));

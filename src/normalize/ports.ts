@@ -85,8 +85,20 @@ export function toPortSpec(ctx: NormalizeContext, p: LoosePort): PortSpec | unde
 
 /** The service's ports, normalised and sorted as Swarm sorts them. */
 export function normalizePorts(ctx: NormalizeContext, servicePath: JsonPath): PortSpec[] {
-  return loosePorts(ctx, servicePath)
+  const ports = loosePorts(ctx, servicePath)
     .map((p) => toPortSpec(ctx, p))
-    .filter((p): p is PortSpec => p !== undefined)
-    .sort(comparePorts);
+    .filter((p): p is PortSpec => p !== undefined);
+  // Array.prototype.sort allocates a work array even for two elements, and most services
+  // publish one or two ports: sorted in place by insertion (stable, as sort is) below that.
+  return ports.length > 8 ? ports.sort(comparePorts) : insertionSort(ports, comparePorts);
+}
+
+function insertionSort<T>(items: T[], compare: (a: T, b: T) => number): T[] {
+  for (let i = 1; i < items.length; i++) {
+    const item = items[i] as T;
+    let j = i - 1;
+    for (; j >= 0 && compare(items[j] as T, item) > 0; j--) items[j + 1] = items[j] as T;
+    items[j + 1] = item;
+  }
+  return items;
 }

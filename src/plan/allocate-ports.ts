@@ -40,19 +40,27 @@ export function allocatePorts(
 ): PortAllocation | undefined {
   const before = sink.errorCount;
   const explicit = reserveExplicit(services, sink);
+  // Each service's ports with their lock keys, once (every protocol's pass reads them).
+  const keyed = services.map(dynamicKeys);
   const dynamic = new Map<string, number>();
   for (const protocol of PROTOCOLS) {
-    const keys = [...explicit.keys(), ...reserved].filter((k) => k.startsWith(`${protocol}:`));
-    const taken = new Set(keys.map((k) => Number(k.slice(protocol.length + 1))));
-    allocateProtocol(services, protocol, range, taken, locked, sink).forEach((v, k) => dynamic.set(k, v));
+    const taken = new Set<number>();
+    const prefix = `${protocol}:`;
+    const take = (k: string) => {
+      if (k.startsWith(prefix)) taken.add(Number(k.slice(prefix.length)));
+    };
+    explicit.forEach((_owner, k) => take(k));
+    reserved.forEach(take);
+    allocateProtocol(services, keyed, protocol, range, taken, locked, sink).forEach((v, k) => dynamic.set(k, v));
   }
   if (sink.errorCount !== before) return undefined;
   const ports = new Map<string, PlanPort[]>();
   const lock: Record<string, Record<string, number[]>> = {};
-  for (const service of services) {
+  for (let s = 0; s < services.length; s++) {
+    const service = services[s] as Service;
     ports.set(
       service.name,
-      dynamicKeys(service).map(({ port, key }) => {
+      (keyed[s] as KeyedPort[]).map(({ port, key }) => {
         const published = key === undefined ? port.published : (dynamic.get(key) ?? 0);
         if (key !== undefined) ((lock[service.name] ??= {})[`${port.target}/${port.protocol}`] ??= []).push(published);
         return { published, target: port.target, protocol: port.protocol, mode: port.mode, dynamic: key !== undefined };
@@ -62,11 +70,19 @@ export function allocatePorts(
   return { ports, lock };
 }
 
+interface KeyedPort {
+  readonly port: PortSpec;
+  /** The lock key of a dynamic ingress port; absent for the others. */
+  readonly key?: string;
+}
+
 /** Every port of a service, with the lock key of the dynamic ingress ones (`svc␀80/tcp␀0`). */
-function dynamicKeys(service: Service): { port: PortSpec; key?: string }[] {
-  const seen = new Map<string, number>();
+function dynamicKeys(service: Service): KeyedPort[] {
+  // Made on the first dynamic port: most services publish theirs explicitly.
+  let seen: Map<string, number> | undefined;
   return service.ports.map((port) => {
     if (port.published !== 0 || port.mode !== 'ingress') return { port };
+    seen ??= new Map();
     const group = `${port.target}/${port.protocol}`;
     const index = seen.get(group) ?? 0;
     seen.set(group, index + 1);
@@ -94,6 +110,7 @@ function reserveExplicit(services: readonly Service[], sink: DiagnosticSink): Ma
 
 function allocateProtocol(
   services: readonly Service[],
+  keyed: readonly (readonly KeyedPort[])[],
   protocol: Protocol,
   [first, last]: readonly [number, number],
   taken: ReadonlySet<number>,
@@ -102,8 +119,11 @@ function allocateProtocol(
 ): ReadonlyMap<string, number> {
   const claims: Claim[] = [];
   const where = new Map<string, { service: string; port: PortSpec }>();
-  for (const service of services) {
-    for (const { port, key } of dynamicKeys(service)) {
+  for (let s = 0; s < services.length; s++) {
+    const service = services[s] as Service;
+    const list = keyed[s] as KeyedPort[];
+    for (let i = 0; i < list.length; i++) {
+      const { port, key } = list[i] as KeyedPort;
       if (key === undefined || port.protocol !== protocol) continue;
       const index = Number(key.split('\0')[2]);
       claims.push({ key, locked: locked[service.name]?.[`${port.target}/${protocol}`]?.[index] });

@@ -93,7 +93,8 @@ export function readBlockYaml(text: string, lineCounter: LineCounter): BlockYaml
     if (e instanceof OutsideSubset) return undefined;
     throw e;
   }
-  for (const start of reader.lineStarts) lineCounter.addNewLine(start);
+  const starts = reader.lineStarts;
+  for (let i = 0; i < starts.length; i++) lineCounter.addNewLine(starts[i] as number);
   return { data: root.value, root: { from: root.from, to: root.to, entries: root.entries } };
 }
 

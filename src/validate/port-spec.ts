@@ -78,6 +78,8 @@ function parseUncached(raw: string): PortSpecResult {
  * (`80-82-84` is 80-82). Swarm then publishes what was kept; meshc warns and does the same.
  */
 function droppedParts(containerPart: string, hostPort: string): string[] {
+  // Nearly every spec has one slash at most and no second dash: nothing dropped, nothing to split.
+  if (containerPart.indexOf('/') === containerPart.lastIndexOf('/') && !twoDashes(containerPart) && !twoDashes(hostPort)) return [];
   const out: string[] = [];
   const slashes = containerPart.split('/');
   if (slashes.length > 2) out.push(`"/${slashes.slice(2).join('/')}" after the protocol`);
@@ -86,6 +88,11 @@ function droppedParts(containerPart: string, hostPort: string): string[] {
     if (dashes.length > 2) out.push(`"-${dashes.slice(2).join('-')}" after the ${what} port range ${dashes[0]}-${dashes[1]}`);
   }
   return out;
+}
+
+function twoDashes(s: string): boolean {
+  const first = s.indexOf('-');
+  return first >= 0 && s.indexOf('-', first + 1) >= 0;
 }
 
 function expand(container: Range, host: Range | undefined, protocol: PortProtocol, hostIp: string): PortMapping[] {

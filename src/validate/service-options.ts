@@ -43,20 +43,24 @@ export function checkServiceOptions(data: Readonly<Record<string, unknown>>, map
   const forbidden: JsonPath[] = [];
   const services = data.services;
   if (!isRecord(services)) return forbidden;
-  for (const [name, service] of Object.entries(services)) {
+  // Indexed loops, paths made only for a reported option: this runs per option of every service.
+  const names = Object.keys(services);
+  for (let s = 0; s < names.length; s++) {
+    const name = names[s] as string;
+    const service = services[name];
     if (!isRecord(service)) continue;
-    for (const option of Object.keys(service)) {
-      // The path and its text only for an option reported: most are not, and this runs per option of every service.
-      const path = (): JsonPath => ['services', name, option];
-      const where = () => `services.${name}.${option}`;
+    const options = Object.keys(service);
+    for (let o = 0; o < options.length; o++) {
+      const option = options[o] as string;
       const why = FORBIDDEN[option];
       if (why !== undefined && Object.prototype.hasOwnProperty.call(FORBIDDEN, option)) {
-        forbidden.push(path());
-        sink.report(diag('FORBIDDEN_OPTION', map.locateKey(path()), where(), why));
+        const path: JsonPath = ['services', name, option];
+        forbidden.push(path);
+        sink.report(diag('FORBIDDEN_OPTION', map.locateKey(path), `services.${name}.${option}`, why));
       } else if (UNSUPPORTED.includes(option)) {
-        sink.report(diag('UNSUPPORTED_OPTION', map.locateKey(path()), where()));
+        sink.report(diag('UNSUPPORTED_OPTION', map.locateKey(['services', name, option]), `services.${name}.${option}`));
       } else if (Object.prototype.hasOwnProperty.call(DEPRECATED, option)) {
-        sink.report(diag('DEPRECATED_OPTION', map.locateKey(path()), where(), DEPRECATED[option] ?? ''));
+        sink.report(diag('DEPRECATED_OPTION', map.locateKey(['services', name, option]), `services.${name}.${option}`, DEPRECATED[option] ?? ''));
       }
     }
   }
