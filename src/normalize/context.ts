@@ -18,4 +18,17 @@ export function valueAt(doc: ComposeDocument, path: JsonPath): unknown {
   return v;
 }
 
+/**
+ * `valueAt(doc, [...base, a, b])` without building that path: the normalizer reads a few
+ * keys under every service, and each spread path was an array to collect (issue 18).
+ */
+export function valueUnder(doc: ComposeDocument, base: JsonPath, a: string | number, b?: string | number): unknown {
+  let v = valueAt(doc, base);
+  if (v === null || typeof v !== 'object') return undefined;
+  v = (v as Record<string | number, unknown>)[a];
+  if (b === undefined) return v;
+  if (v === null || typeof v !== 'object') return undefined;
+  return (v as Record<string | number, unknown>)[b];
+}
+
 export { isRecord } from '../validate/canonical.js';

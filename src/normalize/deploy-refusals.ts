@@ -24,7 +24,8 @@ export function checkServiceRefusals(ctx: NormalizeContext, servicePath: JsonPat
   credentialSpec(ctx, svc, at);
   image(ctx, svc, at);
   duplicateMounts(ctx, svc, at);
-  for (const kind of ['secrets', 'configs'] as const) duplicateFileTargets(ctx, svc, kind, stack, at);
+  duplicateFileTargets(ctx, svc, 'secrets', stack, at);
+  duplicateFileTargets(ctx, svc, 'configs', stack, at);
   const deploy = isRecord(svc.deploy) ? svc.deploy : {};
   for (const kind of ['limits', 'reservations'] as const) resources(ctx, deploy, kind, at);
   restartCondition(ctx, deploy, at);
@@ -39,8 +40,9 @@ export function checkServiceRefusals(ctx: NormalizeContext, servicePath: JsonPat
 
 /** swarmkit controlapi/service.go `validateMounts`: two mounts of one service at one target. */
 function duplicateMounts(ctx: NormalizeContext, svc: Dict, at: (...p: (string | number)[]) => JsonPath): void {
+  if (!Array.isArray(svc.volumes)) return;
   const seen = new Set<string>();
-  (Array.isArray(svc.volumes) ? svc.volumes : []).forEach((v, i) => {
+  svc.volumes.forEach((v, i) => {
     const short = typeof v === 'string' ? parseVolumeSpec(v) : undefined;
     const target = short ? (short.ok ? short.volume.target : undefined) : isRecord(v) ? v.target : undefined;
     if (typeof target !== 'string') return;
@@ -55,9 +57,11 @@ function duplicateMounts(ctx: NormalizeContext, svc: Dict, at: (...p: (string | 
  * `convertFileObject`) are refused, naming the second's Swarm object.
  */
 function duplicateFileTargets(ctx: NormalizeContext, svc: Dict, kind: 'secrets' | 'configs', stack: string, at: (...p: (string | number)[]) => JsonPath): void {
+  const refs = svc[kind];
+  if (!Array.isArray(refs)) return;
   const seen = new Set<string>();
   const declared = valueAt(ctx.doc, [kind]);
-  (Array.isArray(svc[kind]) ? (svc[kind] as unknown[]) : []).forEach((ref, i) => {
+  refs.forEach((ref, i) => {
     const source = isRecord(ref) ? ref.source : ref;
     if (typeof source !== 'string') return;
     const target = isRecord(ref) && typeof ref.target === 'string' && ref.target !== '' ? ref.target : source;

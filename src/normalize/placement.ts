@@ -15,7 +15,7 @@ import { isIP } from 'node:net';
 import { diag } from '../diagnostics/catalog.js';
 import type { JsonPath } from '../model/compose.js';
 import type { Constraint, Placement } from '../model/stack.js';
-import { isRecord, valueAt, type NormalizeContext } from './context.js';
+import { isRecord, valueUnder, type NormalizeContext } from './context.js';
 
 const FIXED_KEYS = ['node.id', 'node.hostname', 'node.ip', 'node.role', 'node.platform.os', 'node.platform.arch'];
 export const LABEL_PREFIXES = ['node.labels.', 'engine.labels.'];
@@ -61,9 +61,11 @@ export function parseConstraint(raw: string): Omit<Constraint, 'loc'> | { error:
 }
 
 export function normalizePlacement(ctx: NormalizeContext, servicePath: JsonPath): Placement {
+  const p = valueUnder(ctx.doc, servicePath, 'deploy', 'placement');
+  // Most services place nothing: no path, no lists to walk.
+  if (!isRecord(p)) return { constraints: [], spread: [] };
+  const placement = p;
   const path = [...servicePath, 'deploy', 'placement'];
-  const p = valueAt(ctx.doc, path);
-  const placement = isRecord(p) ? p : {};
   const constraints: Constraint[] = [];
   (Array.isArray(placement.constraints) ? placement.constraints : []).forEach((raw, i) => {
     const loc = ctx.doc.locate([...path, 'constraints', i]);

@@ -7,7 +7,7 @@ import { parseVolumeSpec } from '../validate/volume-spec.js';
 import { diag, diagWithNotes } from '../diagnostics/catalog.js';
 import type { SourceLoc } from '../diagnostics/types.js';
 import type { JsonPath } from '../model/compose.js';
-import { isRecord, valueAt, type NormalizeContext } from './context.js';
+import { isRecord, valueAt, valueUnder, type NormalizeContext } from './context.js';
 import { scopedName } from './names.js';
 
 /** Swarm's real name of top-level network `key`: external ones keep theirs, others are scoped. */
@@ -34,9 +34,10 @@ function keysOf(v: unknown): string[] {
 }
 
 function checkNetworks(ctx: NormalizeContext, stack: string, servicePath: JsonPath): void {
+  const used = valueUnder(ctx.doc, servicePath, 'networks');
+  if (used === undefined || used === null) return; // most services: nothing to check, nothing to allocate
   const declared = valueAt(ctx.doc, ['networks']);
   const nets = isRecord(declared) ? declared : {};
-  const used = valueAt(ctx.doc, [...servicePath, 'networks']);
   keysOf(used).forEach((name, i) => {
     const at = [...servicePath, 'networks', Array.isArray(used) ? i : name];
     const loc = Array.isArray(used) ? ctx.doc.locate(at) : ctx.doc.locateKey(at);
@@ -50,9 +51,9 @@ function checkNetworks(ctx: NormalizeContext, stack: string, servicePath: JsonPa
 }
 
 function checkFileObjects(ctx: NormalizeContext, servicePath: JsonPath, kind: 'secrets' | 'configs'): void {
-  const declared = valueAt(ctx.doc, [kind]);
-  const used = valueAt(ctx.doc, [...servicePath, kind]);
+  const used = valueUnder(ctx.doc, servicePath, kind);
   if (!Array.isArray(used)) return;
+  const declared = valueAt(ctx.doc, [kind]);
   used.forEach((item, i) => {
     const source = isRecord(item) ? item.source : item;
     if (typeof source !== 'string' || (isRecord(declared) && source in declared)) return;
@@ -71,9 +72,9 @@ function namedVolumeSource(item: unknown): string | undefined {
 }
 
 function checkVolumes(ctx: NormalizeContext, servicePath: JsonPath): void {
-  const declared = valueAt(ctx.doc, ['volumes']);
-  const used = valueAt(ctx.doc, [...servicePath, 'volumes']);
+  const used = valueUnder(ctx.doc, servicePath, 'volumes');
   if (!Array.isArray(used)) return;
+  const declared = valueAt(ctx.doc, ['volumes']);
   used.forEach((item, i) => {
     const source = namedVolumeSource(item);
     if (source === undefined || (isRecord(declared) && source in declared)) return;
@@ -85,9 +86,10 @@ function checkVolumes(ctx: NormalizeContext, servicePath: JsonPath): void {
 // docker/cli cli/compose/convert/service.go `convertServiceConfigObjs`: a credential spec's
 // `config` is looked up among the stack's configs like any config reference.
 function checkCredentialSpecConfig(ctx: NormalizeContext, servicePath: JsonPath): void {
-  const config = valueAt(ctx.doc, [...servicePath, 'credential_spec', 'config']);
+  const config = valueUnder(ctx.doc, servicePath, 'credential_spec', 'config');
+  if (typeof config !== 'string' || config === '') return;
   const declared = valueAt(ctx.doc, ['configs']);
-  if (typeof config !== 'string' || config === '' || (isRecord(declared) && config in declared)) return;
+  if (isRecord(declared) && config in declared) return;
   undefinedRef(ctx, ctx.doc.locate([...servicePath, 'credential_spec', 'config']), 'config', config, declared);
 }
 
