@@ -74,11 +74,6 @@ function duplicateFileTargets(ctx: NormalizeContext, svc: Dict, kind: 'secrets' 
   });
 }
 
-/**
- * swarmkit controlapi/service.go `validateRestartPolicy` (delay, window) and `validateUpdate`
- * (delay, monitor; update_config only, and not for jobs, whose update config is refused
- * anyway): negative durations, which docker's loader reads (Go's time.ParseDuration takes a sign).
- */
 /** Durations the daemon refuses when negative: deploy block, key, and the daemon's name for it. */
 const NON_NEGATIVE_DURATIONS: readonly (readonly [string, string, string])[] = [
   ['restart_policy', 'delay', 'restart-delay'],
@@ -87,6 +82,11 @@ const NON_NEGATIVE_DURATIONS: readonly (readonly [string, string, string])[] = [
   ['update_config', 'monitor', 'update-monitor'],
 ];
 
+/**
+ * swarmkit controlapi/service.go `validateRestartPolicy` (delay, window) and `validateUpdate`
+ * (delay, monitor; update_config only, and not for jobs, whose update config is refused
+ * anyway): negative durations, which docker's loader reads (Go's time.ParseDuration takes a sign).
+ */
 function negativeDurations(ctx: NormalizeContext, deploy: Dict, at: (...p: (string | number)[]) => JsonPath): void {
   for (let i = 0; i < NON_NEGATIVE_DURATIONS.length; i++) {
     const [block, key, label] = NON_NEGATIVE_DURATIONS[i] as readonly [string, string, string];
